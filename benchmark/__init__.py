@@ -1,0 +1,1 @@
+"""Settlement Digital Capacity Benchmark / Repère des capacités numériques en établissement."""

@@ -1,0 +1,44 @@
+"""Application factory: a readable list of ``init_app`` steps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from benchmark import assets, cli, content, database, errors, i18n, security
+from benchmark.config import PROJECT_ROOT, from_environment
+from benchmark.extensions import csrf
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Create the app; ``overrides`` replace environment settings (tests use this)."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.update(from_environment())
+    app.config.update(overrides or {})
+
+    content.init_app(app)  # stops here if a data file is broken
+    database.init_app(app)
+    i18n.init_app(app)
+    csrf.init_app(app)
+    assets.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    register_blueprints(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register one blueprint per area of the product."""
+    from benchmark.assessment import bp as assessment_bp
+    from benchmark.pages import bp as pages_bp
+
+    app.register_blueprint(pages_bp, url_prefix="/<lang_code>")
+    app.register_blueprint(assessment_bp, url_prefix="/<lang_code>/assessment")

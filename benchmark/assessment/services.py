@@ -1,0 +1,187 @@
+"""State changes of an assessment: start, save a page, submit.  Views stay thin.
+
+Private links carry a random token of 256 bits; only its SHA-256 is stored, so a
+copy of the database does not open anyone's assessment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from benchmark.core.questionnaire import Questionnaire
+from benchmark.extensions import db
+from benchmark.models import Answer, Assessment, AssessmentRegion, Organisation, utcnow
+
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+#: Answer keys copied into indexed columns for grouping (see benchmark.models).
+FACT_COLUMNS = {"q25": "size_band", "q23": "funding", "q24": "age_band", "q22": "role"}
+REGION_ITEM = "q26"
+
+
+class AlreadySubmitted(Exception):
+    """Raised when a change is attempted on a submitted assessment."""
+
+
+def new_token() -> str:
+    """Return a new private-link token (256 random bits, URL-safe)."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    """Return the SHA-256 hex digest under which a token is stored."""
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def find_by_token(token: str) -> Assessment | None:
+    """Return the assessment a token opens, or None (malformed or unknown token)."""
+    if not TOKEN_PATTERN.match(token):
+        return None
+    return db.session.scalar(sa.select(Assessment).where(Assessment.token_hash == hash_token(token)))
+
+
+def extract_token(text: str) -> str | None:
+    """Find a token in a pasted private link or code."""
+    for candidate in re.findall(r"[A-Za-z0-9_-]{43}", text or ""):
+        if TOKEN_PATTERN.match(candidate):
+            return candidate
+    return None
+
+
+def start_assessment(
+    questionnaire: Questionnaire, lang: str, label: str | None, previous: Assessment | None = None
+) -> tuple[Assessment, str]:
+    """Create a draft (pre-filled from ``previous`` when taking the questionnaire again).
+
+    :return: the assessment and its private token (shown once, never stored).
+    """
+    token = new_token()
+    organisation = previous.organisation if previous else Organisation()
+    assessment = Assessment(
+        organisation=organisation,
+        token_hash=hash_token(token),
+        questionnaire_version=questionnaire.version,
+        rubric_version=str(questionnaire.meta.get("rubric_version", "v1")),
+        language=lang,
+        current_page=questionnaire.pages[0].id,
+        label=label or None,
+        previous_id=previous.id if previous else None,
+    )
+    db.session.add(assessment)
+    db.session.flush()
+    if previous is not None:
+        _copy_answers(questionnaire, previous, assessment)
+    db.session.commit()
+    return assessment, token
+
+
+def _copy_answers(questionnaire: Questionnaire, source: Assessment, target: Assessment) -> None:
+    valid_keys = set(questionnaire.answer_keys())
+    values = {key: value for key, value in source.answer_map().items() if key in valid_keys}
+    _upsert_answers(target.id, values)
+    _sync_facts(target, values)
+
+
+def save_answers(
+    assessment: Assessment, changes: Mapping[str, Any], current_page: str
+) -> None:
+    """Save one page's answers: each key maps to its new value, or to None to clear it.
+
+    Only the given keys are written (an upsert per key), so saves of other pages —
+    from another window, say — are never overwritten.
+
+    :raises AlreadySubmitted: if the assessment was submitted meanwhile.
+    """
+    bumped = db.session.execute(
+        sa.update(Assessment)
+        .where(Assessment.id == assessment.id, Assessment.status == "draft")
+        .values(revision=Assessment.revision + 1, current_page=current_page, updated_at=utcnow())
+    )
+    if bumped.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise AlreadySubmitted
+    to_clear = [key for key, value in changes.items() if value is None]
+    if to_clear:
+        db.session.execute(sa.delete(Answer).where(Answer.assessment_id == assessment.id, Answer.key.in_(to_clear)))
+    _upsert_answers(assessment.id, {key: value for key, value in changes.items() if value is not None})
+    db.session.commit()
+    db.session.refresh(assessment)
+    _sync_facts(assessment, assessment.answer_map())
+    db.session.commit()
+
+
+def _upsert_answers(assessment_id: int, values: Mapping[str, Any]) -> None:
+    if not values:
+        return
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now = utcnow()
+    statement = insert(Answer).values(
+        [{"assessment_id": assessment_id, "key": key, "value": value, "updated_at": now} for key, value in values.items()]
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[Answer.assessment_id, Answer.key],
+        set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+    )
+    db.session.execute(statement)
+
+
+def _sync_facts(assessment: Assessment, answers: Mapping[str, Any]) -> None:
+    """Copy the organisation facts from the answers into their indexed columns."""
+    for key, column in FACT_COLUMNS.items():
+        value = answers.get(key)
+        setattr(assessment, column, value if isinstance(value, str) else None)
+    regions = answers.get(REGION_ITEM)
+    wanted = set(regions) if isinstance(regions, list) else set()
+    current = {region.region for region in assessment.regions}
+    if wanted != current:
+        assessment.regions = [r for r in assessment.regions if r.region in wanted]
+        assessment.regions.extend(AssessmentRegion(region=r) for r in sorted(wanted - current))
+
+
+def set_page(assessment: Assessment, page_id: str) -> None:
+    """Remember the page the respondent is on (restored when the link is opened again)."""
+    if assessment.current_page != page_id and not assessment.is_submitted:
+        assessment.current_page = page_id
+        db.session.commit()
+
+
+def missing_required(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[str]:
+    """Return the ids of required items that have no answer."""
+    return [item.id for item in questionnaire.iter_items() if item.required and not answers.get(item.id)]
+
+
+def submit(assessment: Assessment, scores: Mapping[str, int | None] | None = None) -> None:
+    """Submit a draft: it becomes read-only and the organisation's latest assessment.
+
+    The status change is a conditional UPDATE, so two concurrent submits of one
+    draft give exactly one submission.
+
+    :raises AlreadySubmitted: if it was already submitted.
+    """
+    values: dict[str, Any] = {"status": "submitted", "submitted_at": utcnow(), "is_latest": True}
+    for dimension, score in (scores or {}).items():
+        values[f"score_{dimension.lower()}"] = score
+    done = db.session.execute(
+        sa.update(Assessment).where(Assessment.id == assessment.id, Assessment.status == "draft").values(**values)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise AlreadySubmitted
+    db.session.execute(
+        sa.update(Assessment)
+        .where(
+            Assessment.organisation_id == assessment.organisation_id,
+            Assessment.id != assessment.id,
+            Assessment.is_latest.is_(True),
+        )
+        .values(is_latest=False)
+    )
+    db.session.commit()
+    db.session.refresh(assessment)

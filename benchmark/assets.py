@@ -1,0 +1,22 @@
+"""Static bundles served through Flask-Assets (hashed file names, long-lived caching)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_assets import Bundle
+
+from benchmark.extensions import assets
+
+BUNDLES = {
+    "app_css": Bundle("css/app.css", filters="rcssmin", output="gen/app.%(version)s.css"),
+    "print_css": Bundle("css/print.css", filters="rcssmin", output="gen/print.%(version)s.css"),
+    "app_js": Bundle("js/app.js", filters="rjsmin", output="gen/app.%(version)s.js"),
+}
+
+
+def init_app(app: Flask) -> None:
+    """Register the bundles; in production they are prebuilt by ``flask assets build``."""
+    assets.init_app(app)
+    for name, bundle in BUNDLES.items():
+        if name not in assets:
+            assets.register(name, bundle)

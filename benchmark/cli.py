@@ -1,0 +1,12 @@
+"""Command-line commands registered on ``flask``."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from benchmark.translate import translate
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups."""
+    app.cli.add_command(translate)

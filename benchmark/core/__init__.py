@@ -1,0 +1,1 @@
+"""Pure-Python core: questionnaire model, scoring, baseline comparison, suppression (no Flask)."""

@@ -1,0 +1,40 @@
+"""Error pages: in the page's language, or in both when the language is unknown."""
+
+from __future__ import annotations
+
+from flask import Flask, g, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+
+def init_app(app: Flask) -> None:
+    """Register the HTTP and CSRF error handlers."""
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(Exception, handle_unexpected_error)
+
+
+def render_error(code: int, description_key: str | None = None) -> tuple[str, int]:
+    """Render the error page for ``code`` (bilingual outside a language prefix)."""
+    bilingual = not g.get("lang_code")
+    return render_template("errors/error.html", code=code, bilingual=bilingual, key=description_key), code
+
+
+def handle_http_error(error: HTTPException) -> tuple[str, int]:
+    """Render 4xx/5xx pages from Werkzeug exceptions."""
+    return render_error(error.code or 500)
+
+
+def handle_csrf_error(error: CSRFError) -> tuple[str, int]:
+    """Render a clear message when a form's security token is missing or stale."""
+    return render_error(400, "csrf")
+
+
+def handle_unexpected_error(error: Exception) -> tuple[str, int]:
+    """Log an unexpected error and show a generic page (never a traceback)."""
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    from flask import current_app
+
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    return handle_http_error(InternalServerError())

@@ -1,0 +1,19 @@
+"""Flask extension objects, created unbound and initialised in :func:`benchmark.app.create_app`."""
+
+from flask_assets import Environment
+from flask_babel import Babel
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    """Declarative base for the typed SQLAlchemy 2 models."""
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+babel = Babel()
+csrf = CSRFProtect()
+assets = Environment()

@@ -1,0 +1,111 @@
+"""Shared fixtures: the app on SQLite (or on PostgreSQL when TEST_DATABASE_URL is set)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from benchmark.app import create_app
+from benchmark.extensions import db
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHARED = PROJECT_ROOT.parent / "shared"
+TOKEN_IN_URL = re.compile(r"/assessment/([A-Za-z0-9_-]{43})/")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the catalogues once: Flask-Babel reads only .mo files."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in (PROJECT_ROOT / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file)
+            with mo_path.open("wb") as mo_file:
+                write_mo(mo_file, catalog)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The test database: TEST_DATABASE_URL (PostgreSQL runs) or a fresh SQLite file."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def make_app(database_url: str, **overrides: object) -> Flask:
+    """Create an app configured for tests."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "ASSETS_AUTO_BUILD": True,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url: str) -> None:
+    """Build the schema once per run with the real migrations."""
+    from flask_migrate import downgrade, upgrade
+
+    app = make_app(database_url)
+    with app.app_context():
+        downgrade(revision="base")
+        upgrade()
+        db.session.remove()
+
+
+@pytest.fixture
+def app(database_url: str, _schema: None) -> Iterator[Flask]:
+    """A fresh app over an emptied database."""
+    app = make_app(database_url)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        empty_tables()
+
+
+def empty_tables() -> None:
+    """Delete every row (children first), keeping the schema."""
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(sa.delete(table))
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf_app(database_url: str, _schema: None) -> Iterator[Flask]:
+    """An app with CSRF protection on, as in production."""
+    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        empty_tables()
+
+
+def start_assessment(client: FlaskClient, lang: str = "en", label: str = "") -> str:
+    """Start a draft through the web flow and return its token."""
+    response = client.post(f"/{lang}/assessment/", data={"label": label})
+    assert response.status_code == 302, response.status_code
+    match = TOKEN_IN_URL.search(response.headers["Location"])
+    assert match
+    return match.group(1)
