@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, render_template, request
+from urllib.parse import parse_qsl
+
+from flask import Flask, abort, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 
 def init_app(app: Flask) -> None:
-    """Register the HTTP and CSRF error handlers."""
+    """Register the HTTP and CSRF error handlers and the form-encoding check."""
+    app.before_request(refuse_unreadable_form)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(Exception, handle_unexpected_error)
@@ -38,3 +41,21 @@ def handle_unexpected_error(error: Exception) -> tuple[str, int]:
 
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     return handle_http_error(InternalServerError())
+
+
+def refuse_unreadable_form() -> tuple[str, int] | None:
+    """Refuse form posts that are not valid UTF-8 (browsers always send UTF-8).
+
+    Werkzeug would keep such bytes as literal ``%FF`` text, which could then be
+    stored; refusing them up front keeps every saved answer readable.
+    """
+    if request.method != "POST" or request.mimetype != "application/x-www-form-urlencoded":
+        return None
+    if request.content_length and request.content_length > (request.max_content_length or 0) > 0:
+        abort(413)
+    body = request.get_data(cache=True)
+    try:
+        parse_qsl(body.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        return render_error(400, "encoding")
+    return None

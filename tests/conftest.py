@@ -109,3 +109,40 @@ def start_assessment(client: FlaskClient, lang: str = "en", label: str = "") -> 
     match = TOKEN_IN_URL.search(response.headers["Location"])
     assert match
     return match.group(1)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that uses the database, so `make test` can rerun them on PostgreSQL."""
+    for item in items:
+        if "_schema" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+
+
+def page_answers(app: Flask, page_id: str) -> dict[str, object]:
+    """Valid form data answering every item of a page (first options, a 7 on scales)."""
+    from benchmark.assessment.forms import field_name
+    from benchmark.content import _load
+
+    q = _load(app.config.get("QUESTIONNAIRE_PATH"))
+    page = q.page(page_id)
+    assert page is not None
+    data: dict[str, object] = {}
+    for item in q.page_items(page):
+        plain = [o.id for o in item.options if not o.exclusive and not o.missing]
+        if item.type == "scale_0_10":
+            data[field_name(item.id)] = "7"
+        elif item.type == "multi":
+            data[field_name(item.id)] = plain[:2]
+        elif item.type == "single":
+            data[field_name(item.id)] = plain[0]
+        else:
+            for key in item.answer_keys():
+                data[field_name(key)] = plain[0]
+    return data
+
+
+def page_ids(app: Flask) -> list[str]:
+    """The questionnaire's page ids in flow order."""
+    from benchmark.content import _load
+
+    return [page.id for page in _load(app.config.get("QUESTIONNAIRE_PATH")).pages]

@@ -320,5 +320,5 @@ def to_stored_value(item: Item, data: Any) -> Any:
     if item.type == "scale_0_10":
         return int(data)
     if item.type == "multi":
-        return list(data)
+        return list(dict.fromkeys(data))  # a repeated box counts once
     return str(data)

@@ -1,0 +1,72 @@
+# Two commands do all the set-up on a fresh Debian machine:
+#   make run    install, compile translations, build assets, migrate SQLite, serve with gunicorn
+#   make test   install system and development packages, run every test on SQLite, then the
+#               database tests again on a throwaway PostgreSQL server
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+export FLASK_APP := benchmark.app
+
+.PHONY: run test test-sqlite test-postgres system-deps install install-dev translations assets db lint bench clean
+
+run: install translations assets db
+	@echo ""
+	@echo "  Settlement Digital Capacity Benchmark: http://$(HOST):$(PORT)/"
+	@echo ""
+	ASSETS_AUTO_BUILD=false $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+translations: install
+	$(BIN)/flask translate compile
+
+assets: install
+	$(BIN)/flask assets build
+
+db: install
+	$(BIN)/flask db upgrade
+
+# The system packages the tests need, installed only when missing.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+test: system-deps install-dev translations
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	$(BIN)/python -m pytest -p no:cacheprovider
+
+test-postgres:
+	PYTEST="$(BIN)/python -m pytest -p no:cacheprovider -m db" scripts/with-postgres.sh
+
+lint: install-dev
+	$(BIN)/ruff check benchmark tests perf
+	$(BIN)/mypy
+
+clean:
+	rm -rf static/gen static/.webassets-cache translations/*/LC_MESSAGES/*.mo
