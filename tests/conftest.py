@@ -67,6 +67,7 @@ def _schema(database_url: str) -> None:
         downgrade(revision="base")
         upgrade()
         db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture
@@ -74,9 +75,15 @@ def app(database_url: str, _schema: None) -> Iterator[Flask]:
     """A fresh app over an emptied database."""
     app = make_app(database_url)
     yield app
+    reset(app)
+
+
+def reset(app: Flask) -> None:
+    """Empty the database and close the app's connections (each test has its own engine)."""
     with app.app_context():
         db.session.remove()
         empty_tables()
+        db.engine.dispose()
 
 
 def empty_tables() -> None:
@@ -97,9 +104,7 @@ def csrf_app(database_url: str, _schema: None) -> Iterator[Flask]:
     """An app with CSRF protection on, as in production."""
     app = make_app(database_url, WTF_CSRF_ENABLED=True)
     yield app
-    with app.app_context():
-        db.session.remove()
-        empty_tables()
+    reset(app)
 
 
 def start_assessment(client: FlaskClient, lang: str = "en", label: str = "") -> str:
