@@ -33,7 +33,7 @@ def extract() -> None:
 def update() -> None:
     """Extract, then merge new messages into the French catalogue."""
     extract.callback()  # type: ignore[misc]
-    _pybabel("update", "-i", str(POT_FILE), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--omit-header")
+    _pybabel("update", "-i", str(POT_FILE), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
 
 
 @translate.command()
