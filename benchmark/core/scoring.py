@@ -427,6 +427,8 @@ def _indicator_rows(raw: object, item: Item, where: str) -> tuple[str, ...]:
         if raw:
             raise ScoringError(f"{where}: rows given but item {item.id} is not a matrix")
         return ()
+    if raw is None:
+        raise ScoringError(f"{where}: item {item.id} is a matrix; list the rows this indicator averages")
     rows = _list(raw, f"{where}: rows")
     if not rows:
         raise ScoringError(f"{where}: a matrix indicator needs at least one row of {item.id}")
