@@ -25,8 +25,21 @@ def translate() -> None:
 @translate.command()
 def extract() -> None:
     """Extract messages into translations/messages.pot."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
-             "--omit-header", "--sort-output", "-o", str(POT_FILE), ".")
+    _pybabel(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "-k",
+        "lazy_gettext",
+        "--no-location",
+        "--omit-header",
+        "--sort-output",
+        "-o",
+        str(POT_FILE),
+        ".",
+    )
 
 
 @translate.command()

@@ -50,7 +50,9 @@ class ExclusiveOptions:
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
         if field.data and check_multi_selection(self.item, list(field.data)) == "exclusive":
-            raise ValidationError(_l("“%(option)s” cannot be combined with other answers.", option=self._exclusive_label(field)))
+            raise ValidationError(
+                _l("“%(option)s” cannot be combined with other answers.", option=self._exclusive_label(field))
+            )
 
     def _exclusive_label(self, field: Field) -> str:
         from benchmark.i18n import current_language
@@ -95,7 +97,9 @@ def _validators(item: Item) -> list[Any]:
 def _item_fields(item: Item, lang: str) -> dict[str, Field]:
     label = item.text.get(lang)
     if item.type == "single":
-        return {field_name(item.id): RadioField(label, choices=_choices(item.options, lang), validators=_validators(item))}
+        return {
+            field_name(item.id): RadioField(label, choices=_choices(item.options, lang), validators=_validators(item))
+        }
     if item.type == "scale_0_10":
         scale = [SelectChoice(str(point), str(point)) for point in range(11)]
         return {field_name(item.id): RadioField(label, choices=scale, validators=_validators(item))}
@@ -103,7 +107,9 @@ def _item_fields(item: Item, lang: str) -> dict[str, Field]:
         validators = [*_validators(item), ExclusiveOptions(item)]
         # Grid columns are summarised by their task name, not the long per-task sentence.
         label = item.short_label.get(lang) if item.short_label else label
-        return {field_name(item.id): MultiCheckboxField(label, choices=_choices(item.options, lang), validators=validators)}
+        return {
+            field_name(item.id): MultiCheckboxField(label, choices=_choices(item.options, lang), validators=validators)
+        }
     return {
         field_name(key): RadioField(row.label.get(lang), choices=_choices(item.options, lang), validators=[Optional()])
         for key, row in zip(item.answer_keys(), item.rows, strict=True)

@@ -88,9 +88,7 @@ def _copy_answers(questionnaire: Questionnaire, source: Assessment, target: Asse
     _sync_facts(target, values)
 
 
-def save_answers(
-    assessment: Assessment, changes: Mapping[str, Any], current_page: str
-) -> None:
+def save_answers(assessment: Assessment, changes: Mapping[str, Any], current_page: str) -> None:
     """Save one page's answers: each key maps to its new value, or to None to clear it.
 
     Only the given keys are written (an upsert per key), so saves of other pages —
@@ -123,7 +121,10 @@ def _upsert_answers(assessment_id: int, values: Mapping[str, Any]) -> None:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     now = utcnow()
     statement = insert(Answer).values(
-        [{"assessment_id": assessment_id, "key": key, "value": value, "updated_at": now} for key, value in values.items()]
+        [
+            {"assessment_id": assessment_id, "key": key, "value": value, "updated_at": now}
+            for key, value in values.items()
+        ]
     )
     statement = statement.on_conflict_do_update(
         index_elements=[Answer.assessment_id, Answer.key],

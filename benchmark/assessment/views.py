@@ -65,7 +65,9 @@ def resume(token: str) -> Response:
 def private_link(token: str) -> str:
     """Show the private link to copy or print, so the draft can be resumed later."""
     assessment = _assessment_or_404(token)
-    return render_template("assessment/link.html", assessment=assessment, token=token, new=bool(request.args.get("new")))
+    return render_template(
+        "assessment/link.html", assessment=assessment, token=token, new=bool(request.args.get("new"))
+    )
 
 
 @bp.route("/<token>/<page_id>", methods=["GET", "POST"])
@@ -163,7 +165,10 @@ def answer_summary(assessment: Assessment) -> list[dict[str, Any]]:
 
 def _answer_rows(item: Item, lang: str) -> list[tuple[str, str]]:
     if item.type == "matrix":
-        return [(key, f"{item.text.get(lang)} — {row.label.get(lang)}") for key, row in zip(item.answer_keys(), item.rows, strict=True)]
+        return [
+            (key, f"{item.text.get(lang)} — {row.label.get(lang)}")
+            for key, row in zip(item.answer_keys(), item.rows, strict=True)
+        ]
     label = item.short_label.get(lang) if item.short_label else item.text.get(lang)
     return [(item.id, label)]
 
@@ -265,7 +270,9 @@ class PageView:
         if action == "next" and self.return_to == "review" and self.task is None:
             return url_for(".review", token=self.token)
         if step is None:
-            return url_for(".review", token=self.token) if action == "next" else url_for(".private_link", token=self.token)
+            return (
+                url_for(".review", token=self.token) if action == "next" else url_for(".private_link", token=self.token)
+            )
         page_id, task = step
         args: dict[str, Any] = {"token": self.token, "page_id": page_id}
         if self.layout == "tasks":

@@ -29,6 +29,31 @@ LAYOUTS: frozenset[str] = frozenset({"stack", "grid"})
 ITEM_ID_PATTERN = re.compile(r"^(q\d+(_\d+)?|n\d+)$")
 OPTION_ID_PATTERN = re.compile(r"^[a-z0-9_]{1,40}$")
 PAGE_ID_PATTERN = re.compile(r"^[a-z0-9-]{1,40}$")
+ITEM_KEYS = frozenset(
+    {
+        "id",
+        "section",
+        "type",
+        "tier",
+        "text",
+        "text_status_fr",
+        "help",
+        "short_label",
+        "n_2017",
+        "option_list_status",
+        "option_list_rationale",
+        "options",
+        "options_from",
+        "rows",
+        "anchors",
+        "required",
+    }
+)
+OPTION_KEYS = frozenset({"id", "label", "status", "exclusive", "tier"})
+ROW_KEYS = frozenset({"id", "label", "status"})
+PAGE_KEYS = frozenset({"id", "section", "title", "intro", "layout", "items"})
+SECTION_KEYS = frozenset({"id", "title"})
+TOOL_TIERS = frozenset({"basic", "technical", "other"})
 #: Answer option ids that count as "missing" for scoring (never as an answer).
 MISSING_OPTION_IDS: frozenset[str] = frozenset({"dont_know"})
 
@@ -307,6 +332,7 @@ def parse_questionnaire(raw: object) -> Questionnaire:
 def _parse_section(raw: object) -> Section:
     data = _mapping(raw, "section")
     section_id = _identifier(data.get("id"), "section", OPTION_ID_PATTERN)
+    _known_keys(data, SECTION_KEYS, f"section {section_id}")
     return Section(id=section_id, title=_text(data.get("title"), f"section {section_id}: title"))
 
 
@@ -323,6 +349,7 @@ def _parse_item(raw: object, tools: tuple[Option, ...], section_ids: set[str]) -
     if not isinstance(item_id, str) or not ITEM_ID_PATTERN.match(item_id):
         raise QuestionnaireError(f"item {item_id!r}: id must match {ITEM_ID_PATTERN.pattern}")
     where = f"item {item_id}"
+    _known_keys(data, ITEM_KEYS, where)
     item_type = data.get("type")
     if item_type not in ITEM_TYPES:
         raise QuestionnaireError(f"{where}: unknown type {item_type!r} (known: {sorted(ITEM_TYPES)})")
@@ -358,7 +385,7 @@ def _parse_item(raw: object, tools: tuple[Option, ...], section_ids: set[str]) -
         help=_optional_text(data.get("help"), f"{where}: help"),
         short_label=_optional_text(data.get("short_label"), f"{where}: short_label"),
         anchors=anchors,
-        required=bool(data.get("required", False)),
+        required=_flag(data, "required", where),
     )
 
 
@@ -384,6 +411,10 @@ def _parse_options(raw: object, where: str) -> tuple[Option, ...]:
     for entry in _list(raw, f"{where}: options"):
         data = _mapping(entry, f"{where}: option")
         option_id = _identifier(data.get("id"), f"{where}: option", OPTION_ID_PATTERN)
+        _known_keys(data, OPTION_KEYS, f"{where}: option {option_id}")
+        tier = data.get("tier")
+        if tier is not None and tier not in TOOL_TIERS:
+            raise QuestionnaireError(f"{where}: option {option_id}: tier must be one of {sorted(TOOL_TIERS)}")
         status = data.get("status")
         if status not in OPTION_STATUSES:
             raise QuestionnaireError(f"{where}: option {option_id}: status must be one of {sorted(OPTION_STATUSES)}")
@@ -392,8 +423,8 @@ def _parse_options(raw: object, where: str) -> tuple[Option, ...]:
                 id=option_id,
                 label=_text(data.get("label"), f"{where}: option {option_id}: label"),
                 status=cast(str, status),
-                exclusive=bool(data.get("exclusive", False)),
-                tier=data.get("tier"),
+                exclusive=_flag(data, "exclusive", f"{where}: option {option_id}"),
+                tier=tier,
             )
         )
     _unique([o.id for o in options], f"{where}: option")
@@ -410,6 +441,7 @@ def _item_rows(data: Mapping[str, Any], item_type: str, where: str) -> tuple[Row
     for entry in _list(raw_rows, f"{where}: rows"):
         row = _mapping(entry, f"{where}: row")
         row_id = _identifier(row.get("id"), f"{where}: row", OPTION_ID_PATTERN)
+        _known_keys(row, ROW_KEYS, f"{where}: row {row_id}")
         status = row.get("status")
         if status not in OPTION_STATUSES:
             raise QuestionnaireError(f"{where}: row {row_id}: status must be one of {sorted(OPTION_STATUSES)}")
@@ -434,6 +466,7 @@ def _parse_page(raw: object, items: Mapping[str, Item], section_ids: set[str]) -
     data = _mapping(raw, "page")
     page_id = _identifier(data.get("id"), "page", PAGE_ID_PATTERN)
     where = f"page {page_id}"
+    _known_keys(data, PAGE_KEYS, where)
     section = data.get("section")
     if section not in section_ids:
         raise QuestionnaireError(f"{where}: unknown section {section!r}")
@@ -443,6 +476,10 @@ def _parse_page(raw: object, items: Mapping[str, Item], section_ids: set[str]) -
     for item_id in item_ids:
         if item_id not in items:
             raise QuestionnaireError(f"{where}: unknown item {item_id!r}")
+        if items[item_id].section != section:
+            raise QuestionnaireError(
+                f"{where}: item {item_id} belongs to section {items[item_id].section}, not {section}"
+            )
     layout = data.get("layout", "stack")
     if layout not in LAYOUTS:
         raise QuestionnaireError(f"{where}: layout must be one of {sorted(LAYOUTS)}")
@@ -462,7 +499,9 @@ def _check_grid(where: str, grid_items: list[Item]) -> None:
     first = grid_items[0].options
     for item in grid_items:
         if item.type != "multi" or item.options != first:
-            raise QuestionnaireError(f"{where}: item {item.id}: every grid column must be a multi item sharing one option list")
+            raise QuestionnaireError(
+                f"{where}: item {item.id}: every grid column must be a multi item sharing one option list"
+            )
         if item.short_label is None:
             raise QuestionnaireError(f"{where}: item {item.id}: a grid column needs a short_label")
 
@@ -492,6 +531,19 @@ def _list(raw: object, where: str) -> list[Any]:
     if not isinstance(raw, list):
         raise QuestionnaireError(f"{where}: expected a list")
     return raw
+
+
+def _known_keys(data: Mapping[str, Any], allowed: frozenset[str], where: str) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise QuestionnaireError(f"{where}: unknown field(s) {', '.join(map(str, unknown))}")
+
+
+def _flag(data: Mapping[str, Any], key: str, where: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise QuestionnaireError(f"{where}: {key} must be true or false")
+    return value
 
 
 def _identifier(raw: object, where: str, pattern: re.Pattern[str]) -> str:

@@ -197,10 +197,8 @@ class AnswerCondition:
         if ok and self.not_in is not None:
             if not _is_answered(raw):
                 return None
-            if isinstance(raw, str):
-                ok = raw not in self.not_in
-            else:
-                ok = not set(_selection(raw) or ()) & self.not_in
+            selected = {raw} if isinstance(raw, str) else set(_selection(raw) or ())
+            ok = not selected & self.not_in
         if ok and self.compare is not None:
             ok = isinstance(raw, int) and not isinstance(raw, bool) and self.compare.check(raw)
         if ok and self.answered:
@@ -313,7 +311,15 @@ class Otherwise:
 
 
 Condition = (
-    AllOf | AnyOf | AnswerCondition | CountSelected | AnsweredTasks | ToolsCount | LevelCondition | ScoreCondition | Otherwise
+    AllOf
+    | AnyOf
+    | AnswerCondition
+    | CountSelected
+    | AnsweredTasks
+    | ToolsCount
+    | LevelCondition
+    | ScoreCondition
+    | Otherwise
 )
 
 
@@ -577,7 +583,9 @@ def recommend(
 
 def render_link(link: Link, lang: str) -> RenderedLink:
     """Render one practice link for ``lang``."""
-    return RenderedLink(id=link.id, name=link.name, url=link.url, note=link.note(lang), indicates=link.indicates.get(lang))
+    return RenderedLink(
+        id=link.id, name=link.name, url=link.url, note=link.note(lang), indicates=link.indicates.get(lang)
+    )
 
 
 def practice_links(rules: RuleSet, lang: str) -> list[RenderedLink]:
@@ -726,7 +734,9 @@ def load_rules(
 
 
 @dataclass
-class _Parser:
+class ParseContext:
+    """What condition parsing validates against: the questionnaire, known dimensions and levels, named sets."""
+
     questionnaire: Questionnaire
     dimensions: Sequence[str]
     levels: Sequence[int]
@@ -749,7 +759,7 @@ def parse_rules(
     version = data.get("version")
     if not isinstance(version, str) or not version:
         raise RulesError("version is missing")
-    parser = _Parser(questionnaire, dimensions, levels)
+    parser = ParseContext(questionnaire, dimensions, levels)
     _parse_sets(data.get("sets"), parser)
     recommendations = tuple(_parse_recommendation(r) for r in _list(data.get("recommendations"), "recommendations"))
     _unique([r.id for r in recommendations], "recommendation")
@@ -774,7 +784,7 @@ def parse_rules(
     )
 
 
-def _parse_sets(raw: object, parser: _Parser) -> None:
+def _parse_sets(raw: object, parser: ParseContext) -> None:
     data = _mapping(raw or {}, "sets")
     for name, tasks in _mapping(data.get("tasks", {}), "sets: tasks").items():
         where = f"task set {name}"
@@ -825,7 +835,7 @@ def _parse_link(raw: object) -> Link:
     )
 
 
-def _parse_rule(raw: object, parser: _Parser, rec_ids: set[str], link_ids: set[str]) -> Rule:
+def _parse_rule(raw: object, parser: ParseContext, rec_ids: set[str], link_ids: set[str]) -> Rule:
     data = _mapping(raw, "rule")
     rule_id = data.get("id")
     if not isinstance(rule_id, str) or not RULE_ID_PATTERN.match(rule_id):
@@ -868,7 +878,7 @@ def _parse_rule(raw: object, parser: _Parser, rec_ids: set[str], link_ids: set[s
     )
 
 
-def _parse_variants(raw: object, parser: _Parser, where: str, has_bind: bool) -> tuple[Variant, ...]:
+def _parse_variants(raw: object, parser: ParseContext, where: str, has_bind: bool) -> tuple[Variant, ...]:
     entries = _list(raw, f"{where}: why")
     if not entries:
         raise RulesError(f"{where}: why needs at least one text")
@@ -889,7 +899,7 @@ def _parse_variants(raw: object, parser: _Parser, where: str, has_bind: bool) ->
     return tuple(variants)
 
 
-def _check_placeholders(text: Text, parser: _Parser, where: str, has_bind: bool) -> None:
+def _check_placeholders(text: Text, parser: ParseContext, where: str, has_bind: bool) -> None:
     found: dict[str, set[str]] = {}
     for lang in LANGUAGES:
         value = text.get(lang)
@@ -920,7 +930,7 @@ def _check_placeholders(text: Text, parser: _Parser, where: str, has_bind: bool)
         raise RulesError(f"{where}: EN and FR texts use different placeholders")
 
 
-def parse_condition(raw: object, parser: _Parser, where: str) -> Condition:
+def parse_condition(raw: object, parser: ParseContext, where: str) -> Condition:
     """Parse one condition of the rule language (see the header of ``recommendations.yaml``).
 
     Forms: ``all_of``/``any_of`` lists; ``answer`` with ``in``/``not_in``/comparisons/``answered``;
@@ -944,7 +954,10 @@ def parse_condition(raw: object, parser: _Parser, where: str) -> Condition:
             raise RulesError(f"{where}: count_selected needs a multi item, {item.id} is {item.type}")
         excluding = _options(data.get("excluding", []), item, where)
         return CountSelected(
-            item.id, frozenset(excluding), _required_compare(data, where), _bind(data, parser, where),
+            item.id,
+            frozenset(excluding),
+            _required_compare(data, where),
+            _bind(data, parser, where),
             order=tuple(o.id for o in item.options),
         )
     if "answered_tasks" in data:
@@ -978,7 +991,7 @@ def parse_condition(raw: object, parser: _Parser, where: str) -> Condition:
     raise RulesError(f"{where}: unknown condition {dict(data)!r}")
 
 
-def _parse_answer(data: Mapping[str, Any], parser: _Parser, where: str) -> AnswerCondition:
+def _parse_answer(data: Mapping[str, Any], parser: ParseContext, where: str) -> AnswerCondition:
     _only(data, {"answer", "in", "not_in", "answered", *COMPARISONS}, where)
     key = data["answer"]
     item = _answer_key(key, parser, where)
@@ -1000,7 +1013,7 @@ def _parse_answer(data: Mapping[str, Any], parser: _Parser, where: str) -> Answe
     return AnswerCondition(cast(str, key), in_, not_in, compare, bool(answered))
 
 
-def _answer_key(key: object, parser: _Parser, where: str) -> Item:
+def _answer_key(key: object, parser: ParseContext, where: str) -> Item:
     if not isinstance(key, str):
         raise RulesError(f"{where}: answer key {key!r} must be a string")
     item_id = key.partition(".")[0]
@@ -1009,11 +1022,13 @@ def _answer_key(key: object, parser: _Parser, where: str) -> Item:
     try:
         item, _row = parser.questionnaire.item_for_key(key)
     except KeyError:
-        raise RulesError(f"{where}: unknown answer key {key!r} (a matrix needs item.row, with an existing row)") from None
+        raise RulesError(
+            f"{where}: unknown answer key {key!r} (a matrix needs item.row, with an existing row)"
+        ) from None
     return item
 
 
-def _item(item_id: object, parser: _Parser, where: str) -> Item:
+def _item(item_id: object, parser: ParseContext, where: str) -> Item:
     item = parser.questionnaire.items.get(item_id) if isinstance(item_id, str) else None
     if item is None:
         raise RulesError(f"{where}: unknown item {item_id!r}")
@@ -1030,7 +1045,7 @@ def _options(raw: object, item: Item, where: str) -> list[str]:
     return cast(list[str], values)
 
 
-def _task_set(raw: object, parser: _Parser, where: str) -> tuple[str, ...]:
+def _task_set(raw: object, parser: ParseContext, where: str) -> tuple[str, ...]:
     if isinstance(raw, str):
         if raw not in parser.task_sets:
             raise RulesError(f"{where}: unknown task set {raw!r}")
@@ -1043,7 +1058,7 @@ def _task_set(raw: object, parser: _Parser, where: str) -> tuple[str, ...]:
     return tuple(tasks)
 
 
-def _tool_set(raw: object, parser: _Parser, where: str) -> tuple[str, ...]:
+def _tool_set(raw: object, parser: ParseContext, where: str) -> tuple[str, ...]:
     if isinstance(raw, str):
         if raw not in parser.tool_sets:
             raise RulesError(f"{where}: unknown tool set {raw!r}")
@@ -1051,7 +1066,7 @@ def _tool_set(raw: object, parser: _Parser, where: str) -> tuple[str, ...]:
     return tuple(_string_list(raw, f"{where}: set"))
 
 
-def _dimension(raw: object, parser: _Parser, where: str) -> str:
+def _dimension(raw: object, parser: ParseContext, where: str) -> str:
     if not isinstance(raw, str) or raw not in parser.dimensions:
         raise RulesError(f"{where}: unknown dimension {raw!r}")
     return raw
@@ -1078,7 +1093,7 @@ def _required_compare(data: Mapping[str, Any], where: str) -> Compare:
     return compare
 
 
-def _bind(data: Mapping[str, Any], parser: _Parser, where: str) -> bool:
+def _bind(data: Mapping[str, Any], parser: ParseContext, where: str) -> bool:
     bind = data.get("bind", False)
     if bind not in (True, False):
         raise RulesError(f"{where}: bind must be true or false")

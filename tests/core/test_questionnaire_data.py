@@ -457,3 +457,17 @@ def test_new_item_with_a_2017_n(tmp_path: Path) -> None:
     data["pages"][0]["items"] = ["n1", "q8"]
     with pytest.raises(QuestionnaireError, match=r"item n1: a new item"):
         load_questionnaire(_write(tmp_path, data))
+
+
+def test_loader_rejects_unknown_fields_and_non_boolean_flags(tmp_path: Path) -> None:
+    from benchmark.core.questionnaire import default_data_path
+
+    text = default_data_path().read_text(encoding="utf-8")
+    misspelt = tmp_path / "misspelt.yaml"
+    misspelt.write_text(text.replace("    help: ", "    halp: ", 1), encoding="utf-8")
+    with pytest.raises(QuestionnaireError, match=r"item q\w+: unknown field\(s\) halp"):
+        load_questionnaire(misspelt)
+    stringly = tmp_path / "stringly.yaml"
+    stringly.write_text(text.replace("required: true", 'required: "false"', 1), encoding="utf-8")
+    with pytest.raises(QuestionnaireError, match=r"item q23: required must be true or false"):
+        load_questionnaire(stringly)

@@ -41,7 +41,9 @@ def assert_error_summary(html: str, *messages: str) -> None:
         assert message in html, message
 
 
-def test_missing_required_answer_keeps_the_other_answers(app: Flask, client: FlaskClient, token_with_answers: str) -> None:
+def test_missing_required_answer_keeps_the_other_answers(
+    app: Flask, client: FlaskClient, token_with_answers: str
+) -> None:
     token = token_with_answers
     response = client.post(
         f"/en/assessment/{token}/organisation", data={"q22": "it_staff", "q25": "6_10", "action": "next"}
@@ -127,7 +129,9 @@ def test_unknown_action_is_treated_as_next(client: FlaskClient, token_with_answe
 
 
 @pytest.mark.parametrize("task", ["q9", "q2_9", "../../admin", "q3_1"])
-def test_tampered_hidden_field_saves_nothing(app: Flask, client: FlaskClient, token_with_answers: str, task: str) -> None:
+def test_tampered_hidden_field_saves_nothing(
+    app: Flask, client: FlaskClient, token_with_answers: str, task: str
+) -> None:
     client.post(f"/en/assessment/{token_with_answers}/internal-tasks", data={"q2_1": ["email"], "action": "save"})
     response = client.post(
         f"/en/assessment/{token_with_answers}/internal-tasks",
@@ -233,10 +237,12 @@ def test_missing_csrf_token_keeps_typed_answers_on_screen(csrf_app: Flask) -> No
     page = client.get(f"/en/assessment/{token}/capacity-communication").get_data(as_text=True)
     good = csrf_token_from(page)
     client.post(
-        f"/en/assessment/{token}/capacity-communication", data={"csrf_token": good, "q4": ["volunteers"], "action": "save"}
+        f"/en/assessment/{token}/capacity-communication",
+        data={"csrf_token": good, "q4": ["volunteers"], "action": "save"},
     )
     response = client.post(
-        f"/en/assessment/{token}/capacity-communication", data={"q4": ["contractor"], "q5": ["fundraising"], "action": "next"}
+        f"/en/assessment/{token}/capacity-communication",
+        data={"q4": ["contractor"], "q5": ["fundraising"], "action": "next"},
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -280,7 +286,9 @@ def test_csrf_token_from_another_session_is_refused(csrf_app: Flask) -> None:
     alice, mallory = csrf_app.test_client(), csrf_app.test_client()
     token = start_with_csrf(alice)
     foreign = csrf_token_from(mallory.get("/en/assessment/").get_data(as_text=True))
-    response = alice.post(f"/en/assessment/{token}/importance", data={"csrf_token": foreign, "q1": "1", "action": "next"})
+    response = alice.post(
+        f"/en/assessment/{token}/importance", data={"csrf_token": foreign, "q1": "1", "action": "next"}
+    )
     assert response.status_code == 400
     assert "q1" not in stored(csrf_app, token)
 

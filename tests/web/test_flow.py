@@ -31,7 +31,13 @@ def assessment_row(app: Flask, token: str) -> Assessment:
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [("fr-CA,fr;q=0.9,en;q=0.5", "/fr/"), ("fr-CA", "/fr/"), ("en-CA,en;q=0.8", "/en/"), ("de", "/en/"), (None, "/en/")],
+    [
+        ("fr-CA,fr;q=0.9,en;q=0.5", "/fr/"),
+        ("fr-CA", "/fr/"),
+        ("en-CA,en;q=0.8", "/en/"),
+        ("de", "/en/"),
+        (None, "/en/"),
+    ],
 )
 def test_root_redirects_by_accept_language(client: FlaskClient, header: str | None, expected: str) -> None:
     headers = {"Accept-Language": header} if header else {}
@@ -196,7 +202,9 @@ def test_submitted_assessment_cannot_be_changed_through_its_link(app: Flask, cli
 
 def test_answers_live_in_one_row_per_key(app: Flask, client: FlaskClient) -> None:
     token = start_assessment(client)
-    client.post(f"/en/assessment/{token}/concerns", data={"q8-privacy": "major", "q8-hardware": "minor", "action": "save"})
+    client.post(
+        f"/en/assessment/{token}/concerns", data={"q8-privacy": "major", "q8-hardware": "minor", "action": "save"}
+    )
     with app.app_context():
         keys = sorted(db.session.scalars(db.select(Answer.key)))
     assert keys == ["q8.hardware", "q8.privacy"]

@@ -1,0 +1,164 @@
+"""Pure statistics for the live pool of assessments: summaries, percentile ranks, suppression.
+
+Live-pool comparisons (design §3.7) are shown only for groups of at least
+``k`` organisations (``k_min_group`` = 10 in the rubric), and within a shown
+distribution small cells are hidden with complementary suppression. One
+function, :func:`suppress`, applies that rule everywhere (pages, charts, PDF,
+CSV, API) so that the outputs cannot disagree.
+
+The 2017 baseline is never pooled with live data and has no dimension scores;
+nothing here applies to it.
+
+This module is pure Python: it must never import Flask, WTForms or SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PeerSummary:
+    """Summary of one group's scores.
+
+    :ivar n: number of organisations (scores) in the group.
+    :ivar median: the median score.
+    :ivar q1: first quartile (25th percentile).
+    :ivar q3: third quartile (75th percentile).
+    :ivar mean: arithmetic mean score.
+
+    Quartiles use linear interpolation between order statistics (see :func:`quantile`).
+    Values are unrounded floats; round them for display only.
+    """
+
+    n: int
+    median: float
+    q1: float
+    q3: float
+    mean: float
+
+
+def _expand(scores: Iterable[int] | Mapping[int, int]) -> list[int]:
+    """Return the scores as a sorted list; a mapping is read as a histogram ``{score: count}``."""
+    if isinstance(scores, Mapping):
+        values: list[int] = []
+        for score, count in scores.items():
+            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+                raise ValueError(f"histogram count for score {score!r} must be a non-negative integer")
+            values.extend([_check_score(score)] * count)
+        return sorted(values)
+    return sorted(_check_score(score) for score in scores)
+
+
+def _check_score(score: object) -> int:
+    if isinstance(score, bool) or not isinstance(score, int):
+        raise ValueError(f"score {score!r} must be an integer")
+    return score
+
+
+def quantile(sorted_values: list[int], p: float) -> float:
+    """Return the ``p``-quantile (0 ≤ p ≤ 1) of already sorted values.
+
+    Method: linear interpolation between order statistics — Hyndman & Fan
+    (1996) type 7, the default of R's ``quantile``, NumPy's ``percentile`` and
+    Python's ``statistics.quantiles(..., method="inclusive")``, and Excel's
+    ``QUARTILE.INC``. With ``h = (n − 1)·p``, the result is
+    ``x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋])`` (0-based). For p = 0.5 it is the
+    ordinary median.
+
+    :raises ValueError: if ``sorted_values`` is empty or ``p`` is outside [0, 1].
+    """
+    if not sorted_values:
+        raise ValueError("quantile of an empty list")
+    if not 0 <= p <= 1:
+        raise ValueError("p must lie between 0 and 1")
+    h = (len(sorted_values) - 1) * p
+    low = math.floor(h)
+    high = min(low + 1, len(sorted_values) - 1)
+    return sorted_values[low] + (h - low) * (sorted_values[high] - sorted_values[low])
+
+
+def summarise(scores: Iterable[int] | Mapping[int, int], k: int) -> PeerSummary | None:
+    """Summarise a group's integer scores, or return None when it has fewer than ``k`` organisations.
+
+    :param scores: one score per organisation, or a histogram ``{score: count}``.
+        Dimensions without a score (insufficient coverage) must be left out by the caller.
+    :param k: the minimum group size (``k_min_group``, 10 in v1).
+    :return: n, median, quartiles (type 7, see :func:`quantile`) and mean; None below ``k``.
+    """
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    values = _expand(scores)
+    if len(values) < k or not values:
+        return None
+    return PeerSummary(
+        n=len(values),
+        median=quantile(values, 0.5),
+        q1=quantile(values, 0.25),
+        q3=quantile(values, 0.75),
+        mean=sum(values) / len(values),
+    )
+
+
+def percentile_rank(score: int, scores: Iterable[int] | Mapping[int, int]) -> float:
+    """Return the percentile rank of ``score`` in a group, 0–100.
+
+    Definition (the usual "mid-rank" percentile rank): the percentage of the
+    group scoring below ``score`` plus half the percentage scoring exactly
+    ``score``: ``100 × (below + 0.5 × equal) / n``. A score equal to everyone's
+    gets 50; the lowest of n distinct scores gets ``50 / n``.
+
+    The caller must only show it for groups of at least ``k`` organisations.
+
+    :raises ValueError: if the group is empty.
+    """
+    values = _expand(scores)
+    if not values:
+        raise ValueError("percentile rank in an empty group")
+    below = sum(1 for v in values if v < score)
+    equal = sum(1 for v in values if v == score)
+    return 100 * (below + 0.5 * equal) / len(values)
+
+
+def suppress(cells: Mapping[str, int], k: int, total_shown: bool) -> dict[str, int | None]:
+    """Hide small cells of one distribution, with complementary suppression.
+
+    Rules (design §3.7):
+
+    1. *Primary suppression*: every cell with 1 … k−1 organisations is hidden
+       (``None``). Zero cells are shown.
+    2. *Complementary suppression* (only when the distribution's total is shown,
+       since then a single hidden cell equals the total minus the shown cells):
+       while exactly one cell is hidden, or every hidden cell would have to be 1
+       (hidden sum = number of hidden cells, so each is recoverable as 1), also
+       hide the smallest shown non-zero cell (ties: by key). A shown zero cell is
+       hidden only if no non-zero cell is left.
+
+    After this, when a total is shown, either no cell or at least two cells are
+    hidden, and no hidden cell's value follows from the total and the shown
+    cells — except in degenerate inputs the caller must not show at all (a
+    distribution with a single cell, or a group below ``k_min_group``).
+
+    :param cells: counts per category (organisations, never answers).
+    :param k: the minimum shown cell size (``k_min_cell``; cells 1 … k−1 are hidden).
+    :param total_shown: whether the distribution's total is published next to it.
+    :return: the same keys, each mapped to its count or None when hidden.
+    :raises ValueError: on negative or non-integer counts or k < 1.
+    """
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    for key, count in cells.items():
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise ValueError(f"cell {key!r}: count must be a non-negative integer")
+    hidden = {key for key, count in cells.items() if 0 < count < k}
+    if total_shown:
+        while hidden and (len(hidden) == 1 or sum(cells[key] for key in hidden) == len(hidden)):
+            shown = [key for key in cells if key not in hidden]
+            if not shown:
+                break
+            nonzero = [key for key in shown if cells[key] > 0]
+            pool = nonzero or shown
+            hidden.add(min(pool, key=lambda key: (cells[key], key)))
+    return {key: (None if key in hidden else count) for key, count in cells.items()}
