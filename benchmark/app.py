@@ -39,6 +39,8 @@ def register_blueprints(app: Flask) -> None:
     """Register one blueprint per area of the product."""
     from benchmark.assessment import bp as assessment_bp
     from benchmark.pages import bp as pages_bp
+    from benchmark.results import bp as results_bp
 
     app.register_blueprint(pages_bp, url_prefix="/<lang_code>")
     app.register_blueprint(assessment_bp, url_prefix="/<lang_code>/assessment")
+    app.register_blueprint(results_bp, url_prefix="/<lang_code>/results")

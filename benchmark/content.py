@@ -1,27 +1,67 @@
-"""The questionnaire and its companion data files, loaded and validated once at start."""
+"""The questionnaire and its companion data files, loaded and validated once at start.
+
+A broken data file (an unknown item, option or link; a figure that does not
+match its item) stops the app here with an error that names the entry.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, current_app
 
+from benchmark.core.baseline import Baseline, load_baseline
 from benchmark.core.questionnaire import Questionnaire, load_questionnaire
+from benchmark.core.rules import RuleSet, load_rules
+from benchmark.core.scoring import Rubric, load_rubric
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything the product reads from data files."""
+
+    questionnaire: Questionnaire
+    rubric: Rubric
+    rules: RuleSet
+    baseline: Baseline
 
 
 def init_app(app: Flask) -> None:
-    """Load the questionnaire; a broken data file stops the app here, naming the entry."""
-    app.extensions["questionnaire"] = _load(app.config.get("QUESTIONNAIRE_PATH"))
+    """Load and cross-validate every data file."""
+    app.extensions["content"] = _load(
+        app.config.get("QUESTIONNAIRE_PATH"),
+        app.config.get("RUBRIC_PATH"),
+        app.config.get("RULES_PATH"),
+        app.config.get("BASELINE_PATH"),
+    )
 
 
 @lru_cache(maxsize=8)
-def _load(path: str | Path | None) -> Questionnaire:
-    # Data files are immutable while the process runs: parse each one once.
-    return load_questionnaire(Path(path) if path else None)
+def _load(
+    questionnaire_path: str | None, rubric_path: str | None, rules_path: str | None, baseline_path: str | None
+) -> Content:
+    # Data files are immutable while the process runs: parse each combination once.
+    questionnaire = load_questionnaire(_path(questionnaire_path))
+    rubric = load_rubric(questionnaire, _path(rubric_path))
+    rules = load_rules(
+        questionnaire, _path(rules_path), rubric.dimension_ids(), tuple(level.number for level in rubric.levels)
+    )
+    baseline = load_baseline(questionnaire, _path(baseline_path))
+    return Content(questionnaire, rubric, rules, baseline)
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def content() -> Content:
+    """Return the data of the running app."""
+    loaded: Content = current_app.extensions["content"]
+    return loaded
 
 
 def questionnaire() -> Questionnaire:
     """Return the questionnaire of the running app."""
-    q: Questionnaire = current_app.extensions["questionnaire"]
-    return q
+    return content().questionnaire

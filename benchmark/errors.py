@@ -19,7 +19,9 @@ def init_app(app: Flask) -> None:
 
 def render_error(code: int, description_key: str | None = None) -> tuple[str, int]:
     """Render the error page for ``code`` (bilingual outside a language prefix)."""
-    bilingual = not g.get("lang_code")
+    # Outside a language prefix, and for private-link 404s (which must not depend on
+    # anything about the link), the page speaks both languages.
+    bilingual = not g.get("lang_code") or bool(g.get("bilingual_errors"))
     return render_template("errors/error.html", code=code, bilingual=bilingual, key=description_key), code
 
 

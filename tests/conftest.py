@@ -126,9 +126,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def page_answers(app: Flask, page_id: str) -> dict[str, object]:
     """Valid form data answering every item of a page (first options, a 7 on scales)."""
     from benchmark.assessment.forms import field_name
-    from benchmark.content import _load
 
-    q = _load(app.config.get("QUESTIONNAIRE_PATH"))
+    q = app.extensions["content"].questionnaire
     page = q.page(page_id)
     assert page is not None
     data: dict[str, object] = {}
@@ -148,6 +147,4 @@ def page_answers(app: Flask, page_id: str) -> dict[str, object]:
 
 def page_ids(app: Flask) -> list[str]:
     """The questionnaire's page ids in flow order."""
-    from benchmark.content import _load
-
-    return [page.id for page in _load(app.config.get("QUESTIONNAIRE_PATH")).pages]
+    return [page.id for page in app.extensions["content"].questionnaire.pages]

@@ -20,9 +20,10 @@ from benchmark.assessment.forms import (
     page_form_class,
 )
 from benchmark.content import questionnaire
-from benchmark.core.questionnaire import Item, Page
+from benchmark.core.questionnaire import Item, Page, describe_answer
 from benchmark.i18n import current_language
 from benchmark.models import Assessment
+from benchmark.results.services import profile_of, stored_scores
 
 NAVIGATION_ACTIONS = ("next", "back", "save")
 
@@ -99,7 +100,7 @@ def review(token: str) -> str | Response | tuple[str, int]:
         if not form.validate() or missing:
             return _render_review(assessment, token, form, missing, attempted=True), 400
         try:
-            services.submit(assessment)
+            services.submit(assessment, stored_scores(profile_of(answers)))
         except services.AlreadySubmitted:
             return _already_submitted(token)
         return redirect(url_for(".done", token=token))
@@ -113,7 +114,7 @@ def done(token: str) -> str | Response:
     if not assessment.is_submitted:
         return redirect(url_for(".resume", token=token))
     return render_template(
-        "assessment/done.html", assessment=assessment, token=token, sections=answer_summary(assessment)
+        "assessment/done.html", assessment=assessment, token=token, sections=answer_summary(assessment), has_results=True
     )
 
 
@@ -171,17 +172,6 @@ def _answer_rows(item: Item, lang: str) -> list[tuple[str, str]]:
         ]
     label = item.short_label.get(lang) if item.short_label else item.text.get(lang)
     return [(item.id, label)]
-
-
-def describe_answer(item: Item, value: Any, lang: str) -> str | None:
-    """Return a stored answer as readable text (None when not answered)."""
-    if value is None:
-        return None
-    if item.type == "scale_0_10":
-        return f"{value} / 10"
-    ids = value if isinstance(value, list) else [value]
-    labels = [option.label.get(lang) for option_id in ids if (option := item.option(option_id))]
-    return "; ".join(labels) if labels else None
 
 
 class PageView:

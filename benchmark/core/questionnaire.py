@@ -261,6 +261,21 @@ def check_multi_selection(item: Item, selected: list[str]) -> str | None:
     return None
 
 
+def describe_answer(item: Item, value: object, lang: str) -> str | None:
+    """Return a stored answer as readable text in ``lang`` (None when not answered).
+
+    Option ids become their labels (joined with "; " for several), a scale value
+    becomes ``"7 / 10"``; ids the item does not know are left out.
+    """
+    if value is None:
+        return None
+    if item.type == "scale_0_10":
+        return f"{value} / 10"
+    ids = value if isinstance(value, list) else [value]
+    labels = [option.label.get(lang) for option_id in ids if (option := item.option(str(option_id)))]
+    return "; ".join(labels) if labels else None
+
+
 def clean_answers(questionnaire: Questionnaire, answers: Mapping[str, object]) -> dict[str, AnswerValue]:
     """Return only the answers that are valid for ``questionnaire``, dropping the rest.
 

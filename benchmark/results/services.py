@@ -1,0 +1,239 @@
+"""The personalised profile: scores, the 2017 comparison, today's peers, recommendations, change.
+
+Everything here reads; nothing writes.  One :class:`ResultsView` feeds the HTML
+page, the JSON download and both PDFs, so the small-group rule (no peer figure
+for fewer than k organisations) is applied once and holds in every format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from benchmark.content import content
+from benchmark.core import peers, rules, scoring
+from benchmark.core.baseline import Figure
+from benchmark.core.questionnaire import Item, describe_answer
+from benchmark.extensions import db
+from benchmark.models import Assessment, AssessmentRegion
+
+SCORE_COLUMNS = {"SK": Assessment.score_sk, "IN": Assessment.score_in, "AP": Assessment.score_ap, "PR": Assessment.score_pr}
+#: Screens whose 2017 takeaways speak of a group of items, not of one item (design §5).
+TAKEAWAY_GROUPS = {"internal_tasks": ("q2_1", "q2_2", "q2_3", "q2_4"), "external_tasks": ("q3_1", "q3_2", "q3_3", "q3_4", "q3_5")}
+
+
+def profile_of(answers: dict[str, Any]) -> scoring.Profile:
+    """Score a set of answers with the app's rubric."""
+    return scoring.score(answers, content().rubric)
+
+
+def stored_scores(profile: scoring.Profile) -> dict[str, int | None]:
+    """Return the per-dimension scores to store on submit."""
+    return {dimension_id: profile.score(dimension_id) for dimension_id in SCORE_COLUMNS}
+
+
+@dataclass(frozen=True)
+class PeerGroup:
+    """Today's peers in one group: a summary per dimension, or None below k."""
+
+    key: str
+    label: str
+    n: int
+    summaries: dict[str, peers.PeerSummary | None]
+    percentiles: dict[str, float | None]
+
+    @property
+    def shown(self) -> bool:
+        """True when the group is large enough to show any figure."""
+        return any(summary is not None for summary in self.summaries.values())
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One 2017 figure beside the organisation's own answer."""
+
+    item: Item
+    option_label: str
+    figure: Figure
+    formatted: str
+    selected: bool | None  # None when the organisation did not answer the item
+
+
+@dataclass(frozen=True)
+class ItemComparison:
+    """The 2017 comparison of one item: figures (if any), aggregates and qualitative findings."""
+
+    item: Item
+    your_answer: str | None
+    figures: list[FigureRow]
+    aggregates: list[str]
+    takeaways: list[str]
+
+    @property
+    def has_figure(self) -> bool:
+        """True when at least one 2017 number was published for this item."""
+        return bool(self.figures or self.aggregates)
+
+
+@dataclass
+class ResultsView:
+    """Everything the results page, its JSON and its PDFs show."""
+
+    assessment: Assessment
+    lang: str
+    profile: scoring.Profile
+    comparisons: list[ItemComparison]
+    group_takeaways: dict[str, list[str]]
+    peer_groups: list[PeerGroup]
+    k: int
+    recommendations: list[rules.RecommendationGroup]
+    all_links: list[rules.RenderedLink]
+    previous: Assessment | None = None
+    previous_profile: scoring.Profile | None = None
+    changed_items: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def peer_medians(self) -> dict[str, float | None]:
+        """The all-organisations median per dimension, or None where the group is below k."""
+        summaries = self.peer_groups[0].summaries
+        return {d: (summary.median if (summary := summaries.get(d)) else None) for d in SCORE_COLUMNS}
+
+
+def build_results(assessment: Assessment, lang: str) -> ResultsView:
+    """Assemble the whole profile of a submitted assessment in ``lang``."""
+    data = content()
+    answers = assessment.answer_map()
+    profile = profile_of(answers)
+    k = int(current_app.config["PEER_MIN_GROUP"])
+    view = ResultsView(
+        assessment=assessment,
+        lang=lang,
+        profile=profile,
+        comparisons=[compare_item(item, answers, lang) for item in data.questionnaire.iter_items()],
+        group_takeaways={
+            group: [t.text.get(lang) for t in data.baseline.takeaways(group)] for group in TAKEAWAY_GROUPS
+        },
+        peer_groups=peer_groups(assessment, profile, lang, k),
+        k=k,
+        recommendations=rules.recommend(answers, profile, data.questionnaire, data.baseline, lang, data.rules),
+        all_links=rules.practice_links(data.rules, lang),
+    )
+    add_change_since_previous(view, answers)
+    return view
+
+
+def compare_item(item: Item, answers: dict[str, Any], lang: str) -> ItemComparison:
+    """Set the organisation's answer to one item beside whatever 2017 published for it."""
+    baseline = content().baseline
+    value = answers.get(item.id)
+    rows = []
+    for option in item.options:
+        figure = baseline.figure(item.id, option.id)
+        if figure is None:
+            continue
+        selected = None if value is None else (option.id in value if isinstance(value, list) else option.id == value)
+        rows.append(FigureRow(item, option.label.get(lang), figure, figure.format(lang), selected))
+    aggregates = [f"{aggregate.label.get(lang)}: {aggregate.format(lang)}" for aggregate in baseline.aggregates(item.id)]
+    takeaways = [takeaway.text.get(lang) for takeaway in baseline.takeaways(item.id)]
+    your_answer = None if item.type == "matrix" else describe_answer(item, value, lang)
+    return ItemComparison(item, your_answer, rows, aggregates, takeaways)
+
+
+def _pool() -> sa.Select[Any]:
+    """Submitted assessments that count in peer figures: each organisation's latest, real data only."""
+    return sa.select(Assessment.id).where(
+        Assessment.status == "submitted",
+        Assessment.is_latest.is_(True),
+        Assessment.is_synthetic.is_(False),
+        Assessment.rubric_version == content().rubric.version,
+    )
+
+
+def _histograms(condition: sa.ColumnElement[bool] | None) -> dict[str, dict[int, int]]:
+    """Return {dimension: {score: count}} for the pool, optionally filtered (one query per dimension)."""
+    result: dict[str, dict[int, int]] = {}
+    for dimension_id, column in SCORE_COLUMNS.items():
+        query = (
+            sa.select(column, sa.func.count())
+            .where(Assessment.id.in_(_pool()), column.is_not(None))
+            .group_by(column)
+        )
+        if condition is not None:
+            query = query.where(condition)
+        result[dimension_id] = {int(score): int(count) for score, count in db.session.execute(query)}
+    return result
+
+
+def _group(key: str, label: str, histograms: dict[str, dict[int, int]], profile: scoring.Profile, k: int) -> PeerGroup:
+    summaries: dict[str, peers.PeerSummary | None] = {}
+    percentiles: dict[str, float | None] = {}
+    for dimension_id, histogram in histograms.items():
+        summary = peers.summarise(histogram, k) if histogram else None
+        summaries[dimension_id] = summary
+        own = profile.score(dimension_id)
+        percentiles[dimension_id] = None if summary is None or own is None else peers.percentile_rank(own, histogram)
+    n = max((sum(h.values()) for h in histograms.values()), default=0)
+    return PeerGroup(key, label, n, summaries, percentiles)
+
+
+def peer_groups(assessment: Assessment, profile: scoring.Profile, lang: str, k: int) -> list[PeerGroup]:
+    """Today's peers: all organisations, the same size band, and each of its provinces/territories."""
+    from flask_babel import gettext as _
+
+    q = content().questionnaire
+    groups = [_group("all", _("All organizations"), _histograms(None), profile, k)]
+    if assessment.size_band:
+        size = q.items["q25"].option(assessment.size_band)
+        label = _("Same size (%(size)s)", size=size.label.get(lang) if size else assessment.size_band)
+        groups.append(_group("size", label, _histograms(Assessment.size_band == assessment.size_band), profile, k))
+    for region in sorted(r.region for r in assessment.regions):
+        option = q.items["q26"].option(region)
+        in_region = Assessment.id.in_(sa.select(AssessmentRegion.assessment_id).where(AssessmentRegion.region == region))
+        label = _("Same province or territory (%(region)s)", region=option.label.get(lang) if option else region)
+        groups.append(_group(f"region:{region}", label, _histograms(in_region), profile, k))
+    return groups
+
+
+def previous_submission(assessment: Assessment) -> Assessment | None:
+    """Return the organisation's submission before this one, if any."""
+    if assessment.submitted_at is None:
+        return None
+    return db.session.scalar(
+        sa.select(Assessment)
+        .where(
+            Assessment.organisation_id == assessment.organisation_id,
+            Assessment.status == "submitted",
+            Assessment.id != assessment.id,
+            Assessment.submitted_at <= assessment.submitted_at,
+        )
+        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
+        .limit(1)
+    )
+
+
+def add_change_since_previous(view: ResultsView, answers: dict[str, Any]) -> None:
+    """Fill in the change per dimension and per item since the organisation's previous submission."""
+    previous = previous_submission(view.assessment)
+    if previous is None:
+        return
+    before = previous.answer_map()
+    view.previous = previous
+    view.previous_profile = profile_of(before)
+    q = content().questionnaire
+    for item in q.iter_items():
+        for key in item.answer_keys():
+            if before.get(key) != answers.get(key):
+                _, row = q.item_for_key(key)
+                question = item.text.get(view.lang) if row is None else f"{item.text.get(view.lang)} — {row.label.get(view.lang)}"
+                view.changed_items.append(
+                    {
+                        "key": key,
+                        "question": item.short_label.get(view.lang) if item.short_label and row is None else question,
+                        "before": describe_answer(item, before.get(key), view.lang),
+                        "after": describe_answer(item, answers.get(key), view.lang),
+                    }
+                )
+
