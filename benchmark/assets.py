@@ -11,6 +11,13 @@ BUNDLES = {
     "app_css": Bundle("css/app.css", filters="rcssmin", output="gen/app.%(version)s.css"),
     "print_css": Bundle("css/print.css", filters="rcssmin", output="gen/print.%(version)s.css"),
     "app_js": Bundle("js/app.js", filters="rjsmin", output="gen/app.%(version)s.js"),
+    # Vendored Chart.js (already minified: no filter; see static/vendor/chart.js/README.md)
+    # followed by the page's chart code.
+    "charts_js": Bundle(
+        Bundle("vendor/chart.js/chart.umd.min.js"),
+        Bundle("js/charts.js", filters="rjsmin"),
+        output="gen/charts.%(version)s.js",
+    ),
 }
 
 
