@@ -64,6 +64,8 @@ class Assessment(db.Model):
     #: Incremented on every save (used to detect saves from another window).
     revision: Mapped[int] = mapped_column(default=0)
     previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assessment.id"))
+    #: The questionnaire pages of this assessment's flow (all pages when None; workshops may choose fewer).
+    page_ids: Mapped[list[str] | None] = mapped_column(sa.JSON)
     is_synthetic: Mapped[bool] = mapped_column(default=False)
     #: True on the latest submitted assessment of its organisation (counts once in pools).
     is_latest: Mapped[bool] = mapped_column(default=False)
@@ -115,3 +117,4 @@ class AssessmentRegion(db.Model):
 
     assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
     region: Mapped[str] = mapped_column(sa.String(2), primary_key=True, index=True)
+

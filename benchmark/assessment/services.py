@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from benchmark.core.questionnaire import Questionnaire
+from benchmark.core.questionnaire import Page, Questionnaire
 from benchmark.extensions import db
 from benchmark.models import Answer, Assessment, AssessmentRegion, Organisation, utcnow
 
@@ -55,9 +55,15 @@ def extract_token(text: str) -> str | None:
 
 
 def start_assessment(
-    questionnaire: Questionnaire, lang: str, label: str | None, previous: Assessment | None = None
+    questionnaire: Questionnaire,
+    lang: str,
+    label: str | None,
+    previous: Assessment | None = None,
+    page_ids: list[str] | None = None,
 ) -> tuple[Assessment, str]:
     """Create a draft (pre-filled from ``previous`` when taking the questionnaire again).
+
+    :param page_ids: the pages to answer (a workshop's selection); all pages when None.
 
     :return: the assessment and its private token (shown once, never stored).
     """
@@ -69,8 +75,9 @@ def start_assessment(
         questionnaire_version=questionnaire.version,
         rubric_version=str(questionnaire.meta.get("rubric_version", "v1")),
         language=lang,
-        current_page=questionnaire.pages[0].id,
+        current_page=next((p.id for p in questionnaire.pages if not page_ids or p.id in page_ids)),
         label=label or None,
+        page_ids=list(page_ids) if page_ids else None,
         previous_id=previous.id if previous else None,
     )
     db.session.add(assessment)
@@ -153,9 +160,22 @@ def set_page(assessment: Assessment, page_id: str) -> None:
         db.session.commit()
 
 
-def missing_required(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[str]:
-    """Return the ids of required items that have no answer."""
-    return [item.id for item in questionnaire.iter_items() if item.required and not answers.get(item.id)]
+def flow_pages(questionnaire: Questionnaire, assessment: Assessment) -> list[Page]:
+    """Return the pages of this assessment's flow, in questionnaire order (a workshop may choose fewer)."""
+    if not assessment.page_ids:
+        return list(questionnaire.pages)
+    chosen = set(assessment.page_ids)
+    return [page for page in questionnaire.pages if page.id in chosen] or list(questionnaire.pages)
+
+
+def missing_required(questionnaire: Questionnaire, assessment: Assessment, answers: Mapping[str, Any]) -> list[str]:
+    """Return the ids of required items in the assessment's flow that have no answer."""
+    return [
+        item.id
+        for page in flow_pages(questionnaire, assessment)
+        for item in questionnaire.page_items(page)
+        if item.required and not answers.get(item.id)
+    ]
 
 
 def submit(assessment: Assessment, scores: Mapping[str, int | None] | None = None) -> None:

@@ -76,7 +76,9 @@ def page(token: str, page_id: str) -> str | Response | tuple[str, int]:
     """Show one page of the questionnaire; Back, Next and Save each save the draft."""
     assessment = _assessment_or_404(token)
     q = questionnaire()
-    current = q.page(page_id) or abort(404)
+    current = q.page(page_id)
+    if current is None or current not in services.flow_pages(q, assessment):
+        abort(404)
     if assessment.is_submitted:
         return _already_submitted(token)
     view = PageView(assessment, current, token)
@@ -95,7 +97,7 @@ def review(token: str) -> str | Response | tuple[str, int]:
     q = questionnaire()
     form = SubmitForm()
     answers = assessment.answer_map()
-    missing = services.missing_required(q, answers)
+    missing = services.missing_required(q, assessment, answers)
     if request.method == "POST":
         if not form.validate() or missing:
             return _render_review(assessment, token, form, missing, attempted=True), 400
@@ -145,7 +147,7 @@ def _render_review(assessment: Assessment, token: str, form: SubmitForm, missing
         sections=answer_summary(assessment),
         missing=[(q.items[item_id], q.page_of_item(item_id)) for item_id in missing],
         attempted=attempted,
-        total_pages=len(q.pages),
+        total_pages=len(services.flow_pages(q, assessment)),
     )
 
 
@@ -155,7 +157,7 @@ def answer_summary(assessment: Assessment) -> list[dict[str, Any]]:
     lang = current_language()
     answers = assessment.answer_map()
     summary = []
-    for page in q.pages:
+    for page in services.flow_pages(q, assessment):
         rows = []
         for item in q.page_items(page):
             for key, label in _answer_rows(item, lang):
@@ -183,6 +185,7 @@ class PageView:
         self.token = token
         self.q = questionnaire()
         self.lang = current_language()
+        self.flow = services.flow_pages(self.q, assessment)
         self.layout = "tasks" if request.values.get("layout") == "tasks" and page.layout == "grid" else "grid"
         self.task = self._task_from_request()
         self.return_to = "review" if request.values.get("return_to") == "review" else ""
@@ -278,10 +281,10 @@ class PageView:
             index = tasks.index(self.task) + direction
             if 0 <= index < len(tasks):
                 return self.page.id, tasks[index]
-        index = self.q.page_number(self.page.id) - 1 + direction
-        if not 0 <= index < len(self.q.pages):
+        index = self.flow.index(self.page) + direction
+        if not 0 <= index < len(self.flow):
             return None
-        target = self.q.pages[index]
+        target = self.flow[index]
         if self.layout == "tasks" and target.layout == "grid":
             return target.id, target.item_ids[0] if direction > 0 else target.item_ids[-1]
         return target.id, None
@@ -305,8 +308,8 @@ class PageView:
             layout=self.layout,
             task=self.task,
             task_number=self.page.item_ids.index(self.task) + 1 if self.task else None,
-            page_number=self.q.page_number(self.page.id),
-            total_pages=len(self.q.pages),
+            page_number=self.flow.index(self.page) + 1,
+            total_pages=len(self.flow),
         )
 
 
