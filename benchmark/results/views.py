@@ -37,7 +37,19 @@ def profile(token: str) -> str | Response:
     if not assessment.is_submitted:
         return redirect(url_for("assessment.resume", token=token))
     view = build_results(assessment, current_language())
-    return render_template("results/profile.html", view=view, token=token, chart=chart_data(view), form=TakeAgainForm())
+    from benchmark.workshops.forms import ConsentForm
+    from benchmark.workshops.services import participations_of
+
+    participations = participations_of(assessment)
+    return render_template(
+        "results/profile.html",
+        view=view,
+        token=token,
+        chart=chart_data(view),
+        form=TakeAgainForm(),
+        participations=participations,
+        consent_forms={p.id: ConsentForm(formdata=None) for p in participations},
+    )
 
 
 @bp.route("/<token>/data.json")
@@ -129,7 +141,7 @@ def chart_data(view: ResultsView) -> dict[str, Any]:
             "labels": [d.dimension.name.get(lang) for d in view.profile.dimensions],
             "organisation_label": _("Your organization"),
             "organisation": [d.score for d in view.profile.dimensions],
-            "peer_label": _("Median of all organisations today"),
+            "peer_label": _("Median of all organizations today"),
             "peer_median": shown_medians if any(m is not None for m in shown_medians) else None,
         },
         "figures2017": {
