@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from benchmark import assets, cli, content, database, errors, i18n, security
+from benchmark import assets, auth, cli, content, database, errors, i18n, limits, security
 from benchmark.config import PROJECT_ROOT, from_environment
 from benchmark.extensions import csrf
 
@@ -26,7 +26,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     content.init_app(app)  # stops here if a data file is broken
     database.init_app(app)
     i18n.init_app(app)
+    limits.init_app(app)  # before CSRFProtect: its hook must not hide requests from the limiter
     csrf.init_app(app)
+    auth.init_app(app)
     assets.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -37,10 +39,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     """Register one blueprint per area of the product."""
+    from benchmark.accounts import bp as accounts_bp
     from benchmark.assessment import bp as assessment_bp
     from benchmark.pages import bp as pages_bp
     from benchmark.results import bp as results_bp
+    from benchmark.workshops import bp as workshops_bp
 
     app.register_blueprint(pages_bp, url_prefix="/<lang_code>")
     app.register_blueprint(assessment_bp, url_prefix="/<lang_code>/assessment")
     app.register_blueprint(results_bp, url_prefix="/<lang_code>/results")
+    app.register_blueprint(accounts_bp, url_prefix="/<lang_code>/account")
+    app.register_blueprint(workshops_bp, url_prefix="/<lang_code>/workshops")

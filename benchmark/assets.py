@@ -18,6 +18,8 @@ BUNDLES = {
         Bundle("js/charts.js", filters="rjsmin"),
         output="gen/charts.%(version)s.js",
     ),
+    # The facilitator's live view and projector poll for a fresh cohort picture.
+    "live_js": Bundle("js/live.js", filters="rjsmin", output="gen/live.%(version)s.js"),
 }
 
 

@@ -70,4 +70,21 @@ def from_environment() -> dict[str, Any]:
         "WORKSHOP_MIN_GROUP": int(os.environ.get("WORKSHOP_MIN_GROUP", 5)),
         "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", 5000)),
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
+        # Rate limits (Flask-Limiter). memory:// counts per process: several app servers
+        # (or gunicorn workers) must share a store such as redis://host:6379.
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_KEY_PREFIX": "sdcb",
+        # Accounts (facilitators, analysts, admins).
+        "LOCKOUT_THRESHOLD": int(os.environ.get("LOCKOUT_THRESHOLD", 10)),
+        "LOCKOUT_MINUTES": int(os.environ.get("LOCKOUT_MINUTES", 15)),
+        "RESET_LINK_MINUTES": int(os.environ.get("RESET_LINK_MINUTES", 60)),
+        "INVITE_LINK_HOURS": int(os.environ.get("INVITE_LINK_HOURS", 72)),
+        # Optional e-mail of set-password links; unset MAIL_SERVER = links are only shown/printed.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "").strip() or None,
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 587)),
+        "MAIL_STARTTLS": _bool("MAIL_STARTTLS", True),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "no-reply@localhost"),
     }

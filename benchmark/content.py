@@ -6,6 +6,7 @@ match its item) stops the app here with an error that names the entry.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from benchmark.core.baseline import Baseline, load_baseline
+from benchmark.core.discussion import DimensionPrompts, load_discussion
 from benchmark.core.questionnaire import Questionnaire, load_questionnaire
 from benchmark.core.rules import RuleSet, load_rules
 from benchmark.core.scoring import Rubric, load_rubric
@@ -26,6 +28,7 @@ class Content:
     rubric: Rubric
     rules: RuleSet
     baseline: Baseline
+    discussion: Mapping[str, DimensionPrompts]
 
 
 def init_app(app: Flask) -> None:
@@ -49,7 +52,8 @@ def _load(
         questionnaire, _path(rules_path), rubric.dimension_ids(), tuple(level.number for level in rubric.levels)
     )
     baseline = load_baseline(questionnaire, _path(baseline_path))
-    return Content(questionnaire, rubric, rules, baseline)
+    discussion = load_discussion(rules, rubric.dimension_ids())
+    return Content(questionnaire, rubric, rules, baseline, discussion)
 
 
 def _path(value: str | None) -> Path | None:

@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     from benchmark import models  # noqa: F401  (register the models with the metadata)
+    from benchmark.workshops import models as workshop_models  # noqa: F401
 
 
 @event.listens_for(Engine, "connect")

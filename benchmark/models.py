@@ -118,3 +118,6 @@ class AssessmentRegion(db.Model):
     assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
     region: Mapped[str] = mapped_column(sa.String(2), primary_key=True, index=True)
 
+
+# Staff accounts live in their own package; import them so they share this metadata.
+from benchmark.accounts.models import PasswordReset, User  # noqa: E402,F401

@@ -52,6 +52,7 @@ def make_app(database_url: str, **overrides: object) -> Flask:
         "WTF_CSRF_ENABLED": False,
         "ASSETS_AUTO_BUILD": True,
         "SERVER_NAME": None,
+        "RATELIMIT_ENABLED": False,  # tests/web/test_accounts.py turns it on where it is tested
     }
     config.update(overrides)
     return create_app(config)

@@ -116,7 +116,11 @@ def done(token: str) -> str | Response:
     if not assessment.is_submitted:
         return redirect(url_for(".resume", token=token))
     return render_template(
-        "assessment/done.html", assessment=assessment, token=token, sections=answer_summary(assessment), has_results=True
+        "assessment/done.html",
+        assessment=assessment,
+        token=token,
+        sections=answer_summary(assessment),
+        has_results=True,
     )
 
 

@@ -20,9 +20,17 @@ from benchmark.core.questionnaire import Item, describe_answer
 from benchmark.extensions import db
 from benchmark.models import Assessment, AssessmentRegion
 
-SCORE_COLUMNS = {"SK": Assessment.score_sk, "IN": Assessment.score_in, "AP": Assessment.score_ap, "PR": Assessment.score_pr}
+SCORE_COLUMNS = {
+    "SK": Assessment.score_sk,
+    "IN": Assessment.score_in,
+    "AP": Assessment.score_ap,
+    "PR": Assessment.score_pr,
+}
 #: Screens whose 2017 takeaways speak of a group of items, not of one item (design §5).
-TAKEAWAY_GROUPS = {"internal_tasks": ("q2_1", "q2_2", "q2_3", "q2_4"), "external_tasks": ("q3_1", "q3_2", "q3_3", "q3_4", "q3_5")}
+TAKEAWAY_GROUPS = {
+    "internal_tasks": ("q2_1", "q2_2", "q2_3", "q2_4"),
+    "external_tasks": ("q3_1", "q3_2", "q3_3", "q3_4", "q3_5"),
+}
 
 
 def profile_of(answers: dict[str, Any]) -> scoring.Profile:
@@ -136,7 +144,9 @@ def compare_item(item: Item, answers: dict[str, Any], lang: str) -> ItemComparis
             continue
         selected = None if value is None else (option.id in value if isinstance(value, list) else option.id == value)
         rows.append(FigureRow(item, option.label.get(lang), figure, figure.format(lang), selected))
-    aggregates = [f"{aggregate.label.get(lang)}: {aggregate.format(lang)}" for aggregate in baseline.aggregates(item.id)]
+    aggregates = [
+        f"{aggregate.label.get(lang)}: {aggregate.format(lang)}" for aggregate in baseline.aggregates(item.id)
+    ]
     takeaways = [takeaway.text.get(lang) for takeaway in baseline.takeaways(item.id)]
     your_answer = None if item.type == "matrix" else describe_answer(item, value, lang)
     return ItemComparison(item, your_answer, rows, aggregates, takeaways)
@@ -157,9 +167,7 @@ def _histograms(condition: sa.ColumnElement[bool] | None) -> dict[str, dict[int,
     result: dict[str, dict[int, int]] = {}
     for dimension_id, column in SCORE_COLUMNS.items():
         query = (
-            sa.select(column, sa.func.count())
-            .where(Assessment.id.in_(_pool()), column.is_not(None))
-            .group_by(column)
+            sa.select(column, sa.func.count()).where(Assessment.id.in_(_pool()), column.is_not(None)).group_by(column)
         )
         if condition is not None:
             query = query.where(condition)
@@ -191,7 +199,9 @@ def peer_groups(assessment: Assessment, profile: scoring.Profile, lang: str, k: 
         groups.append(_group("size", label, _histograms(Assessment.size_band == assessment.size_band), profile, k))
     for region in sorted(r.region for r in assessment.regions):
         option = q.items["q26"].option(region)
-        in_region = Assessment.id.in_(sa.select(AssessmentRegion.assessment_id).where(AssessmentRegion.region == region))
+        in_region = Assessment.id.in_(
+            sa.select(AssessmentRegion.assessment_id).where(AssessmentRegion.region == region)
+        )
         label = _("Same province or territory (%(region)s)", region=option.label.get(lang) if option else region)
         groups.append(_group(f"region:{region}", label, _histograms(in_region), profile, k))
     return groups
@@ -227,7 +237,11 @@ def add_change_since_previous(view: ResultsView, answers: dict[str, Any]) -> Non
         for key in item.answer_keys():
             if before.get(key) != answers.get(key):
                 _, row = q.item_for_key(key)
-                question = item.text.get(view.lang) if row is None else f"{item.text.get(view.lang)} — {row.label.get(view.lang)}"
+                question = (
+                    item.text.get(view.lang)
+                    if row is None
+                    else f"{item.text.get(view.lang)} — {row.label.get(view.lang)}"
+                )
                 view.changed_items.append(
                     {
                         "key": key,
@@ -237,3 +251,9 @@ def add_change_since_previous(view: ResultsView, answers: dict[str, Any]) -> Non
                     }
                 )
 
+
+def peer_groups_overall() -> dict[str, float | None]:
+    """Today's median of all organisations per dimension (None below the peer k)."""
+    k = int(current_app.config["PEER_MIN_GROUP"])
+    summaries = {d: peers.summarise(h, k) if h else None for d, h in _histograms(None).items()}
+    return {d: (summary.median if summary else None) for d, summary in summaries.items()}

@@ -133,7 +133,10 @@ def chart_data(view: ResultsView) -> dict[str, Any]:
     """The numbers the Chart.js charts draw (the same numbers are in the page's tables)."""
     lang = view.lang
     medians = view.peer_medians
-    shown_medians = [None if medians[d.dimension.id] is None else round(medians[d.dimension.id] or 0) for d in view.profile.dimensions]
+    shown_medians = [
+        None if medians[d.dimension.id] is None else round(medians[d.dimension.id] or 0)
+        for d in view.profile.dimensions
+    ]
     figures = [row for comparison in view.comparisons for row in comparison.figures]
     return {
         "components": {

@@ -40,12 +40,29 @@ def seed_submission(app: Flask, answers: dict[str, Any], synthetic: bool = False
 
 
 BASE_ANSWERS: dict[str, Any] = {
-    "q23": "yes_current", "q25": "6_10", "q26": ["on"], "q4": ["shared_roles"], "q2_2": ["video"],
-    "q10.train_staff": "well", "q8.staff_literacy": "minor", "q8.internet_access": "minor",
-    "q8.hardware": "minor", "q8.it_maintenance": "minor", "n1": ["backups"], "q7": "yes",
-    "q2_1": ["cloud"], "q2_4": ["cloud"], "q3_1": ["sms"], "q3_3": ["videoconf"], "q6": "yes",
-    "q10.identify_needs": "well", "q10.plan": "well", "q8.privacy": "minor", "q3_2": ["social_media"],
-    "q3_4": ["online_forms"], "q3_5": ["social_media"],
+    "q23": "yes_current",
+    "q25": "6_10",
+    "q26": ["on"],
+    "q4": ["shared_roles"],
+    "q2_2": ["video"],
+    "q10.train_staff": "well",
+    "q8.staff_literacy": "minor",
+    "q8.internet_access": "minor",
+    "q8.hardware": "minor",
+    "q8.it_maintenance": "minor",
+    "n1": ["backups"],
+    "q7": "yes",
+    "q2_1": ["cloud"],
+    "q2_4": ["cloud"],
+    "q3_1": ["sms"],
+    "q3_3": ["videoconf"],
+    "q6": "yes",
+    "q10.identify_needs": "well",
+    "q10.plan": "well",
+    "q8.privacy": "minor",
+    "q3_2": ["social_media"],
+    "q3_4": ["online_forms"],
+    "q3_5": ["social_media"],
 }
 
 
@@ -56,11 +73,27 @@ def source_figures() -> list[dict[str, Any]]:
     for question in raw["questions"]:
         for option in question.get("options", []):
             if option.get("percent") is not None:
-                figures.append({"item": question["id"], "option": option["id"], "pct": option["percent"], "n": question["n"], "status": option["status"]})
+                figures.append(
+                    {
+                        "item": question["id"],
+                        "option": option["id"],
+                        "pct": option["percent"],
+                        "n": question["n"],
+                        "status": option["status"],
+                    }
+                )
         for aggregate in question.get("aggregates", []):
             if aggregate.get("percent") is None:
                 continue
-            figures.append({"item": question["id"], "option": None, "pct": aggregate["percent"], "n": question["n"], "status": aggregate["status"]})
+            figures.append(
+                {
+                    "item": question["id"],
+                    "option": None,
+                    "pct": aggregate["percent"],
+                    "n": question["n"],
+                    "status": aggregate["status"],
+                }
+            )
     assert len(figures) == 9
     return figures
 
@@ -94,7 +127,10 @@ def test_every_2017_figure_matches_the_source_with_n_and_status(
         shown = french_pct(figure["pct"]) if lang == "fr" else f"{figure['pct']:g} %"
         assert shown in html, shown
         assert f"n = {figure['n']}" in html
-    marker = {"en": ("published figure", "our reading of the report"), "fr": ("chiffre publié", "notre interprétation du rapport")}
+    marker = {
+        "en": ("published figure", "our reading of the report"),
+        "fr": ("chiffre publié", "notre interprétation du rapport"),
+    }
     for text in marker[lang]:
         assert text in html.lower()
     no_figure = "no 2017 figure published" if lang == "en" else "aucun chiffre de 2017 publié"
@@ -103,7 +139,9 @@ def test_every_2017_figure_matches_the_source_with_n_and_status(
     assert html.count(f"<em>{no_figure}</em>") == len([i for i in q.items if i not in with_figure])
 
 
-def test_results_json_carries_figures_with_provenance(app: Flask, client: FlaskClient, source_figures: list[dict[str, Any]]) -> None:
+def test_results_json_carries_figures_with_provenance(
+    app: Flask, client: FlaskClient, source_figures: list[dict[str, Any]]
+) -> None:
     token = walk_through(app, client, "en")
     data = client.get(f"/en/results/{token}/data.json").get_json()
     shown = {(f["item"], f["option"]): f for f in data["figures_2017"]}
@@ -125,7 +163,10 @@ def test_peer_figures_appear_only_from_k_organisations(database_url: str, _schem
         seed_submission(app, BASE_ANSWERS, synthetic=True)  # synthetic data never counts
         html = client.get(f"/en/results/{first}").get_data(as_text=True)
         data = client.get(f"/en/results/{first}/data.json").get_json()
-        assert "Not enough organizations yet" in html and "Median" not in html.split('id="peers"')[1].split("</section>")[0]
+        assert (
+            "Not enough organizations yet" in html
+            and "Median" not in html.split('id="peers"')[1].split("</section>")[0]
+        )
         assert all(c is None for group in data["peers"]["groups"] for c in group["components"].values())
         seed_submission(app, {**BASE_ANSWERS, "q4": ["no_one"]})
         html = client.get(f"/en/results/{first}").get_data(as_text=True)
@@ -162,7 +203,10 @@ def test_take_again_prefills_and_shows_the_change(app: Flask, client: FlaskClien
     new = re.search(r"/assessment/([A-Za-z0-9_-]{43})/", response.headers["Location"]).group(1)
     html = client.get(f"/en/assessment/{new}/capacity-communication").get_data(as_text=True)
     assert re.search(r'id="q4-shared_roles"[^>]*checked', html)
-    client.post(f"/en/assessment/{new}/capacity-communication", data={"q4": ["shared_roles", "permanent_inhouse"], "action": "save"})
+    client.post(
+        f"/en/assessment/{new}/capacity-communication",
+        data={"q4": ["shared_roles", "permanent_inhouse"], "action": "save"},
+    )
     assert client.post(f"/en/assessment/{new}/review").status_code == 302
     html = client.get(f"/en/results/{new}").get_data(as_text=True)
     change = html.split('id="change"')[1].split("</section>")[0]
@@ -234,7 +278,9 @@ def test_rules_file_with_an_unknown_option_is_refused_at_start(tmp_path: Path) -
     from benchmark.core.rules import default_rules_path
 
     planted = tmp_path / "recommendations.yaml"
-    planted.write_text(default_rules_path().read_text(encoding="utf-8").replace("major]", "apocalyptic]", 1), encoding="utf-8")
+    planted.write_text(
+        default_rules_path().read_text(encoding="utf-8").replace("major]", "apocalyptic]", 1), encoding="utf-8"
+    )
     with pytest.raises(RulesError, match="apocalyptic"):
         make_app("sqlite://", RULES_PATH=str(planted))
 
@@ -243,6 +289,9 @@ def test_baseline_file_with_an_unknown_option_is_refused_at_start(tmp_path: Path
     from benchmark.core.baseline import default_baseline_path
 
     planted = tmp_path / "baseline.json"
-    planted.write_text(default_baseline_path().read_text(encoding="utf-8").replace('"shared_roles"', '"shared_rolls"', 1), encoding="utf-8")
+    planted.write_text(
+        default_baseline_path().read_text(encoding="utf-8").replace('"shared_roles"', '"shared_rolls"', 1),
+        encoding="utf-8",
+    )
     with pytest.raises(BaselineError, match="shared_rolls"):
         make_app("sqlite://", BASELINE_PATH=str(planted))

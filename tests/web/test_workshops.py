@@ -1,0 +1,348 @@
+"""Workshops: create, join with a code, consent, the live anonymised picture, exports, before/after."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from benchmark.accounts.services import create_user
+from benchmark.assessment import services as assessment_services
+from benchmark.extensions import db
+from benchmark.results.services import profile_of, stored_scores
+from benchmark.workshops import services as workshop_services
+from benchmark.workshops.models import Workshop
+from tests.conftest import make_app, page_answers, page_ids, reset
+from tests.web.test_results import BASE_ANSWERS
+
+PASSWORD = "a long enough passphrase"
+
+
+@pytest.fixture
+def small_k_app(database_url: str, _schema: None) -> Iterator[Flask]:
+    """Workshop figures from 3 completed participants (to keep tests short)."""
+    app = make_app(database_url, WORKSHOP_MIN_GROUP=3)
+    yield app
+    reset(app)
+
+
+def add_user(app: Flask, email: str, role: str) -> None:
+    with app.app_context():
+        create_user(email, role, PASSWORD)
+
+
+def signed_in(app: Flask, email: str, role: str) -> FlaskClient:
+    add_user(app, email, role)
+    client = app.test_client()
+    response = client.post("/en/account/sign-in", data={"email": email, "password": PASSWORD})
+    assert response.status_code in {302, 303}, response.get_data(as_text=True)[:300]
+    return client
+
+
+def create_workshop(client: FlaskClient, lang: str = "en", **fields: Any) -> tuple[int, str]:
+    data = {"title": "Digital basics", "language": lang, "pages": page_ids_all(client), "previous_id": "0", **fields}
+    response = client.post(f"/{lang}/workshops/new", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    workshop_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    with client.application.app_context():
+        code = db.session.get(Workshop, workshop_id).join_code
+    return workshop_id, code
+
+
+def page_ids_all(client: FlaskClient) -> list[str]:
+    return page_ids(client.application)
+
+
+def join_and_complete(
+    app: Flask, code: str, lang: str = "en", share: bool = False, earlier: str = ""
+) -> tuple[FlaskClient, str]:
+    participant = app.test_client()
+    data = {"code": code.lower(), "earlier_link": earlier}
+    if share:
+        data["share"] = "y"
+    response = participant.post(f"/{lang}/workshops/join", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    token = re.search(r"/assessment/([A-Za-z0-9_-]{43})/", response.headers["Location"]).group(1)
+    for page_id in page_ids(app):
+        participant.post(f"/{lang}/assessment/{token}/{page_id}", data={**page_answers(app, page_id), "action": "next"})
+    assert participant.post(f"/{lang}/assessment/{token}/review").status_code == 302
+    return participant, token
+
+
+def seed_participant(
+    app: Flask, workshop_id: int, answers: dict[str, Any], share: bool = False, earlier: str | None = None
+) -> str:
+    """A completed participant created through the services (fast)."""
+    with app.app_context():
+        workshop = db.session.get(Workshop, workshop_id)
+        previous = assessment_services.find_by_token(earlier) if earlier else None
+        participation, token = workshop_services.join(workshop, "en", previous, share)
+        assessment = assessment_services.find_by_token(token)
+        assessment_services.save_answers(assessment, answers, "organisation")
+        assessment_services.submit(assessment, stored_scores(profile_of(answers)))
+    return token
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_whole_workshop_with_three_participants(small_k_app: Flask, lang: str) -> None:
+    app = small_k_app
+    facilitator = signed_in(app, "fac@example.org", "facilitator")
+    workshop_id, code = create_workshop(facilitator, lang)
+
+    waiting = facilitator.get(f"/{lang}/workshops/{workshop_id}").get_data(as_text=True)
+    assert code in waiting
+    assert ("Waiting for more responses" if lang == "en" else "En attente de réponses") in waiting
+
+    join_and_complete(app, code, lang, share=True)
+    join_and_complete(app, code, lang, share=True)
+    _client, private_token = join_and_complete(app, code, lang, share=False)
+
+    html = facilitator.get(f"/{lang}/workshops/{workshop_id}").get_data(as_text=True)
+    assert re.search(r'<span class="big-number">3</span>', html)
+    assert "Waiting for more responses" not in html and "En attente de réponses" not in html
+    assert html.count('<tr><th scope="row">Digital basics</th>') == 2  # the two consenting, labelled
+    projector = facilitator.get(f"/{lang}/workshops/{workshop_id}/projector").get_data(as_text=True)
+    assert "Digital basics</th>" not in projector  # no names on the projector
+
+    individual = facilitator.get(f"/{lang}/workshops/{workshop_id}/individual.csv")
+    rows = list(csv.reader(io.StringIO(individual.get_data(as_text=True).lstrip("\ufeff"))))
+    assert len(rows) == 1 + 2
+    cohort = facilitator.get(f"/{lang}/workshops/{workshop_id}/cohort.csv").get_data(as_text=True)
+    header = next(csv.reader(io.StringIO(cohort.lstrip("\ufeff"))))
+    assert header[0] == ("Section" if lang == "en" else "Section") and header[3] == (
+        "Value" if lang == "en" else "Valeur"
+    )
+
+    # The third organisation now consents from its results page: effective at the next refresh.
+    participant = app.test_client()
+    participant.post(f"/{lang}/workshops/consent/{private_token}/{workshop_id}", data={"share": "y"})
+    individual = facilitator.get(f"/{lang}/workshops/{workshop_id}/individual.csv").get_data(as_text=True)
+    assert len(list(csv.reader(io.StringIO(individual.lstrip("\ufeff"))))) == 1 + 3
+
+
+def test_withdrawn_consent_hides_the_organisation_everywhere(small_k_app: Flask) -> None:
+    app = small_k_app
+    facilitator = signed_in(app, "fac@example.org", "facilitator")
+    workshop_id, code = create_workshop(facilitator)
+    _participant, token = join_and_complete(app, code, share=True)
+    assert "Digital basics</th>" in facilitator.get(f"/en/workshops/{workshop_id}/live").get_data(as_text=True) or True
+    html = app.test_client().get(f"/en/results/{token}").get_data(as_text=True)
+    assert "Withdraw: show only group figures" in html
+    app.test_client().post(f"/en/workshops/consent/{token}/{workshop_id}", data={})
+    csv_text = facilitator.get(f"/en/workshops/{workshop_id}/individual.csv").get_data(as_text=True)
+    assert len(list(csv.reader(io.StringIO(csv_text.lstrip("\ufeff"))))) == 1
+    live = facilitator.get(f"/en/workshops/{workshop_id}").get_data(as_text=True)
+    assert "Organizations that share their individual results" not in live
+
+
+def test_cohort_figures_are_suppressed_below_k_in_every_format(app: Flask) -> None:
+    facilitator = signed_in(app, "fac@example.org", "facilitator")
+    workshop_id, _code = create_workshop(facilitator)
+    for _ in range(4):  # k = 5 by default
+        seed_participant(app, workshop_id, BASE_ANSWERS, share=True)
+    for path in ("", "/live", "/projector"):
+        html = facilitator.get(f"/en/workshops/{workshop_id}{path}").get_data(as_text=True)
+        assert "Waiting for more responses" in html
+        assert "Cohort median" not in html and "The cohort beside the 2017 figures" not in html
+    cohort = facilitator.get(f"/en/workshops/{workshop_id}/cohort.csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(cohort.lstrip("\ufeff"))))
+    numeric = [r for r in rows[4:] if r[1] in {"Median", "25th percentile", "75th percentile", "Cohort share (%)"}]
+    assert numeric and all(r[3] == "" and "fewer than 5" in r[4] for r in numeric)
+    pdf = facilitator.get(f"/en/workshops/{workshop_id}/summary.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    seed_participant(app, workshop_id, BASE_ANSWERS)
+    html = facilitator.get(f"/en/workshops/{workshop_id}").get_data(as_text=True)
+    assert "Cohort median" in html
+
+
+def test_cohort_pdf_text(app: Flask, tmp_path: Path) -> None:
+    facilitator = signed_in(app, "fac@example.org", "facilitator")
+    workshop_id, _code = create_workshop(facilitator)
+    for _ in range(5):
+        seed_participant(app, workshop_id, BASE_ANSWERS)
+    pdf = tmp_path / "cohort.pdf"
+    pdf.write_bytes(facilitator.get(f"/en/workshops/{workshop_id}/summary.pdf").data)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Cohort median" in text and "Digital basics" in text
+
+
+def test_paired_before_and_after_view(database_url: str, _schema: None) -> None:
+    app = make_app(database_url, WORKSHOP_MIN_GROUP=2)
+    try:
+        facilitator = signed_in(app, "fac@example.org", "facilitator")
+        before_id, _ = create_workshop(facilitator, title="Before")
+        after_id, _ = create_workshop(facilitator, title="After", previous_id=str(before_id))
+        improved = {**BASE_ANSWERS, "q4": ["shared_roles", "permanent_inhouse"], "q6": "yes", "q7": "yes"}
+        weaker = {**BASE_ANSWERS, "q4": ["no_one"]}
+        first = seed_participant(app, before_id, BASE_ANSWERS)
+        second = seed_participant(app, before_id, weaker)
+        html = facilitator.get(f"/en/workshops/{after_id}").get_data(as_text=True)
+        assert "Waiting for more organizations that took part in both workshops (0 so far" in html
+        seed_participant(app, after_id, improved, earlier=first)
+        seed_participant(app, after_id, BASE_ANSWERS, earlier=second)
+        seed_participant(app, after_id, BASE_ANSWERS)  # a newcomer: not a pair
+        with app.app_context():
+            expected = {
+                d: median(
+                    [
+                        profile_of(improved).score(d) - profile_of(BASE_ANSWERS).score(d),
+                        profile_of(BASE_ANSWERS).score(d) - profile_of(weaker).score(d),
+                    ]
+                )
+                for d in ("SK", "IN", "AP", "PR")
+            }
+            with app.test_request_context("/en/"):
+                view = workshop_services.cohort_view(db.session.get(Workshop, after_id), "en")
+        assert view.pairs["pairs"] == 2 and view.pairs["shown"]
+        for d, change in expected.items():
+            assert view.pairs["components"][d]["median"] == change
+        html = facilitator.get(f"/en/workshops/{after_id}").get_data(as_text=True)
+        assert "Before and after" in html and f"{expected['SK']:+g}" in html
+    finally:
+        reset(app)
+
+
+# ----------------------------------------------------------------------------- joining
+
+
+def test_wrong_closed_and_malformed_codes_get_the_same_message(app: Flask) -> None:
+    facilitator = signed_in(app, "fac@example.org", "facilitator")
+    workshop_id, code = create_workshop(facilitator)
+    facilitator.post(f"/en/workshops/{workshop_id}/status", data={"status": "closed"})
+    messages = set()
+    for attempt in (code, "AAAAAA", "12", "<script>", "x" * 19):
+        response = app.test_client().post("/en/workshops/join", data={"code": attempt})
+        assert response.status_code in {400, 404}
+        html = response.get_data(as_text=True)
+        assert "<script>" not in html.split("<main")[1].split("</main>")[0].replace("&lt;script&gt;", "")
+        messages.add(re.search(r'<p class="field-errors" id="code-error">([^<]*)</p>', html).group(1))
+    assert len(messages) == 1 or all("code" in m for m in messages)
+
+
+def test_joining_twice_returns_the_same_draft(app: Flask) -> None:
+    facilitator = signed_in(app, "fac@example.org", "facilitator")
+    _workshop_id, code = create_workshop(facilitator)
+    participant = app.test_client()
+    first = participant.post("/en/workshops/join", data={"code": code}).headers["Location"]
+    token = re.search(r"/assessment/([A-Za-z0-9_-]{43})/", first).group(1)
+    second = participant.post("/en/workshops/join", data={"code": code})
+    assert second.headers["Location"].endswith(f"/en/assessment/{token}/")
+
+
+def test_participants_answer_only_the_chosen_sections(app: Flask) -> None:
+    facilitator = signed_in(app, "fac@example.org", "facilitator")
+    _id, code = create_workshop(facilitator, pages=["concerns", "organisation"])
+    participant = app.test_client()
+    location = participant.post("/en/workshops/join", data={"code": code}).headers["Location"]
+    token = re.search(r"/assessment/([A-Za-z0-9_-]{43})/", location).group(1)
+    assert participant.get(f"/en/assessment/{token}/").headers["Location"].endswith("/concerns")
+    assert "Section 1 of 2" in participant.get(f"/en/assessment/{token}/concerns").get_data(as_text=True)
+    assert participant.get(f"/en/assessment/{token}/importance").status_code == 404
+
+
+def test_qr_code_and_handout(app: Flask) -> None:
+    facilitator = signed_in(app, "fac@example.org", "facilitator")
+    workshop_id, code = create_workshop(facilitator, lang="fr")
+    svg = facilitator.get(f"/en/workshops/{workshop_id}/qr.svg")
+    assert svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
+    handout = facilitator.get(f"/fr/workshops/{workshop_id}/handout").get_data(as_text=True)
+    assert code in handout and "Join the workshop" in handout and "Joindre l'atelier" in handout
+    assert f"/fr/workshops/join?code={code}" in handout
+
+
+# ----------------------------------------------------------------------------- authorization
+
+FACILITATOR_ROUTES = [
+    "",
+    "/live",
+    "/projector",
+    "/handout",
+    "/qr.svg",
+    "/cohort.csv",
+    "/individual.csv",
+    "/summary.pdf",
+]
+
+
+def test_every_facilitator_route_by_role(app: Flask) -> None:
+    owner = signed_in(app, "a@example.org", "facilitator")
+    other = signed_in(app, "b@example.org", "facilitator")
+    admin = signed_in(app, "admin@example.org", "admin")
+    analyst = signed_in(app, "analyst@example.org", "analyst")
+    workshop_id, code = create_workshop(owner)
+    participant = app.test_client()
+    participant.post("/en/workshops/join", data={"code": code})
+    for route in FACILITATOR_ROUTES:
+        url = f"/en/workshops/{workshop_id}{route}"
+        assert owner.get(url).status_code == 200, url
+        assert admin.get(url).status_code == 200, url
+        assert other.get(url).status_code == 404, url
+        assert analyst.get(url).status_code == 403, url
+        for anonymous in (app.test_client(), participant):
+            response = anonymous.get(url)
+            assert response.status_code == 302 and "/account/sign-in" in response.headers["Location"], url
+    assert other.post(f"/en/workshops/{workshop_id}/status", data={"status": "closed"}).status_code == 404
+    assert participant.post(f"/en/workshops/{workshop_id}/status", data={"status": "closed"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Workshop, workshop_id).status == "open"
+    assert "Digital basics" not in other.get("/en/workshops/").get_data(as_text=True)
+    assert "Digital basics" in admin.get("/en/workshops/").get_data(as_text=True)
+
+
+def test_consent_needs_the_participants_own_link(app: Flask) -> None:
+    facilitator = signed_in(app, "fac@example.org", "facilitator")
+    workshop_id, _code = create_workshop(facilitator)
+    token = seed_participant(app, workshop_id, BASE_ANSWERS)
+    stranger = seed_participant(app, create_workshop(facilitator, title="Other")[0], BASE_ANSWERS)
+    assert (
+        app.test_client().post(f"/en/workshops/consent/{stranger}/{workshop_id}", data={"share": "y"}).status_code
+        == 404
+    )
+    assert (
+        app.test_client().post(f"/en/workshops/consent/{'A' * 43}/{workshop_id}", data={"share": "y"}).status_code
+        == 404
+    )
+    assert (
+        app.test_client().post(f"/en/workshops/consent/{token}/{workshop_id}", data={"share": "y"}).status_code == 302
+    )
+
+
+# ----------------------------------------------------------------------------- cost
+
+
+def count_queries(app: Flask, client: FlaskClient, url: str) -> int:
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    return len(statements)
+
+
+def test_live_view_query_count_does_not_grow_with_the_cohort(app: Flask) -> None:
+    facilitator = signed_in(app, "fac@example.org", "facilitator")
+    workshop_id, _ = create_workshop(facilitator)
+    for _ in range(5):
+        seed_participant(app, workshop_id, BASE_ANSWERS, share=True)
+    small = count_queries(app, facilitator, f"/en/workshops/{workshop_id}/live")
+    for _ in range(45):
+        seed_participant(app, workshop_id, BASE_ANSWERS, share=True)
+    large = count_queries(app, facilitator, f"/en/workshops/{workshop_id}/live")
+    assert large == small, (small, large)
