@@ -68,6 +68,7 @@ def from_environment() -> dict[str, Any]:
         "ASSETS_DEBUG": False,
         "PEER_MIN_GROUP": int(os.environ.get("PEER_MIN_GROUP", 10)),
         "WORKSHOP_MIN_GROUP": int(os.environ.get("WORKSHOP_MIN_GROUP", 5)),
+        "WORKSHOP_REFRESH_SECONDS": int(os.environ.get("WORKSHOP_REFRESH_SECONDS", 10)),
         "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", 5000)),
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
         # Rate limits (Flask-Limiter). memory:// counts per process: several app servers

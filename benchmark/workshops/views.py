@@ -20,7 +20,6 @@ from benchmark.workshops.forms import ConsentForm, JoinForm, StatusForm, Worksho
 from benchmark.workshops.models import Workshop
 
 FACILITATORS = ("facilitator", "admin")
-REFRESH_SECONDS = 10
 
 
 @bp.context_processor
@@ -82,7 +81,7 @@ def live(workshop_id: int) -> str:
         workshop=workshop,
         view=view,
         join_url=join_url(workshop),
-        refresh=REFRESH_SECONDS,
+        refresh=current_app.config["WORKSHOP_REFRESH_SECONDS"],
         status_form=StatusForm(),
     )
 
@@ -104,7 +103,11 @@ def projector(workshop_id: int) -> str:
     workshop = _workshop_or_404(workshop_id)
     view = services.cohort_view(workshop, current_language())
     return render_template(
-        "workshops/projector.html", workshop=workshop, view=view, join_url=join_url(workshop), refresh=REFRESH_SECONDS
+        "workshops/projector.html",
+        workshop=workshop,
+        view=view,
+        join_url=join_url(workshop),
+        refresh=current_app.config["WORKSHOP_REFRESH_SECONDS"],
     )
 
 

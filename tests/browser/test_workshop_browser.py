@@ -1,0 +1,57 @@
+"""A workshop in real browsers: the facilitator's live view updates by itself when a participant completes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from benchmark.accounts.services import create_user
+from tests.browser.conftest import LiveServer
+from tests.conftest import make_app, reset
+from tests.web.test_results import BASE_ANSWERS
+from tests.web.test_workshops import seed_participant
+
+PASSWORD = "a long enough passphrase"
+
+
+@pytest.fixture
+def workshop_server(database_url: str, _schema: None) -> Iterator[LiveServer]:
+    app = make_app(database_url, WTF_CSRF_ENABLED=True, WORKSHOP_MIN_GROUP=2, WORKSHOP_REFRESH_SECONDS=1)
+    with app.app_context():
+        create_user("fac@example.org", "facilitator", PASSWORD)
+    with LiveServer(app) as server:
+        yield server
+    reset(app)
+
+
+def test_live_view_updates_when_participants_complete(workshop_server: LiveServer, new_page: Any) -> None:
+    facilitator = new_page(locale="fr-CA")
+    facilitator.goto(f"{workshop_server.url}/fr/account/sign-in")
+    facilitator.locator("#email").fill("fac@example.org")
+    facilitator.locator("#password").fill(PASSWORD)
+    facilitator.locator("main form button[type=submit]").first.click()
+    facilitator.goto(f"{workshop_server.url}/fr/workshops/new")
+    facilitator.locator("#title").fill("Atelier de test")
+    facilitator.locator("main form button[type=submit]").last.click()
+    assert "/workshops/" in facilitator.url, (facilitator.url, facilitator.content()[:3000])
+    code = facilitator.locator(".lead .code").inner_text()
+    workshop_id = int(facilitator.url.rstrip("/").split("/")[-1])
+
+    participant = new_page(locale="fr-CA")
+    participant.goto(f"{workshop_server.url}/fr/workshops/join?code={code}")
+    participant.locator("main form button[type=submit]").click()
+    assert "/link" in participant.url
+
+    counts = facilitator.locator("#cohort-live .big-number")
+    facilitator.wait_for_function(
+        "() => document.querySelectorAll('#cohort-live .big-number')[0].textContent.trim() === '1'"
+    )
+    assert counts.nth(2).inner_text() == "0"
+    seed_participant(workshop_server.app, workshop_id, BASE_ANSWERS)
+    seed_participant(workshop_server.app, workshop_id, BASE_ANSWERS)
+    facilitator.wait_for_function(
+        "() => document.querySelectorAll('#cohort-live .big-number')[2].textContent.trim() === '2'"
+    )
+    facilitator.wait_for_selector("#cohort-live table.data-table")
