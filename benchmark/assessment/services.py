@@ -75,7 +75,7 @@ def start_assessment(
         questionnaire_version=questionnaire.version,
         rubric_version=str(questionnaire.meta.get("rubric_version", "v1")),
         language=lang,
-        current_page=next((p.id for p in questionnaire.pages if not page_ids or p.id in page_ids)),
+        current_page=next(p.id for p in questionnaire.pages if not page_ids or p.id in page_ids),
         label=label or None,
         page_ids=list(page_ids) if page_ids else None,
         previous_id=previous.id if previous else None,

@@ -39,7 +39,8 @@ class JoinForm(BaseForm):
         _l("Your private link from an earlier assessment (optional)"),
         validators=[Optional(), Length(max=400)],
         description=_l(
-            "Paste it if your organization answered before, for example at the first workshop of a series: your answers are filled in and your change can be shown."
+            "Paste it if your organization answered before, for example at the first workshop of a series: "
+            "your answers are filled in and your change can be shown."
         ),
     )
     share = BooleanField(_l("The facilitator may see our organization's individual results"), default=False)

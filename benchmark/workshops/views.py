@@ -198,7 +198,8 @@ def join() -> str | Response | tuple[str, int]:
     if workshop is None:
         form.code.errors = [
             _(
-                "This code does not open a workshop. Check it with your facilitator: codes use letters and numbers without O, I, L, S, Z or B."
+                "This code does not open a workshop. Check it with your facilitator: "
+                "codes use letters and numbers without O, I, L, S, Z or B."
             )
         ]
         return render_template("workshops/join.html", form=form), 404
