@@ -114,7 +114,7 @@ def test_report_pdf_has_scores_2017_figures_and_no_peer_figure_below_k(
         body = pdf.render_report_pdf(view)
         title = _("Your digital-capacity profile")
         below_k = flat(_("Not enough organizations yet (fewer than %(k)s in this group).", k=view.k))
-        peer_words = [_("Median"), _("Median of all organisations today"), _("Middle half (25th–75th percentile)")]
+        peer_words = [_("Median"), _("Median of all organizations today"), _("Middle half (25th–75th percentile)")]
         coverage = [
             flat(_("%(answered)s of %(total)s indicators", answered=d.answered, total=d.total))
             for d in view.profile.dimensions
@@ -165,14 +165,14 @@ def test_report_pdf_shows_peer_medians_only_where_a_group_reaches_k(
         summary = PeerSummary(n=14, median=61.5, q1=48.0, q3=73.0, mean=60.0)
         view.peer_groups[0] = PeerGroup(
             "all",
-            "All organisations",
+            "All organizations",
             14,
             {"SK": summary, "IN": summary, "AP": None, "PR": summary},
             {"SK": 70.0, "IN": 80.0, "AP": None, "PR": 30.0},
         )
         body = pdf.render_report_pdf(view)
     text = pdf_text(save(tmp_path, "peers.pdf", body))
-    assert "Median of all organisations today" in text  # the chart's marker legend
+    assert "Median of all organizations today" in text  # the chart's marker legend
     assert "48–73" in text and " 62 " in text
     assert f"Skills and training {view.profile.score('SK')} 62 48–73 70" in text
     assert (
