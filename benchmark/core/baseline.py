@@ -41,6 +41,7 @@ BASELINE_KINDS: frozenset[str] = frozenset({"published_figures", "per_option_sha
 STATUS_MARKERS: Mapping[str, Text] = {
     "stated": Text(en="published figure", fr="chiffre publié"),
     "reading": Text(en="our reading of the report", fr="notre interprétation du rapport"),
+    "imported": Text(en="imported survey data", fr="données d'enquête importées"),
 }
 
 #: Tooltip explaining the ``reading`` status (design §5).

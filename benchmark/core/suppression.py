@@ -1,0 +1,496 @@
+"""Small-cell protection for two-way tables (sector dashboard, exports, API).
+
+Rule (design §3.7, reliability notes §6): no published count may lie in
+``1 … k−1`` (``k`` = 10 by default for organisations), and a hidden count must
+not be recoverable from the published ones — in particular not by subtracting
+the visible cells of a row or column from its published total.
+
+:func:`suppress_table` protects a cross-tab (e.g. province × size band, or
+quarter × level) whose published margins are the true totals.
+:func:`recoverable_cells` is an independent checker: given only what a table
+publishes, it works out which hidden values an outsider can pin down exactly.
+A suppression is correct iff that set is empty, and :func:`suppress_table`
+uses the same checker as its final audit, so it never returns a table the
+checker can break.
+
+The model
+---------
+A table with ``r`` rows and ``c`` columns is read as an extended
+``(r+1) × (c+1)`` grid: the last column holds the row totals, the last row the
+column totals and the corner the grand total. Margin entries are addressed
+with the sentinel :data:`TOTAL`: ``(row, TOTAL)`` is a row total,
+``(TOTAL, column)`` a column total and ``(TOTAL, TOTAL)`` the grand total.
+Every row and every column of the extended grid is a *line*: its entries add up
+to its total (a data row's cells add up to the row total; the column totals
+add up to the grand total, and so do the row totals). Those ``r + c + 2``
+equations are public knowledge whether or not a margin is published; a margin
+the table does not show at all (``row_totals=False`` …) is simply an unknown
+that is not protected.
+
+Suppression, step by step
+-------------------------
+1. *Primary*: every cell with ``0 < count < k`` is hidden. A row or column
+   whose total is below ``k`` (``0 < total < k``) is a group too small to show:
+   its total (if published) and all of its cells, zeros included, are hidden.
+   If the grand total is below ``k`` everything is hidden. Zero cells are
+   otherwise shown.
+2. *Complementary, line by line*: while some line has exactly one unknown
+   value and that value is hidden (it would equal the total minus the visible
+   entries), or its hidden entries sum to 0 (counts are non-negative, so each
+   would be 0), or its hidden entries are all 1s (an outsider who assumes a
+   hidden cell is at least 1 would read them off; the same guard as
+   :func:`benchmark.core.peers.suppress`), one more visible entry of that line
+   is hidden. Candidates are ranked, lowest first, by: not the line's own total;
+   non-zero before zero; *effect on the crossing line* (0 = it also repairs a
+   crossing line that has a single hidden value, 1 = neutral, 2 = it would
+   leave the crossing line with a single hidden value); a cell before a margin;
+   smallest count; then the labels. So among equally harmless candidates the
+   smallest count wins, and the usual result for one small cell is a closed
+   rectangle of four hidden cells (row, column and the crossing corner) rather
+   than a chain across the table.
+3. *Audit*: :func:`recoverable_cells`' engine (exact Gaussian elimination with
+   :class:`fractions.Fraction` over every line equation, plus zero-sum lines,
+   repeated until nothing new is learnt) is run on the candidate publication.
+   If any hidden value is pinned down, the best-ranked visible entry in that
+   value's row or column is hidden and the loop resumes at step 2.
+
+Each round hides one more value, so the loop ends; ties are broken by the
+labels (not the input order), so the result does not depend on the order of
+``counts``.
+
+Not covered here (by design, §3.7): attacks that combine several tables
+(differencing across groupings) — the product allows one grouping variable at
+a time — and interval (bounds) inference beyond exact recovery.
+
+This module is pure Python: it must never import Flask, WTForms or SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+#: Label of the margin in an extended key: ``(row, TOTAL)`` is a row total,
+#: ``(TOTAL, column)`` a column total, ``(TOTAL, TOTAL)`` the grand total.
+TOTAL = "__total__"
+
+#: Default minimum shown count for organisations (IRCC: "no cell under 10 organisations").
+DEFAULT_K = 10
+
+Key = tuple[str, str]
+_Line = tuple[tuple[Key, ...], Key]
+
+
+@dataclass(frozen=True)
+class SuppressedTable:
+    """A cross-tab ready to publish: hidden values are None.
+
+    :ivar rows: row labels in first-appearance order of the input.
+    :ivar columns: column labels in first-appearance order of the input.
+    :ivar cells: every ``(row, column)`` pair, its count or None when hidden.
+    :ivar row_totals: per row, the total or None when hidden (empty when row totals are not published).
+    :ivar column_totals: per column, the total or None when hidden (empty when not published).
+    :ivar grand_total: the grand total, or None when hidden or not published.
+    :ivar k: the minimum shown count.
+    :ivar shows_row_totals: whether the table publishes row totals at all (likewise for the two others).
+    """
+
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    cells: Mapping[Key, int | None]
+    row_totals: Mapping[str, int | None]
+    column_totals: Mapping[str, int | None]
+    grand_total: int | None
+    k: int
+    shows_row_totals: bool = True
+    shows_column_totals: bool = True
+    shows_grand_total: bool = True
+
+    def cell(self, row: str, column: str) -> int | None:
+        """Return a published cell, or None when it is hidden."""
+        return self.cells[(row, column)]
+
+    def hidden_cells(self) -> set[Key]:
+        """Return the ``(row, column)`` keys of the hidden cells (margins not included)."""
+        return {key for key, value in self.cells.items() if value is None}
+
+    def entries(self) -> dict[Key, int | None]:
+        """Return every value the table is meant to publish, margins included (keys use :data:`TOTAL`).
+
+        Margins the table does not publish at all are left out; hidden values are None.
+        """
+        entries: dict[Key, int | None] = dict(self.cells)
+        if self.shows_row_totals:
+            entries.update({(row, TOTAL): self.row_totals.get(row) for row in self.rows})
+        if self.shows_column_totals:
+            entries.update({(TOTAL, column): self.column_totals.get(column) for column in self.columns})
+        if self.shows_grand_total:
+            entries[(TOTAL, TOTAL)] = self.grand_total
+        return entries
+
+    def to_rows(
+        self, *, hidden: str | None = None, corner: str = "", total_label: str = "Total"
+    ) -> list[list[str | int | None]]:
+        """Return the table as a list of rows for CSV/HTML: a header, one line per row, then the totals.
+
+        :param hidden: what to put in place of a hidden value (None keeps None, e.g. ``"--"`` for CSV).
+        :param corner: the header's first cell (e.g. the row variable's name).
+        :param total_label: the label of the totals column and row.
+        """
+
+        def show(value: int | None) -> str | int | None:
+            return hidden if value is None else value
+
+        header: list[str | int | None] = [corner, *self.columns]
+        if self.shows_row_totals:
+            header.append(total_label)
+        table: list[list[str | int | None]] = [header]
+        for row in self.rows:
+            line: list[str | int | None] = [row, *(show(self.cells[(row, column)]) for column in self.columns)]
+            if self.shows_row_totals:
+                line.append(show(self.row_totals.get(row)))
+            table.append(line)
+        if self.shows_column_totals or self.shows_grand_total:
+            last: list[str | int | None] = [total_label]
+            last.extend(
+                show(self.column_totals.get(column)) if self.shows_column_totals else None for column in self.columns
+            )
+            if self.shows_row_totals:
+                last.append(show(self.grand_total) if self.shows_grand_total else None)
+            elif self.shows_grand_total:
+                last.append(show(self.grand_total))
+            table.append(last)
+        return table
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def suppress_table(
+    counts: Mapping[tuple[str, str], int],
+    k: int = DEFAULT_K,
+    row_totals: bool = True,
+    column_totals: bool = True,
+    grand_total: bool = True,
+) -> SuppressedTable:
+    """Protect a two-way table of organisation counts (see the module docstring for the rules).
+
+    :param counts: ``{(row, column): count}``; a pair that is absent counts as 0.
+        Labels must be strings other than :data:`TOTAL`.
+    :param k: the minimum shown count (cells and totals ``1 … k−1`` are hidden).
+    :param row_totals: whether the row totals are published next to the table.
+    :param column_totals: whether the column totals are published.
+    :param grand_total: whether the grand total is published.
+    :return: the table with hidden values set to None.
+    :raises ValueError: on negative or non-integer counts, bad labels or k < 1.
+    """
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise ValueError("k must be a positive integer")
+    rows, columns, values = _normalise(counts)
+    lines = _lines(rows, columns)
+    exists = set(values) - _absent_margins(rows, columns, row_totals, column_totals, grand_total)
+    hidden = _primary(rows, columns, values, exists, k)
+    _complement(lines, values, exists, hidden)
+    return _build(rows, columns, values, hidden, k, row_totals, column_totals, grand_total)
+
+
+def recoverable_cells(table: SuppressedTable) -> set[Key]:
+    """Return the hidden values an outsider can pin down exactly from what ``table`` publishes.
+
+    Knowledge used: the published values, the line equations of the extended
+    grid (cells add up to row and column totals, totals add up to the grand
+    total — whether or not those margins are published) and the fact that
+    counts are non-negative. Method, repeated until nothing new is learnt:
+
+    * exact Gaussian elimination (:class:`fractions.Fraction`) over the line
+      equations: an unknown is determined when a row of the reduced echelon form
+      has it as its only non-zero coefficient (this covers single-unknown lines
+      and every longer chain of subtractions);
+    * zero-sum lines: when the unknown entries of a line with a known total add
+      up to 0, each of them is 0.
+
+    :return: keys of the hidden values that can be recovered: ``(row, column)``
+        for cells, ``(row, TOTAL)`` / ``(TOTAL, column)`` / ``(TOTAL, TOTAL)`` for
+        hidden margins. Empty iff the suppression holds.
+    :raises ValueError: if the published values contradict each other.
+    """
+    lines = _lines(table.rows, table.columns)
+    entries = table.entries()
+    known = {key: Fraction(value) for key, value in entries.items() if value is not None}
+    hidden = {key for key, value in entries.items() if value is None}
+    return set(_recover(lines, known)) & hidden
+
+
+def share_or_none(numerator: int | None, denominator: int | None, k: int = DEFAULT_K) -> Fraction | None:
+    """Return the exact share ``numerator / denominator`` (0–1), or None when it must not be shown.
+
+    None when the denominator is hidden (None), zero or below ``k``; when the
+    numerator cell is suppressed (None); and, defensively, when the numerator is
+    itself a small count (``0 < numerator < k``) that should have been hidden.
+    Multiply by 100 and round only for display.
+
+    :raises ValueError: on negative values or a numerator above the denominator.
+    """
+    if numerator is None or denominator is None:
+        return None
+    if numerator < 0 or denominator < 0:
+        raise ValueError("counts must be non-negative")
+    if numerator > denominator:
+        raise ValueError("the numerator cannot exceed the denominator")
+    if denominator < k or denominator == 0 or 0 < numerator < k:
+        return None
+    return Fraction(numerator, denominator)
+
+
+# --------------------------------------------------------------------------- building blocks
+
+
+def _normalise(counts: Mapping[tuple[str, str], int]) -> tuple[tuple[str, ...], tuple[str, ...], dict[Key, int]]:
+    """Check the counts, fill absent pairs with 0 and add the true margins under :data:`TOTAL` keys."""
+    rows: dict[str, None] = {}
+    columns: dict[str, None] = {}
+    for key, count in counts.items():
+        if not isinstance(key, tuple) or len(key) != 2 or not all(isinstance(part, str) for part in key):
+            raise ValueError(f"cell {key!r}: the key must be a (row, column) pair of strings")
+        if TOTAL in key:
+            raise ValueError(f"cell {key!r}: {TOTAL!r} is reserved for margins")
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise ValueError(f"cell {key!r}: count must be a non-negative integer")
+        rows.setdefault(key[0])
+        columns.setdefault(key[1])
+    row_labels, column_labels = tuple(rows), tuple(columns)
+    values: dict[Key, int] = {(r, c): counts.get((r, c), 0) for r in row_labels for c in column_labels}
+    for r in row_labels:
+        values[(r, TOTAL)] = sum(values[(r, c)] for c in column_labels)
+    for c in column_labels:
+        values[(TOTAL, c)] = sum(values[(r, c)] for r in row_labels)
+    values[(TOTAL, TOTAL)] = sum(values[(r, TOTAL)] for r in row_labels)
+    return row_labels, column_labels, values
+
+
+def _lines(rows: Iterable[str], columns: Iterable[str]) -> list[_Line]:
+    """Return every line of the extended grid as (entries, total), data rows first, then columns.
+
+    Lines are ordered by label (margins last), so the result does not depend on input order.
+    """
+    row_labels, column_labels = sorted(rows), sorted(columns)
+    lines: list[_Line] = []
+    for r in [*row_labels, TOTAL]:
+        lines.append((tuple((r, c) for c in column_labels), (r, TOTAL)))
+    for c in [*column_labels, TOTAL]:
+        lines.append((tuple((r, c) for r in row_labels), (TOTAL, c)))
+    return lines
+
+
+def _absent_margins(
+    rows: Iterable[str], columns: Iterable[str], row_totals: bool, column_totals: bool, grand_total: bool
+) -> set[Key]:
+    absent: set[Key] = set()
+    if not row_totals:
+        absent |= {(r, TOTAL) for r in rows}
+    if not column_totals:
+        absent |= {(TOTAL, c) for c in columns}
+    if not grand_total:
+        absent.add((TOTAL, TOTAL))
+    return absent
+
+
+def _primary(
+    rows: tuple[str, ...], columns: tuple[str, ...], values: Mapping[Key, int], exists: set[Key], k: int
+) -> set[Key]:
+    """Primary suppression: small cells, and whole rows/columns (or the whole table) below k."""
+    if 0 < values[(TOTAL, TOTAL)] < k:
+        return set(exists)
+    hidden = {key for key in exists if TOTAL not in key and 0 < values[key] < k}
+    for r in rows:
+        if 0 < values[(r, TOTAL)] < k:
+            hidden |= {(r, c) for c in columns} | ({(r, TOTAL)} & exists)
+    for c in columns:
+        if 0 < values[(TOTAL, c)] < k:
+            hidden |= {(r, c) for r in rows} | ({(TOTAL, c)} & exists)
+    return hidden
+
+
+def _complement(lines: list[_Line], values: Mapping[Key, int], exists: set[Key], hidden: set[Key]) -> None:
+    """Add complementary suppressions to ``hidden`` (in place) until the audit finds nothing."""
+    lines_of: dict[Key, list[int]] = {}
+    for index, (entries, total) in enumerate(lines):
+        for key in (*entries, total):
+            lines_of.setdefault(key, []).append(index)
+
+    def unknown(key: Key) -> bool:
+        return key not in exists or key in hidden
+
+    def line_unknowns(index: int) -> list[Key]:
+        entries, total = lines[index]
+        return [key for key in (*entries, total) if unknown(key)]
+
+    def crossing_effect(key: Key, line: int) -> int:
+        """0: hiding ``key`` repairs its crossing line; 1: neutral; 2: leaves it with one hidden value."""
+        others = [index for index in lines_of[key] if index != line]
+        if not others:
+            return 1
+        crossing = line_unknowns(others[0])
+        if not crossing:
+            return 2
+        if len(crossing) == 1 and crossing[0] in hidden:
+            return 0
+        return 1
+
+    def rank(key: Key, line: int) -> tuple[int, int, int, int, int, Key]:
+        is_total = int(lines[line][1] == key)
+        return (is_total, int(values[key] == 0), crossing_effect(key, line), int(TOTAL in key), values[key], key)
+
+    def hide_best(line_indexes: Iterable[int]) -> bool:
+        candidates = [
+            rank(key, index)
+            for index in line_indexes
+            for key in (*lines[index][0], lines[index][1])
+            if key in exists and key not in hidden
+        ]
+        if not candidates:
+            fallback = sorted((int(TOTAL in key), int(values[key] == 0), values[key], key) for key in exists - hidden)
+            if not fallback:
+                return False
+            hidden.add(fallback[0][3])
+            return True
+        hidden.add(min(candidates)[5])
+        return True
+
+    while True:
+        problem = next((index for index in range(len(lines)) if _exposed(lines[index], values, unknown, hidden)), None)
+        if problem is not None:
+            if not hide_best([problem]):
+                return
+            continue
+        known = {key: Fraction(values[key]) for key in exists if key not in hidden}
+        recovered = sorted(set(_recover(lines, known)) & hidden)
+        if not recovered:
+            return
+        if not hide_best(lines_of[recovered[0]]):
+            return
+
+
+def _exposed(line: _Line, values: Mapping[Key, int], unknown: Callable[[Key], bool], hidden: set[Key]) -> bool:
+    """True when a line gives a hidden value away on its own (see step 2 of the module docstring)."""
+    entries, total = line
+    unknowns = [key for key in (*entries, total) if unknown(key)]
+    if len(unknowns) == 1:
+        return unknowns[0] in hidden
+    if unknown(total):
+        return False
+    open_entries = [key for key in entries if unknown(key)]
+    if not any(key in hidden for key in open_entries):
+        return False
+    if sum(values[key] for key in open_entries) == 0:
+        return True
+    return len(open_entries) >= 2 and all(key in hidden and values[key] == 1 for key in open_entries)
+
+
+def _build(
+    rows: tuple[str, ...],
+    columns: tuple[str, ...],
+    values: Mapping[Key, int],
+    hidden: set[Key],
+    k: int,
+    row_totals: bool,
+    column_totals: bool,
+    grand_total: bool,
+) -> SuppressedTable:
+    def show(key: Key) -> int | None:
+        return None if key in hidden else values[key]
+
+    return SuppressedTable(
+        rows=rows,
+        columns=columns,
+        cells={(r, c): show((r, c)) for r in rows for c in columns},
+        row_totals={r: show((r, TOTAL)) for r in rows} if row_totals else {},
+        column_totals={c: show((TOTAL, c)) for c in columns} if column_totals else {},
+        grand_total=show((TOTAL, TOTAL)) if grand_total else None,
+        k=k,
+        shows_row_totals=row_totals,
+        shows_column_totals=column_totals,
+        shows_grand_total=grand_total,
+    )
+
+
+# --------------------------------------------------------------------------- recovery engine
+
+
+def _recover(lines: list[_Line], known: Mapping[Key, Fraction]) -> dict[Key, Fraction]:
+    """Return every unknown value of the extended grid that the published ones determine exactly."""
+    current = dict(known)
+    found: dict[Key, Fraction] = {}
+    while True:
+        learnt = _solve_linear(lines, current)
+        for key, value in _zero_sum(lines, {**current, **learnt}).items():
+            learnt.setdefault(key, value)
+        learnt = {key: value for key, value in learnt.items() if key not in current}
+        if not learnt:
+            return found
+        current.update(learnt)
+        found.update(learnt)
+
+
+def _solve_linear(lines: list[_Line], known: Mapping[Key, Fraction]) -> dict[Key, Fraction]:
+    """Gaussian elimination over the line equations; return the unknowns fixed by the system."""
+    variables = sorted({key for entries, total in lines for key in (*entries, total) if key not in known})
+    if not variables:
+        return {}
+    column_of = {key: index for index, key in enumerate(variables)}
+    width = len(variables)
+    matrix: list[list[Fraction]] = []
+    for entries, total in lines:
+        # Σ entries − total = 0, with the known values moved to the right-hand side.
+        row = [Fraction(0)] * (width + 1)
+        rhs = Fraction(0)
+        for key, sign in [*((key, 1) for key in entries), (total, -1)]:
+            if key in known:
+                rhs -= sign * known[key]
+            else:
+                row[column_of[key]] += sign
+        row[width] = rhs
+        matrix.append(row)
+    pivot_row = 0
+    pivots: list[int] = []
+    for column in range(width):
+        pivot = next((i for i in range(pivot_row, len(matrix)) if matrix[i][column] != 0), None)
+        if pivot is None:
+            continue
+        matrix[pivot_row], matrix[pivot] = matrix[pivot], matrix[pivot_row]
+        lead = matrix[pivot_row][column]
+        matrix[pivot_row] = [value / lead for value in matrix[pivot_row]]
+        for i in range(len(matrix)):
+            factor = matrix[i][column]
+            if i != pivot_row and factor != 0:
+                matrix[i] = [a - factor * b for a, b in zip(matrix[i], matrix[pivot_row], strict=True)]
+        pivots.append(column)
+        pivot_row += 1
+        if pivot_row == len(matrix):
+            break
+    for row in matrix[pivot_row:]:
+        if row[width] != 0:
+            raise ValueError("the published values are inconsistent")
+    determined: dict[Key, Fraction] = {}
+    for i, column in enumerate(pivots):
+        if all(matrix[i][j] == 0 for j in range(width) if j != column):
+            determined[variables[column]] = matrix[i][width]
+    return determined
+
+
+def _zero_sum(lines: list[_Line], known: Mapping[Key, Fraction]) -> dict[Key, Fraction]:
+    """Non-negativity: the unknown entries of a line whose known remainder is 0 are all 0."""
+    zeros: dict[Key, Fraction] = {}
+    for entries, total in lines:
+        if total not in known:
+            continue
+        open_entries = [key for key in entries if key not in known]
+        if not open_entries:
+            continue
+        remainder = known[total] - sum((known[key] for key in entries if key in known), Fraction(0))
+        if remainder < 0:
+            raise ValueError("the published values are inconsistent")
+        if remainder == 0:
+            zeros.update({key: Fraction(0) for key in open_entries})
+    return zeros
