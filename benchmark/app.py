@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from benchmark import assets, auth, cli, content, database, errors, i18n, limits, security
+from benchmark import assets, auth, cli, compression, content, database, errors, i18n, limits, security
 from benchmark.config import PROJECT_ROOT, from_environment
 from benchmark.extensions import csrf
 
@@ -31,6 +31,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     assets.init_app(app)
     security.init_app(app)
+    compression.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     register_blueprints(app)
@@ -40,9 +41,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 def register_blueprints(app: Flask) -> None:
     """Register one blueprint per area of the product."""
     from benchmark.accounts import bp as accounts_bp
+    from benchmark.api import bp as api_bp
     from benchmark.assessment import bp as assessment_bp
     from benchmark.pages import bp as pages_bp
     from benchmark.results import bp as results_bp
+    from benchmark.sector import bp as sector_bp
     from benchmark.workshops import bp as workshops_bp
 
     app.register_blueprint(pages_bp, url_prefix="/<lang_code>")
@@ -50,3 +53,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(results_bp, url_prefix="/<lang_code>/results")
     app.register_blueprint(accounts_bp, url_prefix="/<lang_code>/account")
     app.register_blueprint(workshops_bp, url_prefix="/<lang_code>/workshops")
+    app.register_blueprint(sector_bp, url_prefix="/<lang_code>/sector")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")

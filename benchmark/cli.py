@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask
 
 from benchmark.accounts.cli import users
+from benchmark.api.cli import api_tokens
+from benchmark.sector.cli import baseline, open_data
 from benchmark.translate import translate
 
 
@@ -12,3 +14,6 @@ def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(translate)
     app.cli.add_command(users)
+    app.cli.add_command(api_tokens)
+    app.cli.add_command(baseline)
+    app.cli.add_command(open_data)

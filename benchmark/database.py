@@ -24,6 +24,8 @@ def init_app(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     from benchmark import models  # noqa: F401  (register the models with the metadata)
+    from benchmark.api import models as api_models  # noqa: F401
+    from benchmark.sector import models as sector_models  # noqa: F401
     from benchmark.workshops import models as workshop_models  # noqa: F401
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qsl
 
 from flask import Flask, abort, g, render_template, request
@@ -17,25 +18,52 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, handle_unexpected_error)
 
 
-def render_error(code: int, description_key: str | None = None) -> tuple[str, int]:
-    """Render the error page for ``code`` (bilingual outside a language prefix)."""
+API_ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+def api_error(status: int, code: str | None = None, message: str | None = None) -> Any:
+    """A JSON error with a stable code: ``{"error": {"code": …, "message": …}}``."""
+    from flask import jsonify
+
+    code = code or API_ERROR_CODES.get(status, "error")
+    response = jsonify({"error": {"code": code, "message": message or code.replace("_", " ")}})
+    response.status_code = status
+    return response
+
+
+def render_error(code: int, description_key: str | None = None) -> Any:
+    """Render the error page for ``code`` (bilingual outside a language prefix; JSON under /api/)."""
+    if request.path.startswith("/api/"):
+        return api_error(code, "encoding" if description_key == "encoding" else None)
     # Outside a language prefix, and for private-link 404s (which must not depend on
     # anything about the link), the page speaks both languages.
     bilingual = not g.get("lang_code") or bool(g.get("bilingual_errors"))
     return render_template("errors/error.html", code=code, bilingual=bilingual, key=description_key), code
 
 
-def handle_http_error(error: HTTPException) -> tuple[str, int]:
+def handle_http_error(error: HTTPException) -> Any:
     """Render 4xx/5xx pages from Werkzeug exceptions."""
     return render_error(error.code or 500)
 
 
-def handle_csrf_error(error: CSRFError) -> tuple[str, int]:
+def handle_csrf_error(error: CSRFError) -> Any:
     """Render a clear message when a form's security token is missing or stale."""
     return render_error(400, "csrf")
 
 
-def handle_unexpected_error(error: Exception) -> tuple[str, int]:
+def handle_unexpected_error(error: Exception) -> Any:
     """Log an unexpected error and show a generic page (never a traceback)."""
     if isinstance(error, HTTPException):
         return handle_http_error(error)
@@ -45,7 +73,7 @@ def handle_unexpected_error(error: Exception) -> tuple[str, int]:
     return handle_http_error(InternalServerError())
 
 
-def refuse_unreadable_form() -> tuple[str, int] | None:
+def refuse_unreadable_form() -> Any:
     """Refuse form posts that are not valid UTF-8 (browsers always send UTF-8).
 
     Werkzeug would keep such bytes as literal ``%FF`` text, which could then be

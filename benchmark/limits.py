@@ -92,8 +92,9 @@ def handle_rate_limited(error: RateLimitExceeded) -> Response:
 
     from benchmark.errors import render_error
 
-    body, status = render_error(429)
-    response = make_response(body, status)
+    rendered = render_error(429)
+    response = make_response(rendered) if not isinstance(rendered, tuple) else make_response(*rendered)
+    response.status_code = 429
     response.headers["Retry-After"] = str(_retry_after_seconds())
     return response
 

@@ -132,6 +132,22 @@
     markReady(canvas);
   }
 
+  // Generic grouped bars: <canvas data-chart="key"> drawn from data.charts[key] =
+  // {labels: [...], datasets: [{label, data}], max?: number}. Series take the palette in order.
+  function drawGeneric(Chart, canvas, spec, locale) {
+    if (!canvas || !spec || !isArray(spec.labels) || !isArray(spec.datasets)) { return; }
+    var colours = [PALETTE.organisation, PALETTE.peer, PALETTE.figures];
+    var datasets = spec.datasets.map(function (series, index) {
+      return solidBars(series.label, series.data, colours[index % colours.length]);
+    });
+    var options = baseOptions(locale, 1, 2);
+    var axis = { min: 0, ticks: { color: PALETTE.text } };
+    if (typeof spec.max === "number") { axis.max = spec.max; }
+    options.scales = { x: { ticks: { color: PALETTE.text } }, y: axis };
+    new Chart(canvas, { type: "bar", data: { labels: spec.labels, datasets: datasets }, options: options });
+    markReady(canvas);
+  }
+
   function init() {
     var Chart = window.Chart;
     if (typeof Chart !== "function") { return; }
@@ -140,6 +156,9 @@
     var locale = document.documentElement.lang || undefined;
     drawComponents(Chart, document.getElementById("components-chart"), data.components, locale);
     drawFigures(Chart, document.getElementById("figures-chart"), data.figures2017, locale);
+    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      drawGeneric(Chart, canvas, (data.charts || {})[canvas.getAttribute("data-chart")], locale);
+    });
   }
 
   if (document.readyState === "loading") {

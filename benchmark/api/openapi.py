@@ -1,0 +1,270 @@
+"""The OpenAPI 3.1 document of /api/v1 (a test validates every live response against it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+NULLABLE_INT = {"type": ["integer", "null"]}
+NULLABLE_NUMBER = {"type": ["number", "null"]}
+LANG = {
+    "name": "lang",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string", "enum": ["en", "fr"], "default": "en"},
+}
+COMPONENT = {
+    "name": "component",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string", "enum": ["SK", "IN", "AP", "PR"]},
+}
+BY = {
+    "name": "by",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string", "enum": ["province", "size", "funding"]},
+}
+
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        }
+    },
+}
+
+TABLE = {
+    "type": "object",
+    "required": ["id", "title", "rows", "columns", "cells"],
+    "properties": {
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "rows": {"type": "array", "items": {"type": "string"}},
+        "columns": {"type": "array", "items": {"type": "string"}},
+        "cells": {"type": "array", "items": {"type": "array", "items": NULLABLE_INT}},
+        "column_totals": {"type": ["array", "null"], "items": NULLABLE_INT},
+        "row_totals": {"type": ["array", "null"], "items": NULLABLE_INT},
+        "grand_total": NULLABLE_INT,
+    },
+    "description": "Counts of organizations; null = hidden (fewer than k, or complementary suppression).",
+}
+
+ITEM_2017 = {
+    "type": "object",
+    "required": ["item", "option", "today_pct", "today_n", "pct_2017", "n_2017", "status_2017"],
+    "properties": {
+        "item": {"type": "string"},
+        "option": {"type": "string"},
+        "question": {"type": "string"},
+        "option_label": {"type": "string"},
+        "today_pct": NULLABLE_NUMBER,
+        "today_n": NULLABLE_INT,
+        "pct_2017": {"type": "number"},
+        "n_2017": NULLABLE_INT,
+        "status_2017": {"type": "string", "enum": ["stated", "reading"]},
+        "formatted_2017": {"type": "string"},
+    },
+}
+
+AGGREGATES = {
+    "type": "object",
+    "required": ["questionnaire_version", "rubric_version", "k", "tables"],
+    "properties": {
+        "questionnaire_version": {"type": "string"},
+        "rubric_version": {"type": "string"},
+        "k": {"type": "integer", "minimum": 1},
+        "language": {"type": "string", "enum": ["en", "fr"]},
+        "tables": {"type": "array", "items": {"$ref": "#/components/schemas/Table"}},
+        "items_2017": {"type": "array", "items": {"$ref": "#/components/schemas/Item2017"}},
+    },
+}
+
+FIGURE = {
+    "type": "object",
+    "required": ["item", "option", "pct", "n", "status", "source"],
+    "properties": {
+        "item": {"type": "string"},
+        "option": {"type": "string"},
+        "pct": {"type": "number", "minimum": 0, "maximum": 100},
+        "n": NULLABLE_INT,
+        "status": {"type": "string"},
+        "source": {"type": "string"},
+    },
+}
+
+
+def _ok(schema_ref: str, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": schema_ref}}}}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    return {str(s): _ok("#/components/schemas/Error", "An error with a stable code") for s in statuses}
+
+
+def openapi_document() -> dict[str, Any]:
+    """Return the OpenAPI 3.1 document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Settlement Digital Capacity Benchmark API",
+            "version": "1.0.0",
+            "description": (
+                "Questionnaire, baselines with provenance, and aggregates protected by small-cell and "
+                "complementary suppression. / Questionnaire, données de référence avec leur provenance et "
+                "agrégats protégés par la suppression des petites cellules et la suppression complémentaire."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": ERROR,
+                "Table": TABLE,
+                "Item2017": ITEM_2017,
+                "Aggregates": AGGREGATES,
+                "Figure": FIGURE,
+                "Index": {
+                    "type": "object",
+                    "required": ["version", "endpoints"],
+                    "properties": {
+                        "version": {"type": "string"},
+                        "openapi": {"type": "string"},
+                        "endpoints": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+                "Questionnaire": {
+                    "type": "object",
+                    "required": ["version", "items"],
+                    "properties": {
+                        "version": {"type": "string"},
+                        "rubric_version": {"type": "string"},
+                        "language": {"type": "string"},
+                        "items": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["id", "type", "text", "options"],
+                                "properties": {
+                                    "id": {"type": "string"},
+                                    "type": {"type": "string", "enum": ["single", "multi", "scale_0_10", "matrix"]},
+                                    "tier": {"type": "string"},
+                                    "section": {"type": "string"},
+                                    "text": {"type": "string"},
+                                    "text_status_fr": {"type": "string"},
+                                    "n_2017": NULLABLE_INT,
+                                    "required": {"type": "boolean"},
+                                    "option_list_status": {"type": ["string", "null"]},
+                                    "options": {"type": "array", "items": {"type": "object"}},
+                                    "rows": {"type": "array", "items": {"type": "object"}},
+                                },
+                            },
+                        },
+                    },
+                },
+                "BaselineList": {
+                    "type": "object",
+                    "required": ["baselines"],
+                    "properties": {
+                        "baselines": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["name", "kind"],
+                                "properties": {
+                                    "name": {"type": "string"},
+                                    "kind": {"type": "string"},
+                                    "year": NULLABLE_INT,
+                                    "source": {"type": "string"},
+                                    "figures": {"type": "integer"},
+                                },
+                            },
+                        }
+                    },
+                },
+                "Baseline": {
+                    "type": "object",
+                    "required": ["name", "kind", "figures"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "kind": {"type": "string"},
+                        "figures": {"type": "array", "items": {"$ref": "#/components/schemas/Figure"}},
+                        "aggregates": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
+            },
+        },
+        "paths": {
+            "/": {
+                "get": {
+                    "summary": "Index",
+                    "operationId": "index",
+                    "responses": {"200": _ok("#/components/schemas/Index", "Links"), **_errors(400, 429)},
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "operationId": "openapi",
+                    "responses": {
+                        "200": {
+                            "description": "OpenAPI 3.1",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                        **_errors(400, 429),
+                    },
+                }
+            },
+            "/questionnaire": {
+                "get": {
+                    "summary": "The questionnaire",
+                    "operationId": "questionnaire",
+                    "parameters": [LANG],
+                    "responses": {
+                        "200": _ok("#/components/schemas/Questionnaire", "The questionnaire"),
+                        **_errors(400, 429),
+                    },
+                }
+            },
+            "/baselines": {
+                "get": {
+                    "summary": "Available baselines",
+                    "operationId": "baselines",
+                    "responses": {"200": _ok("#/components/schemas/BaselineList", "Baselines"), **_errors(400, 429)},
+                }
+            },
+            "/baselines/{name}": {
+                "get": {
+                    "summary": "One baseline's figures with provenance",
+                    "operationId": "baseline",
+                    "parameters": [
+                        {"name": "name", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 100}}
+                    ],
+                    "responses": {"200": _ok("#/components/schemas/Baseline", "Figures"), **_errors(400, 404, 429)},
+                }
+            },
+            "/aggregates": {
+                "get": {
+                    "summary": "Suppressed aggregates",
+                    "operationId": "aggregates",
+                    "parameters": [LANG, COMPONENT, BY],
+                    "responses": {"200": _ok("#/components/schemas/Aggregates", "Aggregates"), **_errors(400, 429)},
+                }
+            },
+            "/uptake": {
+                "get": {
+                    "summary": "Uptake by month and group (token)",
+                    "operationId": "uptake",
+                    "security": [{"bearer": []}],
+                    "parameters": [LANG, BY],
+                    "responses": {
+                        "200": _ok("#/components/schemas/Aggregates", "Uptake tables"),
+                        **_errors(400, 401, 429),
+                    },
+                }
+            },
+        },
+    }

@@ -1,0 +1,267 @@
+"""Sector aggregates for IRCC: uptake, component levels over time and by group, today against 2017.
+
+Every table goes through :func:`benchmark.core.suppression.suppress_table`: no cell
+under k organisations (``SECTOR_MIN_CELL``, 10 by default) and complementary
+suppression so that no hidden cell can be recovered from published totals.  The
+same tables feed the dashboard, the CSV/JSON exports, the open-data release and
+the API.  Only real submissions count (synthetic data never does); each query is
+an indexed ``GROUP BY``, so the cost does not grow with the number of requests.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from benchmark.content import content
+from benchmark.core.suppression import SuppressedTable, share_or_none, suppress_table
+from benchmark.extensions import db
+from benchmark.models import Answer, Assessment, AssessmentRegion
+from benchmark.results.services import SCORE_COLUMNS
+
+BREAKDOWNS = {"province": "q26", "size": "q25", "funding": "q23"}
+STAGES = ("started", "submitted", "reassessed")
+
+
+def k_min() -> int:
+    """The smallest count shown in sector tables."""
+    return int(current_app.config.get("SECTOR_MIN_CELL", current_app.config["PEER_MIN_GROUP"]))
+
+
+def _month(column: Any) -> Any:
+    """``YYYY-MM`` of a timestamp column, on SQLite and PostgreSQL."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.func.to_char(column, "YYYY-MM")
+    return sa.func.strftime("%Y-%m", column)
+
+
+def quarter_of(month: str) -> str:
+    """``2026-11`` → ``2026-Q4``."""
+    year, number = month.split("-")
+    return f"{year}-Q{(int(number) - 1) // 3 + 1}"
+
+
+def _real() -> sa.ColumnElement[bool]:
+    return Assessment.is_synthetic.is_(False)
+
+
+def _latest_submitted() -> list[sa.ColumnElement[bool]]:
+    return [Assessment.status == "submitted", Assessment.is_latest.is_(True), _real()]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A published table: its id, title, row variable and the suppressed counts."""
+
+    id: str
+    title: str
+    row_label: str
+    column_labels: dict[str, str]
+    row_labels: dict[str, str]
+    table: SuppressedTable
+
+
+# --------------------------------------------------------------------------- uptake
+
+
+def uptake_by_month(lang: str, titles: dict[str, str]) -> Table:
+    """Started, submitted and re-assessed assessments per month (column totals published)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    started = db.session.execute(
+        sa.select(_month(Assessment.created_at), sa.func.count()).where(_real()).group_by(_month(Assessment.created_at))
+    )
+    for month, count in started:
+        counts[(month, "started")] += count
+    submitted_month = _month(Assessment.submitted_at)
+    query = (
+        sa.select(submitted_month, Assessment.previous_id.is_not(None), sa.func.count())
+        .where(Assessment.status == "submitted", _real())
+        .group_by(submitted_month, Assessment.previous_id.is_not(None))
+    )
+    for month, again, count in db.session.execute(query):
+        counts[(month, "submitted")] += count
+        if again:
+            counts[(month, "reassessed")] += count
+    for month, _stage in list(counts):
+        for stage in STAGES:
+            counts.setdefault((month, stage), 0)
+    table = suppress_table(
+        dict(sorted(counts.items())), k_min(), row_totals=False, column_totals=True, grand_total=False
+    )
+    return Table("uptake_month", titles["uptake_month"], titles["month"], _stage_labels(titles), {}, table)
+
+
+def uptake_by(breakdown: str, lang: str, titles: dict[str, str]) -> Table:
+    """Started and submitted assessments by province/territory, size band or IRCC funding status."""
+    counts: Counter[tuple[str, str]] = Counter()
+    status_started = sa.literal("started")
+    for stage, condition in (("started", _real()), ("submitted", sa.and_(Assessment.status == "submitted", _real()))):
+        column = _breakdown_column(breakdown)
+        query = _breakdown_query(breakdown, column, sa.func.count(), condition).group_by(column)
+        for value, count in db.session.execute(query):
+            if value is not None:
+                counts[(value, stage)] += count
+    del status_started
+    counts = _complete(counts, _breakdown_values(breakdown), ("started", "submitted"))
+    table = suppress_table(counts, k_min(), row_totals=False, column_totals=True, grand_total=False)
+    return Table(
+        f"uptake_{breakdown}",
+        titles[f"uptake_{breakdown}"],
+        titles[breakdown],
+        {s: titles[s] for s in ("started", "submitted")},
+        _value_labels(breakdown, lang),
+        table,
+    )
+
+
+# --------------------------------------------------------------------------- component levels
+
+
+def levels_by_quarter(dimension: str, lang: str, titles: dict[str, str]) -> Table:
+    """Levels of one component among submissions, by quarter of submission (all margins published)."""
+    column = SCORE_COLUMNS[dimension]
+    month = _month(Assessment.submitted_at)
+    query = (
+        sa.select(month, column, sa.func.count())
+        .where(Assessment.status == "submitted", _real(), column.is_not(None))
+        .group_by(month, column)
+    )
+    rubric = content().rubric
+    counts: Counter[tuple[str, str]] = Counter()
+    for month_value, score, count in db.session.execute(query):
+        counts[(quarter_of(month_value), str(rubric.level_for(int(score)).number))] += count
+    counts = _complete(counts, sorted({q for q, _ in counts}), _level_ids())
+    table = suppress_table(counts, k_min())
+    return Table(
+        f"levels_quarter_{dimension}",
+        titles["levels_quarter"].format(component=rubric.dimension(dimension).name.get(lang)),
+        titles["quarter"],
+        _level_labels(lang),
+        {},
+        table,
+    )
+
+
+def levels_by(dimension: str, breakdown: str, lang: str, titles: dict[str, str]) -> Table:
+    """Levels of one component by group, each organisation's latest submission (all margins published)."""
+    score = SCORE_COLUMNS[dimension]
+    group = _breakdown_column(breakdown)
+    query = _breakdown_query(
+        breakdown, group, score, sa.and_(*_latest_submitted(), score.is_not(None)), extra=[sa.func.count()]
+    ).group_by(group, score)
+    rubric = content().rubric
+    counts: Counter[tuple[str, str]] = Counter()
+    for value, points, count in db.session.execute(query):
+        if value is not None:
+            counts[(value, str(rubric.level_for(int(points)).number))] += count
+    counts = _complete(counts, _breakdown_values(breakdown), _level_ids())
+    table = suppress_table(counts, k_min())
+    return Table(
+        f"levels_{breakdown}_{dimension}",
+        titles["levels_by"].format(component=rubric.dimension(dimension).name.get(lang), group=titles[breakdown]),
+        titles[breakdown],
+        _level_labels(lang),
+        _value_labels(breakdown, lang),
+        table,
+    )
+
+
+# --------------------------------------------------------------------------- today against 2017
+
+
+def items_against_baseline(lang: str) -> list[dict[str, Any]]:
+    """Today's share choosing each option with a 2017 figure, beside that figure, with both n's.
+
+    Today's share counts each organisation's latest submission; it is shown only when
+    at least k organisations answered the item and at least k chose the option (else None).
+    """
+    data = content()
+    figures = data.baseline.all_figures()
+    item_ids = sorted({figure.item_id for figure in figures})
+    latest = sa.select(Assessment.id).where(*_latest_submitted())
+    answered: Counter[str] = Counter()
+    chosen: Counter[tuple[str, str]] = Counter()
+    rows = db.session.execute(
+        sa.select(Answer.key, Answer.value).where(Answer.assessment_id.in_(latest), Answer.key.in_(item_ids))
+    )
+    for key, value in rows:
+        values = value if isinstance(value, list) else [value]
+        if values == ["dont_know"]:
+            continue
+        answered[key] += 1
+        for option_id in values:
+            chosen[(key, option_id)] += 1
+    k = k_min()
+    result = []
+    for figure in figures:
+        item = data.questionnaire.items[figure.item_id]
+        option = item.option(figure.option_id)
+        n_today = answered[figure.item_id]
+        count = chosen[(figure.item_id, figure.option_id)]
+        share = share_or_none(count if count >= k else None, n_today, k)
+        result.append(
+            {
+                "item": figure.item_id,
+                "option": figure.option_id,
+                "question": item.short_label.get(lang) if item.short_label else item.text.get(lang),
+                "option_label": option.label.get(lang) if option else figure.option_id,
+                "today_pct": None if share is None else round(float(share) * 100, 1),
+                "today_n": n_today if n_today >= k else None,
+                "pct_2017": figure.pct,
+                "n_2017": figure.n,
+                "status_2017": figure.status,
+                "formatted_2017": figure.format(lang),
+            }
+        )
+    return result
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _breakdown_column(breakdown: str) -> Any:
+    if breakdown == "province":
+        return AssessmentRegion.region
+    if breakdown == "size":
+        return Assessment.size_band
+    if breakdown == "funding":
+        return Assessment.funding
+    raise ValueError(breakdown)
+
+
+def _breakdown_query(breakdown: str, group: Any, measure: Any, condition: Any, extra: list[Any] | None = None) -> Any:
+    query = sa.select(group, measure, *(extra or [])).where(condition)
+    if breakdown == "province":
+        query = query.select_from(Assessment).join(AssessmentRegion, AssessmentRegion.assessment_id == Assessment.id)
+    return query
+
+
+def _breakdown_values(breakdown: str) -> list[str]:
+    item = content().questionnaire.items[BREAKDOWNS[breakdown]]
+    return [option.id for option in item.options]
+
+
+def _value_labels(breakdown: str, lang: str) -> dict[str, str]:
+    item = content().questionnaire.items[BREAKDOWNS[breakdown]]
+    return {option.id: option.label.get(lang) for option in item.options}
+
+
+def _level_ids() -> list[str]:
+    return [str(level.number) for level in content().rubric.levels]
+
+
+def _level_labels(lang: str) -> dict[str, str]:
+    return {str(level.number): f"{level.number}. {level.name.get(lang)}" for level in content().rubric.levels}
+
+
+def _stage_labels(titles: dict[str, str]) -> dict[str, str]:
+    return {stage: titles[stage] for stage in STAGES}
+
+
+def _complete(counts: Counter[tuple[str, str]], rows: list[str], columns: Any) -> dict[tuple[str, str], int]:
+    """Every (row, column) pair, zeros included, in a stable order."""
+    return {(row, column): counts.get((row, column), 0) for row in rows for column in columns}
