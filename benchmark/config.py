@@ -68,6 +68,8 @@ def from_environment() -> dict[str, Any]:
         "ASSETS_DEBUG": False,
         "PEER_MIN_GROUP": int(os.environ.get("PEER_MIN_GROUP", 10)),
         "SECTOR_MIN_CELL": int(os.environ.get("SECTOR_MIN_CELL", 10)),
+        # "real" (default) or "synthetic": which data aggregates count; never both.
+        "DATA_POOL": "synthetic" if os.environ.get("DATA_POOL") == "synthetic" else "real",
         "WORKSHOP_MIN_GROUP": int(os.environ.get("WORKSHOP_MIN_GROUP", 5)),
         "WORKSHOP_REFRESH_SECONDS": int(os.environ.get("WORKSHOP_REFRESH_SECONDS", 10)),
         "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", 5000)),

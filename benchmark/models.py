@@ -121,3 +121,19 @@ class AssessmentRegion(db.Model):
 
 # Staff accounts live in their own package; import them so they share this metadata.
 from benchmark.accounts.models import PasswordReset, User  # noqa: E402,F401
+
+
+def pool_is_synthetic() -> bool:
+    """True when this deployment shows synthetic data (demonstrations, benchmarks) instead of real data.
+
+    Real and synthetic submissions are never pooled: a deployment counts one kind or the
+    other (``DATA_POOL``), and every page says so when it counts synthetic data.
+    """
+    from flask import current_app
+
+    return current_app.config.get("DATA_POOL") == "synthetic"
+
+
+def in_pool() -> sa.ColumnElement[bool]:
+    """The condition selecting the assessments this deployment counts in aggregates."""
+    return Assessment.is_synthetic.is_(pool_is_synthetic())

@@ -18,7 +18,7 @@ from benchmark.core import peers, rules, scoring
 from benchmark.core.baseline import Figure
 from benchmark.core.questionnaire import Item, describe_answer
 from benchmark.extensions import db
-from benchmark.models import Assessment, AssessmentRegion
+from benchmark.models import Assessment, AssessmentRegion, in_pool
 
 SCORE_COLUMNS = {
     "SK": Assessment.score_sk,
@@ -157,7 +157,7 @@ def _pool() -> sa.Select[Any]:
     return sa.select(Assessment.id).where(
         Assessment.status == "submitted",
         Assessment.is_latest.is_(True),
-        Assessment.is_synthetic.is_(False),
+        in_pool(),
         Assessment.rubric_version == content().rubric.version,
     )
 

@@ -20,7 +20,7 @@ from flask import current_app
 from benchmark.content import content
 from benchmark.core.suppression import SuppressedTable, share_or_none, suppress_table
 from benchmark.extensions import db
-from benchmark.models import Answer, Assessment, AssessmentRegion
+from benchmark.models import Answer, Assessment, AssessmentRegion, in_pool
 from benchmark.results.services import SCORE_COLUMNS
 
 BREAKDOWNS = {"province": "q26", "size": "q25", "funding": "q23"}
@@ -46,7 +46,7 @@ def quarter_of(month: str) -> str:
 
 
 def _real() -> sa.ColumnElement[bool]:
-    return Assessment.is_synthetic.is_(False)
+    return in_pool()
 
 
 def _latest_submitted() -> list[sa.ColumnElement[bool]]:

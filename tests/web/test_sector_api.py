@@ -322,3 +322,18 @@ def test_open_data_release_writes_suppressed_files(k3_app: Flask, tmp_path: Path
     dictionary = json.loads((tmp_path / "release" / "data-dictionary.json").read_text(encoding="utf-8"))
     assert all(column["en"] and column["fr"] for column in dictionary["columns"])
     assert {c["item"] for c in dictionary["crosswalk"]} >= {"q1", "q6", "q26"}
+
+
+def test_a_synthetic_deployment_counts_only_synthetic_data_and_says_so(database_url: str, _schema: None) -> None:
+    app = make_app(database_url, SECTOR_MIN_CELL=3, DATA_POOL="synthetic")
+    try:
+        for _ in range(3):
+            seed_submission(app, BASE_ANSWERS, synthetic=True)
+        for _ in range(4):
+            seed_submission(app, BASE_ANSWERS)  # real data: never pooled with synthetic
+        document = app.test_client().get("/api/v1/aggregates").get_json()
+        assert {i["today_n"] for i in document["items_2017"] if i["item"] == "q6"} == {3}
+        html = app.test_client().get("/en/").get_data(as_text=True)
+        assert "Synthetic data" in html
+    finally:
+        reset(app)
