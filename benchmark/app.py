@@ -41,6 +41,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 def register_blueprints(app: Flask) -> None:
     """Register one blueprint per area of the product."""
     from benchmark.accounts import bp as accounts_bp
+    from benchmark.admin import bp as admin_bp
     from benchmark.api import bp as api_bp
     from benchmark.assessment import bp as assessment_bp
     from benchmark.pages import bp as pages_bp
@@ -54,4 +55,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp, url_prefix="/<lang_code>/account")
     app.register_blueprint(workshops_bp, url_prefix="/<lang_code>/workshops")
     app.register_blueprint(sector_bp, url_prefix="/<lang_code>/sector")
+    app.register_blueprint(admin_bp, url_prefix="/<lang_code>/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -257,3 +257,66 @@ def peer_groups_overall() -> dict[str, float | None]:
     k = int(current_app.config["PEER_MIN_GROUP"])
     summaries = {d: peers.summarise(h, k) if h else None for d, h in _histograms(None).items()}
     return {d: (summary.median if summary else None) for d, summary in summaries.items()}
+
+
+@dataclass(frozen=True)
+class ImportedComparison:
+    """The organisation against an imported baseline (full survey data loaded by its owners)."""
+
+    name: str
+    source: str
+    kind: str
+    rows: list[dict[str, Any]]
+    percentiles: dict[str, float | None]
+
+
+def published_baselines() -> list[Any]:
+    """Imported baselines offered for comparison."""
+    from benchmark.sector.models import ImportedBaseline
+
+    query = sa.select(ImportedBaseline).where(ImportedBaseline.published.is_(True))
+    return list(db.session.scalars(query.order_by(ImportedBaseline.name, ImportedBaseline.version)))
+
+
+def compare_imported(
+    assessment: Assessment, profile: scoring.Profile, key: str, lang: str
+) -> ImportedComparison | None:
+    """Compare with ``name@version`` item by item, and by percentile where respondent-level data exist."""
+    for record in published_baselines():
+        if f"{record.name}@{record.version}" == key:
+            break
+    else:
+        return None
+    q = content().questionnaire
+    answers = assessment.answer_map()
+    rows = []
+    for answer_key, data in record.figures.items():
+        try:
+            item, row = q.item_for_key(answer_key)
+        except KeyError:
+            continue
+        value = answers.get(answer_key)
+        for option_id, figure in data.get("options", {}).items():
+            option = item.option(option_id) if item.type != "scale_0_10" else None
+            label = option.label.get(lang) if option else option_id
+            question = item.short_label.get(lang) if item.short_label else item.text.get(lang)
+            if row is not None:
+                question = f"{question} — {row.label.get(lang)}"
+            selected = (
+                None if value is None else (option_id in value if isinstance(value, list) else str(value) == option_id)
+            )
+            rows.append(
+                {
+                    "question": question,
+                    "option": label,
+                    "pct": figure.get("pct"),
+                    "n": data.get("n"),
+                    "selected": selected,
+                }
+            )
+    percentiles: dict[str, float | None] = {}
+    for dimension_id in SCORE_COLUMNS:
+        histogram = {int(s): int(c) for s, c in (record.distributions or {}).get(dimension_id, {}).items()}
+        own = profile.score(dimension_id)
+        percentiles[dimension_id] = peers.percentile_rank(own, histogram) if histogram and own is not None else None
+    return ImportedComparison(f"{record.name}@{record.version}", record.source, record.kind, rows, percentiles)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, current_app, jsonify, redirect, render_template, url_for
+from flask import Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -14,7 +14,7 @@ from benchmark.content import content
 from benchmark.i18n import current_language
 from benchmark.models import Assessment
 from benchmark.results import bp
-from benchmark.results.services import ResultsView, build_results
+from benchmark.results.services import ResultsView, build_results, compare_imported, published_baselines
 
 PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow"}
 
@@ -41,6 +41,8 @@ def profile(token: str) -> str | Response:
     from benchmark.workshops.services import participations_of
 
     participations = participations_of(assessment)
+    chosen = request.args.get("baseline", "")[:100]
+    imported = compare_imported(assessment, view.profile, chosen, view.lang) if chosen else None
     return render_template(
         "results/profile.html",
         view=view,
@@ -49,6 +51,9 @@ def profile(token: str) -> str | Response:
         form=TakeAgainForm(),
         participations=participations,
         consent_forms={p.id: ConsentForm(formdata=None) for p in participations},
+        baselines=published_baselines(),
+        chosen=chosen,
+        imported=imported,
     )
 
 

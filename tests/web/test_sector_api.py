@@ -337,3 +337,34 @@ def test_a_synthetic_deployment_counts_only_synthetic_data_and_says_so(database_
         assert "Synthetic data" in html
     finally:
         reset(app)
+
+
+def test_results_compare_with_an_imported_baseline(app: Flask, tmp_path: Path) -> None:
+    path = tmp_path / "synthetic.csv"
+    path.write_text(SYNTHETIC_RESPONDENTS, encoding="utf-8")
+    result = app.test_cli_runner().invoke(
+        args=[
+            "baseline",
+            "import",
+            str(path),
+            "--name",
+            "synthetic-test",
+            "--source",
+            "synthetic fixture",
+            "--kind",
+            "respondents",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    token = seed_submission(app, {**BASE_ANSWERS, "q6": "yes"})
+    client = app.test_client()
+    default = client.get(f"/en/results/{token}").get_data(as_text=True)
+    assert (
+        "synthetic-test@1" in default and "Your answers beside synthetic-test@1" not in default
+    )  # 2017 stays the default
+    html = client.get(f"/en/results/{token}?baseline=synthetic-test@1").get_data(as_text=True)
+    section = html.split('id="other-baselines"')[1].split("</section>")[0]
+    assert "66.7 % (n = 3)" in section and "synthetic fixture" in section
+    assert "This baseline is not available." in client.get(f"/en/results/{token}?baseline=nope@9").get_data(
+        as_text=True
+    )
