@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("pages", __name__)
 
-from benchmark.pages import views  # noqa: E402,F401
+from benchmark.pages import paper, views  # noqa: E402,F401
