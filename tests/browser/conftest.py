@@ -7,6 +7,7 @@ Under ``CI=true`` a missing browser is a failure, not a skip.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -16,8 +17,11 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
+from tests.browser.accessibility_report import REPORT, TEST_MODULE
+from tests.browser.axe import axe_scan as _axe_scan
 from tests.conftest import make_app, reset
 
+EXPECTED_4XX_CONSOLE = re.compile(r"Failed to load resource: the server responded with a status of 4\d\d\b")
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -44,6 +48,36 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Remember every accessibility test collected (before any -k/-m deselection)."""
+    if item.nodeid.startswith(TEST_MODULE):
+        REPORT.collected.add(item.nodeid)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Record how each accessibility test ended (a failing setup or teardown counts as a failure)."""
+    if not report.nodeid.startswith(TEST_MODULE):
+        return
+    previous = REPORT.outcomes.get(report.nodeid)
+    if report.failed or previous == "failed":
+        REPORT.outcomes[report.nodeid] = "failed"
+    elif report.skipped:
+        REPORT.outcomes[report.nodeid] = "skipped"
+    elif report.when == "call":
+        REPORT.outcomes[report.nodeid] = "passed"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Write tests/browser/accessibility-results.json (and, after a complete passing run, the statement data)."""
+    REPORT.write()
+
+
+@pytest.fixture
+def axe_scan() -> Any:
+    """``axe_scan(page)``: run axe-core's WCAG 2.0/2.1 A and AA rules on a page; returns the violations."""
+    return _axe_scan
 
 
 @pytest.fixture(scope="session")
@@ -91,23 +125,41 @@ def live_server(database_url: str, _schema: None) -> Iterator[LiveServer]:
 
 
 class PageWatch:
-    """Collects console errors, page errors, failed requests and CSP violations of a page."""
+    """Collects console errors, page errors, failed requests and CSP violations of a page.
+
+    A page answered with 4xx (a form with errors, an unknown link) is an expected answer to bad
+    input, so Chromium's "Failed to load resource … status of 4xx" console line for that
+    *document* is not a problem; the same line for a sub-resource (a missing script, image or
+    stylesheet) still is. A 5xx never is expected.
+    """
 
     def __init__(self, page: Any) -> None:
-        self.problems: list[str] = []
+        self._problems: list[str] = []
+        self._console_errors: list[tuple[str, str]] = []  # (text, url of the resource)
+        self._documents_4xx: set[str] = set()
         page.on("console", self._console)
-        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-        page.on("requestfailed", lambda request: self.problems.append(f"request failed: {request.url}"))
+        page.on("pageerror", lambda error: self._problems.append(f"page error: {error}"))
+        page.on("requestfailed", lambda request: self._problems.append(f"request failed: {request.url}"))
         page.on("response", self._response)
+
+    @property
+    def problems(self) -> list[str]:
+        console = [
+            f"console error: {text} ({url})"
+            for text, url in self._console_errors
+            if not (EXPECTED_4XX_CONSOLE.match(text) and url in self._documents_4xx)
+        ]
+        return self._problems + console
 
     def _console(self, message: Any) -> None:
         if message.type == "error" or "Content Security Policy" in message.text:
-            self.problems.append(f"console {message.type}: {message.text}")
+            self._console_errors.append((message.text, (message.location or {}).get("url", "")))
 
     def _response(self, response: Any) -> None:
-        # 4xx pages are expected answers to bad input; a 5xx never is.
         if response.status >= 500:
-            self.problems.append(f"HTTP {response.status}: {response.url}")
+            self._problems.append(f"HTTP {response.status}: {response.url}")
+        elif response.status >= 400 and response.request.resource_type == "document":
+            self._documents_4xx.add(response.url)
 
 
 @pytest.fixture

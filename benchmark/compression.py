@@ -1,0 +1,62 @@
+"""Gzip compression of text responses (pages, CSS, JS, JSON, SVG, CSV) for slow connections.
+
+Flask-Compress does the work, with three adjustments:
+
+* Static files (the hashed ``/static/gen/…`` bundles included) are sent by Flask as *streamed*
+  file responses. Flask-Compress's streaming path leaves gzip out and, when it does compress a
+  stream, never closes the underlying file. Text static files are small (Chart.js, the largest,
+  is about 210 KB), so we read them into memory first (Werkzeug then closes the file) and
+  compress them in one piece, with a correct ``Content-Length``.
+* Other streamed responses are left uncompressed (``COMPRESS_STREAMS = False``): none exists
+  today, and a future one keeps streaming.
+* Partial responses (206, ``Range`` requests) are left alone: the range refers to the
+  uncompressed file, so compressing it would corrupt resumed downloads.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_compress import Compress
+from werkzeug.wrappers import Response
+
+COMPRESSED_MIMETYPES = [
+    "text/html",
+    "text/css",
+    "text/javascript",  # what Python's mimetypes gives .js files
+    "application/javascript",
+    "application/json",
+    "image/svg+xml",
+    "text/csv",
+]
+MIN_SIZE = 500  # bytes: below this, gzip's header costs more than it saves
+MAX_BUFFERED_STATIC = 2 * 1024 * 1024  # never read a larger static file into memory
+
+
+class _Compress(Compress):
+    """Flask-Compress, buffering static text files and skipping partial responses."""
+
+    def after_request(self, response: Response | None) -> Response:  # type: ignore[override]
+        if response is None:
+            return super().after_request(response)
+        if response.status_code == 206:
+            return response
+        if (
+            response.is_streamed
+            and request.endpoint == "static"
+            and response.mimetype in self.compress_mimetypes_set
+            and response.content_length is not None
+            and MIN_SIZE <= response.content_length <= MAX_BUFFERED_STATIC
+        ):
+            response.direct_passthrough = False
+            response.make_sequence()  # reads the file and registers its close()
+        return super().after_request(response)
+
+
+def init_app(app: Flask) -> None:
+    """Compress text responses with gzip (only when the client sends ``Accept-Encoding: gzip``)."""
+    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_MIMETYPES)
+    app.config.setdefault("COMPRESS_MIN_SIZE", MIN_SIZE)
+    app.config.setdefault("COMPRESS_LEVEL", 6)
+    app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
+    app.config.setdefault("COMPRESS_STREAMS", False)
+    app.extensions["compress"] = _Compress(app)
