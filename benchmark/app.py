@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from benchmark import assets, auth, cli, compression, content, database, errors, i18n, limits, security
+from benchmark import logging as log_redaction
 from benchmark.config import PROJECT_ROOT, from_environment
 from benchmark.extensions import csrf
 
@@ -23,6 +25,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(from_environment())
     app.config.update(overrides or {})
 
+    log_redaction.init_app(app)  # private-link tokens never reach a log
     content.init_app(app)  # stops here if a data file is broken
     database.init_app(app)
     i18n.init_app(app)
@@ -38,8 +41,22 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:…>`` limited to what an INTEGER id column holds (2**31 - 1), so a longer number is a 404.
+
+    Werkzeug's own converter accepts any length, and SQLite (OverflowError) or PostgreSQL
+    (integer out of range) then fail on the lookup with a 500.
+    """
+
+    def __init__(
+        self, map: Any, fixed_digits: int = 0, min: int | None = None, max: int | None = 2**31 - 1, signed: bool = False
+    ) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def register_blueprints(app: Flask) -> None:
     """Register one blueprint per area of the product."""
+    app.url_map.converters["int"] = DatabaseIdConverter
     from benchmark.accounts import bp as accounts_bp
     from benchmark.admin import bp as admin_bp
     from benchmark.api import bp as api_bp

@@ -6,6 +6,8 @@ from flask import Flask
 
 from benchmark.accounts.cli import users
 from benchmark.api.cli import api_tokens
+from benchmark.assessment.cli import drafts
+from benchmark.backup import backup
 from benchmark.sector.cli import baseline, open_data
 from benchmark.translate import translate
 
@@ -17,3 +19,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(api_tokens)
     app.cli.add_command(baseline)
     app.cli.add_command(open_data)
+    app.cli.add_command(drafts)
+    app.cli.add_command(backup)

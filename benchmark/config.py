@@ -51,7 +51,8 @@ def from_environment() -> dict[str, Any]:
     return {
         "SECRET_KEY": secret_key(),
         "SQLALCHEMY_DATABASE_URI": database_url(),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: SQL errors (and their logged tracebacks) never show answers or emails.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         # A respondent may leave a page open for a working day: keep CSRF tokens valid
@@ -72,6 +73,8 @@ def from_environment() -> dict[str, Any]:
         "DATA_POOL": "synthetic" if os.environ.get("DATA_POOL") == "synthetic" else "real",
         "WORKSHOP_MIN_GROUP": int(os.environ.get("WORKSHOP_MIN_GROUP", 5)),
         "WORKSHOP_REFRESH_SECONDS": int(os.environ.get("WORKSHOP_REFRESH_SECONDS", 10)),
+        # Drafts not saved for this many days are deleted by `flask drafts purge` (privacy notice).
+        "DRAFT_RETENTION_DAYS": int(os.environ.get("DRAFT_RETENTION_DAYS", 365)),
         "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", 5000)),
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
         # Rate limits (Flask-Limiter). memory:// counts per process: several app servers

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl
 
-from flask import Flask, abort, g, render_template, request
+from flask import Flask, Response, abort, g, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -33,6 +34,13 @@ API_ERROR_CODES = {
 }
 
 
+PLAIN_ERRORS = {
+    400: "Bad request. / Requête incorrecte.",
+    404: "Page not found. / Page introuvable.",
+    500: "Something went wrong on our side. / Une erreur s'est produite de notre côté.",
+}
+
+
 def api_error(status: int, code: str | None = None, message: str | None = None) -> Any:
     """A JSON error with a stable code: ``{"error": {"code": …, "message": …}}``."""
     from flask import jsonify
@@ -47,6 +55,11 @@ def render_error(code: int, description_key: str | None = None) -> Any:
     """Render the error page for ``code`` (bilingual outside a language prefix; JSON under /api/)."""
     if request.path.startswith("/api/"):
         return api_error(code, "encoding" if description_key == "encoding" else None)
+    if request_ctx.url_adapter is None:
+        # The Host header could not be read (Werkzeug's BadHost), so no URL can be built and the
+        # page template (which links its styles) would fail: answer in plain text instead.
+        text = PLAIN_ERRORS.get(code) or PLAIN_ERRORS[500 if code >= 500 else 400]
+        return Response(text, status=code, mimetype="text/plain")
     # Outside a language prefix, and for private-link 404s (which must not depend on
     # anything about the link), the page speaks both languages.
     bilingual = not g.get("lang_code") or bool(g.get("bilingual_errors"))

@@ -30,7 +30,7 @@ log = logging.getLogger("benchmark.accounts")
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_PATTERN = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 
 #: argon2id with argon2-cffi's defaults (RFC 9106 "low memory" profile).
 hasher = PasswordHasher()
@@ -147,11 +147,16 @@ def normalise_email(email: str) -> str:
 
 def find_user(email: str) -> User | None:
     """Return the account with this email address, if any."""
-    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    address = normalise_email(email)
+    if "\x00" in address:  # no address has one, and PostgreSQL text cannot hold it (a 500, not "no account")
+        return None
+    return db.session.scalar(sa.select(User).where(User.email == address))
 
 
 def get_user(user_id: int) -> User | None:
-    """Return the account with this id, if any."""
+    """Return the account with this id, if any (an id no INTEGER column holds is no account, not an error)."""
+    if not 0 < user_id < 2**31:
+        return None
     return db.session.get(User, user_id)
 
 

@@ -172,3 +172,7 @@ class ResumeForm(BaseForm):
 
 class SubmitForm(BaseForm):
     """The review page's final submit button (CSRF only)."""
+
+
+class DeleteForm(BaseForm):
+    """The confirm button that deletes an assessment for good (CSRF only)."""

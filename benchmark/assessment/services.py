@@ -1,4 +1,4 @@
-"""State changes of an assessment: start, save a page, submit.  Views stay thin.
+"""State changes of an assessment: start, save a page, submit, delete.  Views stay thin.
 
 Private links carry a random token of 256 bits; only its SHA-256 is stored, so a
 copy of the database does not open anyone's assessment.
@@ -7,9 +7,12 @@ copy of the database does not open anyone's assessment.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,6 +21,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from benchmark.core.questionnaire import Page, Questionnaire
 from benchmark.extensions import db
 from benchmark.models import Answer, Assessment, AssessmentRegion, Organisation, utcnow
+
+log = logging.getLogger("benchmark.privacy")
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 #: Answer keys copied into indexed columns for grouping (see benchmark.models).
@@ -206,3 +211,179 @@ def submit(assessment: Assessment, scores: Mapping[str, int | None] | None = Non
     )
     db.session.commit()
     db.session.refresh(assessment)
+
+
+# --------------------------------------------------------------------------- deletion and retention
+
+
+@dataclass(frozen=True)
+class DeletionPreview:
+    """What deleting an assessment removes and changes, shown before the respondent confirms."""
+
+    answers: int
+    workshops: list[str]
+    #: The organisation's previous submission, which counts again in comparisons once this one is gone.
+    counts_again: Assessment | None
+    #: The organisation's other assessments (drafts or submissions), which are kept.
+    others: int
+
+
+def deletion_preview(assessment: Assessment) -> DeletionPreview:
+    """Describe what :func:`delete_assessment` would remove (reads only)."""
+    from benchmark.workshops.models import Participation, Workshop
+
+    answers = db.session.scalar(sa.select(sa.func.count()).where(Answer.assessment_id == assessment.id)) or 0
+    workshops = list(
+        db.session.scalars(
+            sa.select(Workshop.title)
+            .join(Participation, Participation.workshop_id == Workshop.id)
+            .where(Participation.assessment_id == assessment.id)
+            .order_by(Workshop.id)
+        )
+    )
+    others = (
+        db.session.scalar(
+            sa.select(sa.func.count()).where(
+                Assessment.organisation_id == assessment.organisation_id, Assessment.id != assessment.id
+            )
+        )
+        or 0
+    )
+    counts_again = (
+        _newest_submission(assessment.organisation_id, exclude=assessment.id) if assessment.is_latest else None
+    )
+    return DeletionPreview(int(answers), workshops, counts_again, int(others))
+
+
+def delete_assessment(assessment: Assessment) -> None:
+    """Delete an assessment for good, at its owner's request (its private link).
+
+    Removes its answers, provinces/territories and workshop participations; the
+    organisation's previous submission (if any) becomes its latest again, so peer,
+    workshop and sector figures count that one instead; the organisation row goes
+    when it has no assessment left.  Afterwards the token opens nothing.
+    """
+    assessment_id = assessment.id
+    _delete_rows(assessment_id)
+    db.session.commit()
+    if assessment in db.session:
+        db.session.expunge(assessment)  # its row is gone: the object must not be used again
+    log.info("Assessment %s deleted at its owner's request", assessment_id)
+
+
+def _delete_rows(assessment_id: int, only_if: sa.ColumnElement[bool] | None = None) -> bool:
+    """Delete one assessment and everything hanging off it, without committing.
+
+    :param only_if: delete it only if its row still meets this condition.  The row is
+        locked first (a no-op UPDATE), so a concurrent save or submit waits for this
+        transaction and then finds nothing to change, instead of losing answers half-way.
+    :return: False when there was nothing to delete.
+    """
+    from benchmark.workshops.models import Participation
+
+    if only_if is not None:
+        locked = db.session.execute(
+            sa.update(Assessment)
+            .where(Assessment.id == assessment_id, only_if)
+            .values(status=Assessment.status)
+            .execution_options(synchronize_session=False)
+        )
+        if locked.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+    row = db.session.execute(
+        sa.select(Assessment.organisation_id, Assessment.previous_id).where(Assessment.id == assessment_id)
+    ).one_or_none()
+    if row is None:
+        return False
+    organisation_id, previous_id = row
+    # A later assessment started from this one ("take again", a workshop join) now follows its predecessor.
+    db.session.execute(
+        sa.update(Assessment)
+        .where(Assessment.previous_id == assessment_id)
+        .values(previous_id=previous_id)
+        .execution_options(synchronize_session=False)
+    )
+    for child in (Participation, Answer, AssessmentRegion):
+        db.session.execute(
+            sa.delete(child)
+            .where(child.assessment_id == assessment_id)  # type: ignore[attr-defined]
+            .execution_options(synchronize_session=False)
+        )
+    db.session.execute(
+        sa.delete(Assessment).where(Assessment.id == assessment_id).execution_options(synchronize_session=False)
+    )
+    _restore_latest(organisation_id)
+    remaining = db.session.scalar(sa.select(sa.func.count()).where(Assessment.organisation_id == organisation_id))
+    if not remaining:
+        db.session.execute(
+            sa.delete(Organisation)
+            .where(Organisation.id == organisation_id)
+            .execution_options(synchronize_session=False)
+        )
+    return True
+
+
+def _newest_submission(organisation_id: int, exclude: int | None = None) -> Assessment | None:
+    query = sa.select(Assessment).where(Assessment.organisation_id == organisation_id, Assessment.status == "submitted")
+    if exclude is not None:
+        query = query.where(Assessment.id != exclude)
+    return db.session.scalar(query.order_by(Assessment.submitted_at.desc(), Assessment.id.desc()).limit(1))
+
+
+def _restore_latest(organisation_id: int) -> None:
+    """Make the organisation's newest remaining submission its latest, if none is marked."""
+    has_latest = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            Assessment.organisation_id == organisation_id,
+            Assessment.status == "submitted",
+            Assessment.is_latest.is_(True),
+        )
+    )
+    if has_latest:
+        return
+    newest = db.session.scalar(
+        sa.select(Assessment.id)
+        .where(Assessment.organisation_id == organisation_id, Assessment.status == "submitted")
+        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
+        .limit(1)
+    )
+    if newest is not None:
+        db.session.execute(
+            sa.update(Assessment)
+            .where(Assessment.id == newest)
+            .values(is_latest=True)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def stale_drafts(days: int, now: datetime | None = None) -> list[int]:
+    """Return the ids of drafts (never submitted) not saved for ``days`` days, oldest first."""
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    return list(
+        db.session.scalars(
+            sa.select(Assessment.id)
+            .where(Assessment.status == "draft", Assessment.updated_at < cutoff)
+            .order_by(Assessment.updated_at, Assessment.id)
+        )
+    )
+
+
+def purge_drafts(days: int, now: datetime | None = None, batch: int = 200) -> int:
+    """Delete the drafts not saved for ``days`` days (retention), as :func:`delete_assessment` does.
+
+    Submitted assessments are never touched.  Commits every ``batch`` drafts.
+
+    :return: how many drafts were deleted.
+    """
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    still_stale = sa.and_(Assessment.status == "draft", Assessment.updated_at < cutoff)
+    deleted = 0
+    for index, assessment_id in enumerate(stale_drafts(days, now), start=1):
+        # A draft saved or submitted since the list was read is kept.
+        if _delete_rows(assessment_id, only_if=still_stale):
+            deleted += 1
+        if index % batch == 0:
+            db.session.commit()
+    db.session.commit()
+    log.info("Retention: %s draft(s) not saved for %s days deleted", deleted, days)
+    return deleted

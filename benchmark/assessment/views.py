@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from benchmark.assessment import bp, services
 from benchmark.assessment.forms import (
+    DeleteForm,
     PageForm,
     ResumeForm,
     StartForm,
@@ -121,6 +122,41 @@ def done(token: str) -> str | Response:
         token=token,
         sections=answer_summary(assessment),
         has_results=True,
+    )
+
+
+@bp.route("/<token>/delete", methods=["GET", "POST"])
+def delete(token: str) -> str | Response | tuple[str, int]:
+    """Delete a draft for good: GET says what goes, POST (the confirm button) deletes it."""
+    assessment = _assessment_or_404(token)
+    if assessment.is_submitted:
+        return redirect(url_for("results.delete", token=token), code=303)
+    form = DeleteForm()
+    if request.method == "POST":
+        if not form.validate():
+            from benchmark.errors import render_error
+
+            return render_error(400, "csrf")  # type: ignore[no-any-return]
+        services.delete_assessment(assessment)
+        return redirect(url_for(".deleted"), code=303)
+    return render_delete_page(assessment, token, form, cancel=url_for(".private_link", token=token))
+
+
+@bp.route("/deleted")
+def deleted() -> str:
+    """Confirm a deletion (the private link no longer opens anything)."""
+    return render_template("assessment/deleted.html")
+
+
+def render_delete_page(assessment: Assessment, token: str, form: DeleteForm, cancel: str) -> str:
+    """The confirmation page shared by drafts and submitted assessments (it posts to itself)."""
+    return render_template(
+        "assessment/delete.html",
+        assessment=assessment,
+        token=token,
+        preview=services.deletion_preview(assessment),
+        form=form,
+        cancel=cancel,
     )
 
 

@@ -22,5 +22,4 @@ def paper_form() -> Response:
         abort(503)
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'attachment; filename="questionnaire-en-fr.pdf"'
-    response.headers["Cache-Control"] = "public, max-age=3600"
     return response

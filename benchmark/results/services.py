@@ -7,6 +7,7 @@ for fewer than k organisations) is applied once and holds in every format.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ from benchmark.core import peers, rules, scoring
 from benchmark.core.baseline import Figure
 from benchmark.core.questionnaire import Item, describe_answer
 from benchmark.extensions import db
-from benchmark.models import Assessment, AssessmentRegion, in_pool
+from benchmark.models import Answer, Assessment, AssessmentRegion, in_pool
 
 SCORE_COLUMNS = {
     "SK": Assessment.score_sk,
@@ -320,3 +321,147 @@ def compare_imported(
         own = profile.score(dimension_id)
         percentiles[dimension_id] = peers.percentile_rank(own, histogram) if histogram and own is not None else None
     return ImportedComparison(f"{record.name}@{record.version}", record.source, record.kind, rows, percentiles)
+
+
+# --------------------------------------------------------------------------- the organisation's own data
+
+
+def _iso(moment: Any) -> str | None:
+    """An ISO 8601 timestamp in UTC (SQLite hands back naive values, stored in UTC)."""
+    from benchmark.accounts.models import as_utc
+
+    return None if moment is None else as_utc(moment).isoformat()  # type: ignore[union-attr]
+
+
+def my_data(assessment: Assessment, lang: str) -> dict[str, Any]:
+    """Everything stored about one assessment, readable in ``lang``: the "download my data" export.
+
+    Every stored answer comes with its question and option labels (keys the questionnaire no
+    longer knows keep their raw value), plus the component scores, the dates and the workshops.
+    """
+    from benchmark.workshops.models import Participation
+
+    q = content().questionnaire
+    stored = assessment.answer_map()
+    known = [key for key in q.answer_keys() if key in stored]
+    answers = []
+    for key in known + sorted(set(stored) - set(known)):
+        value = stored[key]
+        try:
+            item, row = q.item_for_key(key)
+        except KeyError:
+            answers.append({"key": key, "question": None, "answer": None, "value": value})
+            continue
+        question = item.text.get(lang) if row is None else f"{item.text.get(lang)} — {row.label.get(lang)}"
+        answers.append({"key": key, "question": question, "answer": describe_answer(item, value, lang), "value": value})
+    profile = profile_of(stored)
+    participations = db.session.scalars(
+        sa.select(Participation).where(Participation.assessment_id == assessment.id).order_by(Participation.id)
+    )
+    return {
+        "assessment": {
+            "label": assessment.label,
+            "status": assessment.status,
+            "language": assessment.language,
+            "questionnaire_version": assessment.questionnaire_version,
+            "rubric_version": assessment.rubric_version,
+            "created_at": _iso(assessment.created_at),
+            "updated_at": _iso(assessment.updated_at),
+            "submitted_at": _iso(assessment.submitted_at),
+        },
+        "components": [
+            {
+                "id": d.dimension.id,
+                "name": d.dimension.name.get(lang),
+                "score": d.score,
+                "level": None if d.level is None else d.level.name.get(lang),
+                "answered_indicators": d.answered,
+                "total_indicators": d.total,
+            }
+            for d in profile.dimensions
+        ],
+        "answers": answers,
+        "workshops": [
+            {
+                "title": p.workshop.title,
+                "held_on": p.workshop.held_on.isoformat() if p.workshop.held_on else None,
+                "joined_at": _iso(p.joined_at),
+                "facilitator_sees_individual_results": p.share_individual,
+            }
+            for p in participations
+        ],
+    }
+
+
+def my_data_table(data: dict[str, Any]) -> tuple[list[str], list[list[object]]]:
+    """The same export as a table (header and rows) for CSV, in the current language."""
+    from flask_babel import gettext as _
+
+    def stored(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, list):
+            return "; ".join(str(v) for v in value)
+        return str(value)
+
+    info = data["assessment"]
+    part = _("Assessment")
+    rows: list[list[object]] = [
+        [part, "label", _("Assessment name"), info["label"] or "", stored(info["label"])],
+        [part, "status", _("Status"), _("Submitted") if info["status"] == "submitted" else _("Draft"), info["status"]],
+        [part, "language", _("Language"), info["language"], info["language"]],
+        [
+            part,
+            "questionnaire_version",
+            _("Questionnaire version"),
+            info["questionnaire_version"],
+            info["questionnaire_version"],
+        ],
+        [part, "rubric_version", _("Scoring version"), info["rubric_version"], info["rubric_version"]],
+        [part, "created_at", _("Started"), stored(info["created_at"]), stored(info["created_at"])],
+        [part, "updated_at", _("Last saved"), stored(info["updated_at"]), stored(info["updated_at"])],
+        [part, "submitted_at", _("Submitted"), stored(info["submitted_at"]), stored(info["submitted_at"])],
+    ]
+    for component in data["components"]:
+        shown = (
+            _("Not enough answers to give a score")
+            if component["score"] is None
+            else f"{component['score']} / 100 ({component['level']})"
+        )
+        rows.append([_("Component score"), component["id"], component["name"], shown, stored(component["score"])])
+    for answer in data["answers"]:
+        rows.append(
+            [_("Answer"), answer["key"], answer["question"] or "", answer["answer"] or "", stored(answer["value"])]
+        )
+    for number, workshop in enumerate(data["workshops"], start=1):
+        shown = (
+            _("The facilitator can see your individual results.")
+            if workshop["facilitator_sees_individual_results"]
+            else _("The facilitator sees only group figures.")
+        )
+        rows.append([_("Workshop"), f"workshop-{number}", workshop["title"], shown, stored(workshop["joined_at"])])
+    header = [_("Part"), _("Key"), _("Question or field"), _("Answer"), _("Stored value")]
+    return header, rows
+
+
+def option_counts(assessment_ids: Any, item_ids: list[str]) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+    """Count, over some assessments, who answered each item and who chose each option (one query).
+
+    "I don't know" alone is not an answer: it leaves the base, as in scoring.
+
+    :param assessment_ids: a list of ids or a SELECT of ids.
+    :return: ``(answered[item], chosen[(item, option)])``.
+    """
+    rows = db.session.execute(
+        sa.select(Answer.key, Answer.value).where(Answer.assessment_id.in_(assessment_ids), Answer.key.in_(item_ids))
+    )
+    answered: Counter[str] = Counter()
+    chosen: Counter[tuple[str, str]] = Counter()
+    for key, value in rows:
+        values = value if isinstance(value, list) else [value]
+        if values == ["dont_know"]:
+            continue
+        answered[key] += 1
+        for option_id in values:
+            chosen[(key, option_id)] += 1
+    return answered, chosen

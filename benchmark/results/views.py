@@ -14,7 +14,14 @@ from benchmark.content import content
 from benchmark.i18n import current_language
 from benchmark.models import Assessment
 from benchmark.results import bp
-from benchmark.results.services import ResultsView, build_results, compare_imported, published_baselines
+from benchmark.results.services import (
+    ResultsView,
+    build_results,
+    compare_imported,
+    my_data,
+    my_data_table,
+    published_baselines,
+)
 
 PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow"}
 
@@ -114,6 +121,52 @@ def take_again(token: str) -> Response:
         content().questionnaire, current_language(), assessment.label, previous=assessment
     )
     return redirect(url_for("assessment.private_link", token=new_token, new=1))
+
+
+@bp.route("/<token>/my-data.json")
+def my_data_json(token: str) -> Response:
+    """Download everything stored about this assessment as JSON (answers with their labels, scores, dates)."""
+    assessment = _submitted_or_404(token)
+    if not assessment.is_submitted:
+        abort(404)
+    response = jsonify(my_data(assessment, current_language()))
+    return _attachment(response, _("my-assessment-data") + ".json")
+
+
+@bp.route("/<token>/my-data.csv")
+def my_data_csv(token: str) -> Response:
+    """The same as CSV (formulas neutralised, UTF-8 with BOM for spreadsheets)."""
+    from benchmark.workshops.services import csv_text
+
+    assessment = _submitted_or_404(token)
+    if not assessment.is_submitted:
+        abort(404)
+    header, rows = my_data_table(my_data(assessment, current_language()))
+    response = Response(csv_text(header, rows), mimetype="text/csv")
+    return _attachment(response, _("my-assessment-data") + ".csv")
+
+
+@bp.route("/<token>/delete", methods=["GET", "POST"])
+def delete(token: str) -> str | Response:
+    """Delete this assessment for good: GET says what goes, POST (the confirm button) deletes it."""
+    from benchmark.assessment.forms import DeleteForm
+    from benchmark.assessment.views import render_delete_page
+
+    assessment = _submitted_or_404(token)
+    if not assessment.is_submitted:
+        return redirect(url_for("assessment.delete", token=token), code=303)
+    form = DeleteForm()
+    if request.method == "POST":
+        if not form.validate():
+            abort(400)
+        assessment_services.delete_assessment(assessment)
+        return redirect(url_for("assessment.deleted"), code=303)
+    return render_delete_page(assessment, token, form, cancel=url_for(".profile", token=token))
+
+
+def _attachment(response: Response, filename: str) -> Response:
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    return response
 
 
 def _submitted_or_404(token: str) -> Assessment:

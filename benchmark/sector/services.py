@@ -20,8 +20,8 @@ from flask import current_app
 from benchmark.content import content
 from benchmark.core.suppression import SuppressedTable, share_or_none, suppress_table
 from benchmark.extensions import db
-from benchmark.models import Answer, Assessment, AssessmentRegion, in_pool
-from benchmark.results.services import SCORE_COLUMNS
+from benchmark.models import Assessment, AssessmentRegion, in_pool
+from benchmark.results.services import SCORE_COLUMNS, option_counts
 
 BREAKDOWNS = {"province": "q26", "size": "q25", "funding": "q23"}
 STAGES = ("started", "submitted", "reassessed")
@@ -34,9 +34,11 @@ def k_min() -> int:
 
 def _month(column: Any) -> Any:
     """``YYYY-MM`` of a timestamp column, on SQLite and PostgreSQL."""
+    # The format is a literal, not a bound parameter: PostgreSQL sees each bound parameter as a different
+    # expression, so ``GROUP BY to_char(x, $2)`` would not match ``SELECT to_char(x, $1)`` (GroupingError).
     if db.session.get_bind().dialect.name == "postgresql":
-        return sa.func.to_char(column, "YYYY-MM")
-    return sa.func.strftime("%Y-%m", column)
+        return sa.func.to_char(column, sa.literal_column("'YYYY-MM'"))
+    return sa.func.strftime(sa.literal_column("'%Y-%m'"), column)
 
 
 def quarter_of(month: str) -> str:
@@ -182,19 +184,7 @@ def items_against_baseline(lang: str) -> list[dict[str, Any]]:
     data = content()
     figures = data.baseline.all_figures()
     item_ids = sorted({figure.item_id for figure in figures})
-    latest = sa.select(Assessment.id).where(*_latest_submitted())
-    answered: Counter[str] = Counter()
-    chosen: Counter[tuple[str, str]] = Counter()
-    rows = db.session.execute(
-        sa.select(Answer.key, Answer.value).where(Answer.assessment_id.in_(latest), Answer.key.in_(item_ids))
-    )
-    for key, value in rows:
-        values = value if isinstance(value, list) else [value]
-        if values == ["dont_know"]:
-            continue
-        answered[key] += 1
-        for option_id in values:
-            chosen[(key, option_id)] += 1
+    answered, chosen = option_counts(sa.select(Assessment.id).where(*_latest_submitted()), item_ids)
     k = k_min()
     result = []
     for figure in figures:

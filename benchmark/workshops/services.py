@@ -11,7 +11,6 @@ import csv
 import io
 import re
 import secrets
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import median
@@ -25,8 +24,8 @@ from benchmark.content import content
 from benchmark.core import peers
 from benchmark.core.rules import render_link
 from benchmark.extensions import db
-from benchmark.models import Answer, Assessment
-from benchmark.results.services import SCORE_COLUMNS, peer_groups_overall
+from benchmark.models import Assessment
+from benchmark.results.services import SCORE_COLUMNS, option_counts, peer_groups_overall
 from benchmark.workshops.models import Participation, Workshop
 
 #: Join-code alphabet without look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B).
@@ -230,18 +229,7 @@ def _item_shares(assessment_ids: list[int], k: int, lang: str) -> list[dict[str,
     data = content()
     figures = data.baseline.all_figures()
     item_ids = sorted({figure.item_id for figure in figures})
-    answers = db.session.execute(
-        sa.select(Answer.key, Answer.value).where(Answer.assessment_id.in_(assessment_ids), Answer.key.in_(item_ids))
-    )
-    answered: Counter[str] = Counter()
-    chosen: Counter[tuple[str, str]] = Counter()
-    for key, value in answers:
-        values = value if isinstance(value, list) else [value]
-        if values == ["dont_know"]:
-            continue
-        answered[key] += 1
-        for option_id in values:
-            chosen[(key, option_id)] += 1
+    answered, chosen = option_counts(assessment_ids, item_ids)
     rows = []
     for figure in figures:
         item = data.questionnaire.items[figure.item_id]

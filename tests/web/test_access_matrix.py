@@ -38,6 +38,7 @@ POLICY: dict[str, str] = {
     "pages.methodology": "public",
     "pages.accessibility": "public",
     "pages.api_docs": "public",
+    "pages.paper_form": "public",
     "assessment.start": "public",
     "assessment.resume_from_link": "public_form",
     "workshops.join": "public",
@@ -61,6 +62,11 @@ POLICY: dict[str, str] = {
     "results.report_bilingual_pdf": "token",
     "results.take_again": "token",
     "workshops.consent": "participant_token",
+    "assessment.deleted": "public",
+    "results.my_data_json": "token",
+    "results.my_data_csv": "token",
+    "results.delete": "token",
+    "assessment.delete": "token",
     "workshops.index": "facilitator",
     "workshops.create": "facilitator",
     "workshops.live": "workshop_owner",
@@ -87,7 +93,7 @@ POLICY: dict[str, str] = {
     "accounts.sign_out": "sign_out",
 }
 #: Endpoints that change the signed-in state; tried last for each role.
-LAST = ("accounts.sign_out",)
+LAST = ("accounts.sign_out", "results.delete", "assessment.delete")
 #: Token-based endpoints whose extra path arguments are not the token.
 PAGE_ID = "importance"
 
