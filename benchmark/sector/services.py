@@ -255,3 +255,41 @@ def _stage_labels(titles: dict[str, str]) -> dict[str, str]:
 def _complete(counts: Counter[tuple[str, str]], rows: list[str], columns: Any) -> dict[tuple[str, str], int]:
     """Every (row, column) pair, zeros included, in a stable order."""
     return {(row, column): counts.get((row, column), 0) for row in rows for column in columns}
+
+
+def items_against_imported(record: Any, lang: str) -> list[dict[str, Any]]:
+    """Today's share beside an imported baseline's figures (the same small-cell rule as for 2017)."""
+    from benchmark.core.baseline import format_figure
+
+    q = content().questionnaire
+    keys = sorted(record.figures)
+    answered, chosen = option_counts(sa.select(Assessment.id).where(*_latest_submitted()), keys)
+    k = k_min()
+    result = []
+    for key in keys:
+        try:
+            item, row = q.item_for_key(key)
+        except KeyError:
+            continue
+        data = record.figures[key]
+        for option_id, figure in data.get("options", {}).items():
+            option = item.option(option_id) if item.type != "scale_0_10" else None
+            n_today = answered[key]
+            count = chosen[(key, option_id)]
+            share = share_or_none(count if count >= k else None, n_today, k)
+            question = item.short_label.get(lang) if item.short_label else item.text.get(lang)
+            result.append(
+                {
+                    "item": key,
+                    "option": option_id,
+                    "question": question if row is None else f"{question} — {row.label.get(lang)}",
+                    "option_label": option.label.get(lang) if option else option_id,
+                    "today_pct": None if share is None else round(float(share) * 100, 1),
+                    "today_n": n_today if n_today >= k else None,
+                    "pct_2017": figure.get("pct"),
+                    "n_2017": data.get("n"),
+                    "status_2017": "imported",
+                    "formatted_2017": format_figure(figure.get("pct") or 0, data.get("n"), "imported", lang),
+                }
+            )
+    return result

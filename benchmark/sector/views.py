@@ -59,6 +59,8 @@ def dashboard_tables(lang: str, component: str, by: str) -> list[Table]:
 def _choices() -> tuple[str, str]:
     component = request.args.get("component", "SK")
     by = request.args.get("by", "province")
+    if len(request.args.get("baseline", "")) > 100:
+        abort(400)
     if component not in SCORE_COLUMNS or by not in sector.BREAKDOWNS:
         abort(400)
     return component, by
@@ -77,7 +79,12 @@ def dashboard() -> str:
     lang = current_language()
     component, by = _choices()
     tables = dashboard_tables(lang, component, by)
-    items = sector.items_against_baseline(lang)
+    from benchmark.results.services import published_baselines
+
+    baselines = published_baselines()
+    chosen = request.args.get("baseline", "")
+    record = next((b for b in baselines if f"{b.name}@{b.version}" == chosen), None)
+    items = sector.items_against_imported(record, lang) if record else sector.items_against_baseline(lang)
     return render_template(
         "sector/dashboard.html",
         tables=tables,
@@ -88,6 +95,8 @@ def dashboard() -> str:
         hidden=HIDDEN,
         rubric=content().rubric,
         chart=chart_data(tables[0], items),
+        baselines=baselines,
+        chosen=chosen if record else "",
     )
 
 

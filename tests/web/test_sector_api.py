@@ -368,3 +368,27 @@ def test_results_compare_with_an_imported_baseline(app: Flask, tmp_path: Path) -
     assert "This baseline is not available." in client.get(f"/en/results/{token}?baseline=nope@9").get_data(
         as_text=True
     )
+
+
+def test_sector_view_compares_with_an_imported_baseline(k3_app: Flask, tmp_path: Path) -> None:
+    path = tmp_path / "synthetic.csv"
+    path.write_text(SYNTHETIC_RESPONDENTS, encoding="utf-8")
+    args = [
+        "baseline",
+        "import",
+        str(path),
+        "--name",
+        "synthetic-test",
+        "--source",
+        "synthetic",
+        "--kind",
+        "respondents",
+    ]
+    assert k3_app.test_cli_runner().invoke(args=args).exit_code == 0
+    for _ in range(3):
+        seed_submission(k3_app, {**BASE_ANSWERS, "q6": "yes"})
+    analyst = client_as(k3_app, "analyst")
+    html = analyst.get("/en/sector/?baseline=synthetic-test@1").get_data(as_text=True)
+    assert "Today against synthetic-test@1" in html
+    assert "66.7 % (n = 3, imported survey data)" in html
+    assert analyst.get("/en/sector/?baseline=" + "x" * 101).status_code == 400
