@@ -203,6 +203,11 @@ def test_paired_before_and_after_view(database_url: str, _schema: None) -> None:
             }
             with app.test_request_context("/en/"):
                 view = workshop_services.cohort_view(db.session.get(Workshop, after_id), "en")
+        # By hand: SK is the mean of SK1..SK4. Before: (1/3 + 1/3 + 3/4 + 2/3) / 4 = 52 %; with permanent
+        # in-house capacity SK1 = 3/3, so (1 + 1/3 + 3/4 + 2/3) / 4 = 68.75 -> 69 (+17); with no one
+        # responsible SK1 = 0, so 1.75 / 4 = 43.75 -> 44, and back to 52 (+8). Median of +17 and +8 = 12.5.
+        # q6 and q7 were already "yes" in the base answers: the other components do not move.
+        assert expected == {"SK": 12.5, "IN": 0, "AP": 0, "PR": 0}
         assert view.pairs["pairs"] == 2 and view.pairs["shown"]
         for d, change in expected.items():
             assert view.pairs["components"][d]["median"] == change
@@ -346,3 +351,13 @@ def test_live_view_query_count_does_not_grow_with_the_cohort(app: Flask) -> None
         seed_participant(app, workshop_id, BASE_ANSWERS, share=True)
     large = count_queries(app, facilitator, f"/en/workshops/{workshop_id}/live")
     assert large == small, (small, large)
+
+
+def test_join_code_guessing_is_rate_limited(database_url: str, _schema: None) -> None:
+    app = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    try:
+        guesser = app.test_client()
+        statuses = [guesser.post("/en/workshops/join", data={"code": f"AAAA{i:02d}"}).status_code for i in range(22)]
+        assert statuses[:20].count(429) == 0 and statuses[-1] == 429
+    finally:
+        reset(app)
