@@ -68,5 +68,19 @@ lint: install-dev
 	$(BIN)/ruff check benchmark tests perf
 	$(BIN)/mypy
 
+# Benchmarks (perf/README.md): page throughput, then the data at 10k/100k/1M synthetic assessments on
+# SQLite and a throwaway PostgreSQL, within about 20 minutes; writes perf/RESULTS.md.
+bench: install-dev
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+	scripts/with-postgres.sh $(BIN)/python -m perf.run
+
+# Durability under kill -9 (perf/soak.py): 10 trials of about 20 s on SQLite, then on a throwaway
+# PostgreSQL; gunicorn is SIGKILLed mid-load and restarted; writes perf/soak-results.json.
+.PHONY: soak
+soak: install-dev translations
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+	$(BIN)/python -m perf.soak
+	scripts/with-postgres.sh $(BIN)/python -m perf.soak --postgres
+
 clean:
 	rm -rf static/gen static/.webassets-cache translations/*/LC_MESSAGES/*.mo

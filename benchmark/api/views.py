@@ -161,7 +161,9 @@ def _imported_baseline(name: str) -> Response:
     from benchmark.extensions import db
 
     base, _, version = name.partition("@")
-    if not version.isdigit() or len(name) > 100:
+    # isdecimal, not isdigit ("²" is a digit int() refuses); a version above INTEGER range or a NUL
+    # (PostgreSQL text cannot hold one) would fail in the database: none names a baseline.
+    if len(name) > 100 or "\x00" in name or not version.isdecimal() or int(version) >= 2**31:
         return api_error(404, "unknown_baseline", "no such baseline")
     found = db.session.scalar(
         db.select(ImportedBaseline).where(

@@ -1,0 +1,1 @@
+"""Performance benchmarks (``make bench``); see perf/README.md. Everything they generate is synthetic."""
