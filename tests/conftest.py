@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from benchmark.app import create_app
 from benchmark.extensions import db
@@ -18,6 +20,26 @@ from benchmark.extensions import db
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"
 TOKEN_IN_URL = re.compile(r"/assessment/([A-Za-z0-9_-]{43})/")
+
+
+class LiveServer:
+    """The app served by Werkzeug in a thread, on a free loopback port."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.port = self.server.server_port
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -100,14 +100,12 @@ def uptake_by_month(lang: str, titles: dict[str, str]) -> Table:
 def uptake_by(breakdown: str, lang: str, titles: dict[str, str]) -> Table:
     """Started and submitted assessments by province/territory, size band or IRCC funding status."""
     counts: Counter[tuple[str, str]] = Counter()
-    status_started = sa.literal("started")
     for stage, condition in (("started", _real()), ("submitted", sa.and_(Assessment.status == "submitted", _real()))):
         column = _breakdown_column(breakdown)
         query = _breakdown_query(breakdown, column, sa.func.count(), condition).group_by(column)
         for value, count in db.session.execute(query):
             if value is not None:
                 counts[(value, stage)] += count
-    del status_started
     counts = _complete(counts, _breakdown_values(breakdown), ("started", "submitted"))
     table = suppress_table(counts, k_min(), row_totals=False, column_totals=True, grand_total=False)
     return Table(

@@ -9,17 +9,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.browser.accessibility_report import REPORT, TEST_MODULE
 from tests.browser.axe import axe_scan as _axe_scan
-from tests.conftest import make_app, reset
+from tests.conftest import LiveServer, make_app, reset
 
 EXPECTED_4XX_CONSOLE = re.compile(r"Failed to load resource: the server responded with a status of 4\d\d\b")
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
@@ -94,25 +92,6 @@ def browser() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-class LiveServer:
-    """The app served by Werkzeug in a thread, on a free loopback port."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
 
 
 @pytest.fixture

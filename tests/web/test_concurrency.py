@@ -26,10 +26,9 @@ from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
 from benchmark.assessment import services
-from tests.conftest import make_app, reset
+from tests.conftest import LiveServer, make_app, reset
 
 DRAFTS = 6  # drafts in (a) and (b): 2 tabs each, so 2 × DRAFTS threads
 SAVES_PER_TAB = 12
@@ -40,24 +39,6 @@ TIMEOUT = 60
 SIZES = ["1_5", "6_10", "11_20", "21_50", "51_plus"]
 REGION_SETS = [["on"], ["on", "qc"], ["bc"], ["ab", "mb", "nb"], ["nl"]]
 Q4_SETS = [["shared_roles"], ["contractor"], ["volunteers", "shared_service"], ["permanent_inhouse"]]
-
-
-class LiveServer:
-    """The app served by Werkzeug in a thread (threaded: one thread per request), on a free loopback port."""
-
-    def __init__(self, app: Flask) -> None:
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.port = self.server.server_port
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
 
 
 @pytest.fixture
