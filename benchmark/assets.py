@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_assets import Bundle
 
 from benchmark.extensions import assets
@@ -29,3 +29,23 @@ def init_app(app: Flask) -> None:
     for name, bundle in BUNDLES.items():
         if name not in assets:
             assets.register(name, bundle)
+    app.extensions["asset_urls"] = {}
+    app.jinja_env.globals["asset_url"] = asset_url
+
+
+def asset_url(name: str) -> str:
+    """The URL of a bundle's built file (hashed name), for templates: ``{{ asset_url("app_css") }}``.
+
+    Flask-Assets' ``{% assets %}`` tag checks every bundle's definition and files on each use,
+    about a third of a questionnaire page's CPU time (perf/README.md).  With prebuilt bundles
+    (``ASSETS_AUTO_BUILD=False``, as ``make run`` serves) the URL cannot change while the
+    process runs, so it is resolved once; with auto-build on (development, tests) every call
+    asks Flask-Assets, which rebuilds a changed file.
+    """
+    cache: dict[str, str] = current_app.extensions["asset_urls"]
+    url = cache.get(name)
+    if url is None:
+        url = assets[name].urls()[0]
+        if not current_app.config.get("ASSETS_AUTO_BUILD", True):
+            cache[name] = url
+    return url

@@ -9,6 +9,7 @@ from benchmark.api.cli import api_tokens
 from benchmark.assessment.cli import drafts
 from benchmark.backup import backup
 from benchmark.sector.cli import baseline, open_data
+from benchmark.summary import summary_command
 from benchmark.translate import translate
 
 
@@ -21,3 +22,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(open_data)
     app.cli.add_command(drafts)
     app.cli.add_command(backup)
+    app.cli.add_command(summary_command)

@@ -119,6 +119,21 @@ class AssessmentRegion(db.Model):
     region: Mapped[str] = mapped_column(sa.String(2), primary_key=True, index=True)
 
 
+class SummaryCount(db.Model):
+    """One count of assessments under one key, maintained on every change (see :mod:`benchmark.summary`)."""
+
+    __tablename__ = "summary_count"
+
+    is_synthetic: Mapped[bool] = mapped_column(primary_key=True)
+    metric: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    grouping: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    group_value: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    dimension: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    version: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    bucket: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    count: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
 # Staff accounts live in their own package; import them so they share this metadata.
 from benchmark.accounts.models import PasswordReset, User  # noqa: E402,F401
 

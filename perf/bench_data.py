@@ -68,34 +68,6 @@ PAGE_LABELS = {
 }
 
 
-PG_MONTH_PATCHED = False
-PG_MONTH_NOTE = (
-    "the sector dashboard returns HTTP 500 on PostgreSQL (GroupingError: to_char(created_at, $1) in SELECT "
-    "and to_char(created_at, $2) in GROUP BY are different expressions to PostgreSQL); it was measured with "
-    "benchmark.sector.services._month replaced, in the benchmark process only, by "
-    "to_char(column, 'YYYY-MM') with the format as a literal"
-)
-
-
-def patch_pg_month() -> None:
-    """Benchmark-only stand-in for ``benchmark.sector.services._month`` on PostgreSQL (see PG_MONTH_NOTE)."""
-    global PG_MONTH_PATCHED
-    import sqlalchemy as sa
-
-    from benchmark.extensions import db
-    from benchmark.sector import services as sector
-
-    original = sector._month
-
-    def _month(column: Any) -> Any:
-        if db.session.get_bind().dialect.name == "postgresql":
-            return sa.func.to_char(column, sa.literal_column("'YYYY-MM'"))
-        return original(column)
-
-    sector._month = _month
-    PG_MONTH_PATCHED = True
-
-
 class QueryLog:
     """Counts and times the SQL statements of one request (cursor events on the app's engine)."""
 
@@ -168,16 +140,6 @@ def measure_size(name: str, url: str, count: int, log: Any) -> dict[str, Any]:
     result["pages"] = {}
     result["workarounds"] = []
     slowest: dict[str, list[dict[str, Any]]] = {}
-    if name == "postgresql" and not PG_MONTH_PATCHED:
-        app.logger.disabled = True  # the app logs the expected error with a traceback
-        status = analyst.get("/en/sector/").status_code
-        app.logger.disabled = False
-        if status == 500:
-            patch_pg_month()
-            result["workarounds"].append(PG_MONTH_NOTE)
-            log(f"  sector: HTTP 500 on PostgreSQL without the workaround; {PG_MONTH_NOTE}")
-    elif name == "postgresql":
-        result["workarounds"].append(PG_MONTH_NOTE)
     for page, (client, path) in pages.items():
         times: list[float] = []
         counts: list[int] = []

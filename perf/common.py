@@ -150,27 +150,19 @@ class Probes:
     draft_tokens: list[str] = field(default_factory=list)
 
 
-def _mark_synthetic(assessment: Any) -> None:
-    assessment.is_synthetic = True
-    assessment.organisation.is_synthetic = True
-
-
 def submit_synthetic(answers: dict[str, Any], previous: Any = None, workshop: Any = None) -> tuple[Any, str]:
     """Make a submission through the services (start, save every answer, submit), marked synthetic."""
     from benchmark.assessment import services
     from benchmark.content import content
-    from benchmark.extensions import db
     from benchmark.results.services import profile_of, stored_scores
     from benchmark.workshops import services as workshop_services
 
     q = content().questionnaire
     if workshop is not None:
-        _participation, token = workshop_services.join(workshop, "en", previous, share_individual=True)
+        _participation, token = workshop_services.join(workshop, "en", previous, share_individual=True, synthetic=True)
         assessment = services.find_by_token(token)
     else:
-        assessment, token = services.start_assessment(q, "en", None, previous=previous)
-    _mark_synthetic(assessment)
-    db.session.commit()
+        assessment, token = services.start_assessment(q, "en", None, previous=previous, synthetic=True)
     services.save_answers(assessment, answers, q.pages[-1].id)
     services.submit(assessment, stored_scores(profile_of(answers)))
     return assessment, token
@@ -214,11 +206,7 @@ def make_probes(seed: int = 7, cohort: int = COHORT_SIZE, drafts: int = 0) -> Pr
         submit_synthetic(full_answers(rng), workshop=workshop)
     q = content().questionnaire
     for _ in range(drafts):
-        assessment, token = services.start_assessment(q, "en", None)
-        _mark_synthetic(assessment)
-        from benchmark.extensions import db
-
-        db.session.commit()
+        _assessment, token = services.start_assessment(q, "en", None, synthetic=True)
         probes.draft_tokens.append(token)
     return probes
 

@@ -102,11 +102,21 @@ def app(database_url: str, _schema: None) -> Iterator[Flask]:
 
 
 def reset(app: Flask) -> None:
-    """Empty the database and close the app's connections (each test has its own engine)."""
+    """Check the summary counts, empty the database and close the app's connections.
+
+    Every test that touches the database ends with the summary counts maintained on each
+    change compared with a full recount (benchmark.summary), so any path that forgets to
+    keep them is caught by the test that takes it.
+    """
+    from benchmark import summary
+
     with app.app_context():
+        db.session.remove()
+        wrong = summary.mismatches()
         db.session.remove()
         empty_tables()
         db.engine.dispose()
+    assert not wrong, f"summary counts differ from a recount (stored, recounted): {sorted(wrong.items())[:5]}"
 
 
 def empty_tables() -> None:

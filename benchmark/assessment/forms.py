@@ -13,6 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, RadioField, SelectMultipleField, StringField
@@ -116,8 +117,32 @@ def _item_fields(item: Item, lang: str) -> dict[str, Field]:
     }
 
 
+@lru_cache(maxsize=8)
+def _wtforms_translations(locale: str) -> Any:
+    """WTForms' own messages in one language, read once per process (not once per request)."""
+    from babel import support
+    from wtforms.i18n import messages_path
+
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _Translations:
+    """WTForms' messages ("Not a valid choice", …) in the page's language, from the process cache."""
+
+    def gettext(self, string: str) -> str:
+        return str(_wtforms_translations(str(get_locale())).ugettext(string))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return str(_wtforms_translations(str(get_locale())).ungettext(singular, plural, n))
+
+
 class BaseForm(FlaskForm):
     """A FlaskForm that can say whether its CSRF check failed (False when CSRF is off)."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> Any:
+            # Flask-WTF reads WTForms' catalogue from disk on every request; once is enough.
+            return _Translations()
 
     @property
     def csrf_failed(self) -> bool:

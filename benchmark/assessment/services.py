@@ -11,13 +11,14 @@ import logging
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from benchmark import summary
 from benchmark.core.questionnaire import Page, Questionnaire
 from benchmark.extensions import db
 from benchmark.models import Answer, Assessment, AssessmentRegion, Organisation, utcnow
@@ -28,6 +29,7 @@ TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 #: Answer keys copied into indexed columns for grouping (see benchmark.models).
 FACT_COLUMNS = {"q25": "size_band", "q23": "funding", "q24": "age_band", "q22": "role"}
 REGION_ITEM = "q26"
+FACT_KEYS = frozenset([*FACT_COLUMNS, REGION_ITEM])
 
 
 class AlreadySubmitted(Exception):
@@ -65,15 +67,19 @@ def start_assessment(
     label: str | None,
     previous: Assessment | None = None,
     page_ids: list[str] | None = None,
+    synthetic: bool = False,
 ) -> tuple[Assessment, str]:
     """Create a draft (pre-filled from ``previous`` when taking the questionnaire again).
 
     :param page_ids: the pages to answer (a workshop's selection); all pages when None.
+    :param synthetic: generated data (demonstrations, benchmarks, tests), never pooled with
+        real submissions; a draft taken again from a synthetic one is synthetic too.
 
     :return: the assessment and its private token (shown once, never stored).
     """
     token = new_token()
-    organisation = previous.organisation if previous else Organisation()
+    synthetic = synthetic or bool(previous and previous.is_synthetic)
+    organisation = previous.organisation if previous else Organisation(is_synthetic=synthetic)
     assessment = Assessment(
         organisation=organisation,
         token_hash=hash_token(token),
@@ -84,11 +90,13 @@ def start_assessment(
         label=label or None,
         page_ids=list(page_ids) if page_ids else None,
         previous_id=previous.id if previous else None,
+        is_synthetic=synthetic,
     )
     db.session.add(assessment)
     db.session.flush()
     if previous is not None:
         _copy_answers(questionnaire, previous, assessment)
+    summary.apply(summary.counted(summary.facts_of([assessment.id]).values()))
     db.session.commit()
     return assessment, token
 
@@ -97,7 +105,7 @@ def _copy_answers(questionnaire: Questionnaire, source: Assessment, target: Asse
     valid_keys = set(questionnaire.answer_keys())
     values = {key: value for key, value in source.answer_map().items() if key in valid_keys}
     _upsert_answers(target.id, values)
-    _sync_facts(target, values)
+    _write_facts(target.id, values)
 
 
 def save_answers(assessment: Assessment, changes: Mapping[str, Any], current_page: str) -> None:
@@ -120,9 +128,15 @@ def save_answers(assessment: Assessment, changes: Mapping[str, Any], current_pag
     if to_clear:
         db.session.execute(sa.delete(Answer).where(Answer.assessment_id == assessment.id, Answer.key.in_(to_clear)))
     _upsert_answers(assessment.id, {key: value for key, value in changes.items() if value is not None})
-    db.session.commit()
-    db.session.refresh(assessment)
-    _sync_facts(assessment, assessment.answer_map())
+    if FACT_KEYS.intersection(changes):
+        # Still under the row lock taken by the revision bump: concurrent saves of this draft
+        # wait, so the facts and the counts they feed follow the answers exactly.
+        before = summary.facts_of([assessment.id])
+        facts = db.session.execute(
+            sa.select(Answer.key, Answer.value).where(Answer.assessment_id == assessment.id, Answer.key.in_(FACT_KEYS))
+        )
+        _write_facts(assessment.id, {key: value for key, value in facts})
+        summary.change(before.values(), summary.facts_of([assessment.id]).values())
     db.session.commit()
 
 
@@ -145,17 +159,34 @@ def _upsert_answers(assessment_id: int, values: Mapping[str, Any]) -> None:
     db.session.execute(statement)
 
 
-def _sync_facts(assessment: Assessment, answers: Mapping[str, Any]) -> None:
-    """Copy the organisation facts from the answers into their indexed columns."""
-    for key, column in FACT_COLUMNS.items():
-        value = answers.get(key)
-        setattr(assessment, column, value if isinstance(value, str) else None)
+def _write_facts(assessment_id: int, answers: Mapping[str, Any]) -> None:
+    """Copy the organisation facts from the answers into their indexed columns and region rows."""
+    values = {
+        column: (answers.get(key) if isinstance(answers.get(key), str) else None)
+        for key, column in FACT_COLUMNS.items()
+    }
+    db.session.execute(
+        sa.update(Assessment)
+        .where(Assessment.id == assessment_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
     regions = answers.get(REGION_ITEM)
-    wanted = set(regions) if isinstance(regions, list) else set()
-    current = {region.region for region in assessment.regions}
-    if wanted != current:
-        assessment.regions = [r for r in assessment.regions if r.region in wanted]
-        assessment.regions.extend(AssessmentRegion(region=r) for r in sorted(wanted - current))
+    wanted = {r for r in regions if isinstance(r, str)} if isinstance(regions, list) else set()
+    current = set(
+        db.session.scalars(sa.select(AssessmentRegion.region).where(AssessmentRegion.assessment_id == assessment_id))
+    )
+    if current - wanted:
+        db.session.execute(
+            sa.delete(AssessmentRegion)
+            .where(AssessmentRegion.assessment_id == assessment_id, AssessmentRegion.region.in_(current - wanted))
+            .execution_options(synchronize_session=False)
+        )
+    if wanted - current:
+        db.session.execute(
+            sa.insert(AssessmentRegion),
+            [{"assessment_id": assessment_id, "region": r} for r in sorted(wanted - current)],
+        )
 
 
 def set_page(assessment: Assessment, page_id: str) -> None:
@@ -194,13 +225,14 @@ def submit(assessment: Assessment, scores: Mapping[str, int | None] | None = Non
     values: dict[str, Any] = {"status": "submitted", "submitted_at": utcnow(), "is_latest": True}
     for dimension, score in (scores or {}).items():
         values[f"score_{dimension.lower()}"] = score
+    _lock_organisation(assessment.organisation_id)
     done = db.session.execute(
         sa.update(Assessment).where(Assessment.id == assessment.id, Assessment.status == "draft").values(**values)
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
         db.session.rollback()
         raise AlreadySubmitted
-    db.session.execute(
+    replaced = db.session.scalars(
         sa.update(Assessment)
         .where(
             Assessment.organisation_id == assessment.organisation_id,
@@ -208,6 +240,16 @@ def submit(assessment: Assessment, scores: Mapping[str, int | None] | None = Non
             Assessment.is_latest.is_(True),
         )
         .values(is_latest=False)
+        .returning(Assessment.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    now = summary.facts_of([assessment.id, *replaced])
+    submitted = now[assessment.id]
+    # Only status, date, scores and the latest flags changed: the rows' other facts are as they were.
+    as_draft = replace(submitted, status="draft", is_latest=False, submitted_at=None)
+    summary.change(
+        [as_draft, *(summary.as_latest(now[i], True) for i in replaced)],
+        [submitted, *(now[i] for i in replaced)],
     )
     db.session.commit()
     db.session.refresh(assessment)
@@ -281,21 +323,25 @@ def _delete_rows(assessment_id: int, only_if: sa.ColumnElement[bool] | None = No
     """
     from benchmark.workshops.models import Participation
 
-    if only_if is not None:
-        locked = db.session.execute(
-            sa.update(Assessment)
-            .where(Assessment.id == assessment_id, only_if)
-            .values(status=Assessment.status)
-            .execution_options(synchronize_session=False)
-        )
-        if locked.rowcount != 1:  # type: ignore[attr-defined]
-            return False
-    row = db.session.execute(
-        sa.select(Assessment.organisation_id, Assessment.previous_id).where(Assessment.id == assessment_id)
-    ).one_or_none()
-    if row is None:
+    organisation_id = db.session.scalar(sa.select(Assessment.organisation_id).where(Assessment.id == assessment_id))
+    if organisation_id is None:
         return False
-    organisation_id, previous_id = row
+    _lock_organisation(organisation_id)
+    locked = db.session.execute(
+        sa.update(Assessment)
+        .where(Assessment.id == assessment_id, only_if if only_if is not None else sa.true())
+        .values(status=Assessment.status)
+        .execution_options(synchronize_session=False)
+    )
+    if locked.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    previous_id = db.session.scalar(sa.select(Assessment.previous_id).where(Assessment.id == assessment_id))
+    followers = list(db.session.scalars(sa.select(Assessment.id).where(Assessment.previous_id == assessment_id)))
+    facts = summary.facts_of([assessment_id, *followers])
+    # What changes in the counts: the row goes, and its followers count as re-assessments only
+    # while they still follow something.
+    before = summary.counted([facts[assessment_id], *(facts[i] for i in followers)])
+    after = summary.counted(replace(facts[i], has_previous=previous_id is not None) for i in followers)
     # A later assessment started from this one ("take again", a workshop join) now follows its predecessor.
     db.session.execute(
         sa.update(Assessment)
@@ -312,7 +358,12 @@ def _delete_rows(assessment_id: int, only_if: sa.ColumnElement[bool] | None = No
     db.session.execute(
         sa.delete(Assessment).where(Assessment.id == assessment_id).execution_options(synchronize_session=False)
     )
-    _restore_latest(organisation_id)
+    restored = _restore_latest(organisation_id)
+    if restored is not None:
+        now = summary.facts_of([restored])[restored]
+        before.update(summary.counted([summary.as_latest(now, False)]))
+        after.update(summary.counted([now]))
+    summary.apply(summary.difference(before, after))
     remaining = db.session.scalar(sa.select(sa.func.count()).where(Assessment.organisation_id == organisation_id))
     if not remaining:
         db.session.execute(
@@ -330,8 +381,23 @@ def _newest_submission(organisation_id: int, exclude: int | None = None) -> Asse
     return db.session.scalar(query.order_by(Assessment.submitted_at.desc(), Assessment.id.desc()).limit(1))
 
 
-def _restore_latest(organisation_id: int) -> None:
-    """Make the organisation's newest remaining submission its latest, if none is marked."""
+def _lock_organisation(organisation_id: int) -> None:
+    """Lock the organisation's row until commit (a no-op UPDATE).
+
+    Submitting and deleting change which assessment is an organisation's latest; taking
+    this lock first makes them wait for each other (PostgreSQL row lock; SQLite's write lock),
+    so there is always one latest submission and the counts follow it.
+    """
+    db.session.execute(
+        sa.update(Organisation)
+        .where(Organisation.id == organisation_id)
+        .values(id=Organisation.id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _restore_latest(organisation_id: int) -> int | None:
+    """Make the organisation's newest remaining submission its latest, if none is marked; return its id."""
     has_latest = db.session.scalar(
         sa.select(sa.func.count()).where(
             Assessment.organisation_id == organisation_id,
@@ -340,7 +406,7 @@ def _restore_latest(organisation_id: int) -> None:
         )
     )
     if has_latest:
-        return
+        return None
     newest = db.session.scalar(
         sa.select(Assessment.id)
         .where(Assessment.organisation_id == organisation_id, Assessment.status == "submitted")
@@ -354,6 +420,7 @@ def _restore_latest(organisation_id: int) -> None:
             .values(is_latest=True)
             .execution_options(synchronize_session=False)
         )
+    return newest
 
 
 def stale_drafts(days: int, now: datetime | None = None) -> list[int]:

@@ -40,16 +40,23 @@ class PeerSummary:
     mean: float
 
 
-def _expand(scores: Iterable[int] | Mapping[int, int]) -> list[int]:
-    """Return the scores as a sorted list; a mapping is read as a histogram ``{score: count}``."""
+def _histogram(scores: Iterable[int] | Mapping[int, int]) -> list[tuple[int, int]]:
+    """Return the scores as sorted ``(score, count)`` pairs; a mapping is read as a histogram.
+
+    Working on the histogram rather than on one value per organisation keeps the cost of a
+    summary proportional to the number of distinct scores (at most 101), not to the group size.
+    """
+    counts: dict[int, int] = {}
     if isinstance(scores, Mapping):
-        values: list[int] = []
         for score, count in scores.items():
             if isinstance(count, bool) or not isinstance(count, int) or count < 0:
                 raise ValueError(f"histogram count for score {score!r} must be a non-negative integer")
-            values.extend([_check_score(score)] * count)
-        return sorted(values)
-    return sorted(_check_score(score) for score in scores)
+            if count:
+                counts[_check_score(score)] = counts.get(_check_score(score), 0) + count
+    else:
+        for score in scores:
+            counts[_check_score(score)] = counts.get(_check_score(score), 0) + 1
+    return sorted(counts.items())
 
 
 def _check_score(score: object) -> int:
@@ -70,14 +77,31 @@ def quantile(sorted_values: list[int], p: float) -> float:
 
     :raises ValueError: if ``sorted_values`` is empty or ``p`` is outside [0, 1].
     """
-    if not sorted_values:
+    return _histogram_quantile(_histogram(sorted_values), p)
+
+
+def _histogram_quantile(histogram: list[tuple[int, int]], p: float) -> float:
+    """The type-7 ``p``-quantile of sorted ``(score, count)`` pairs (see :func:`quantile`)."""
+    n = sum(count for _, count in histogram)
+    if not n:
         raise ValueError("quantile of an empty list")
     if not 0 <= p <= 1:
         raise ValueError("p must lie between 0 and 1")
-    h = (len(sorted_values) - 1) * p
+    h = (n - 1) * p
     low = math.floor(h)
-    high = min(low + 1, len(sorted_values) - 1)
-    return sorted_values[low] + (h - low) * (sorted_values[high] - sorted_values[low])
+    high = min(low + 1, n - 1)
+    x_low, x_high = _order_statistic(histogram, low), _order_statistic(histogram, high)
+    return x_low + (h - low) * (x_high - x_low)
+
+
+def _order_statistic(histogram: list[tuple[int, int]], index: int) -> int:
+    """The value at 0-based ``index`` of the sorted list the histogram stands for."""
+    seen = 0
+    for score, count in histogram:
+        seen += count
+        if index < seen:
+            return score
+    raise IndexError(index)
 
 
 def summarise(scores: Iterable[int] | Mapping[int, int], k: int) -> PeerSummary | None:
@@ -90,15 +114,16 @@ def summarise(scores: Iterable[int] | Mapping[int, int], k: int) -> PeerSummary 
     """
     if k < 1:
         raise ValueError("k must be at least 1")
-    values = _expand(scores)
-    if len(values) < k or not values:
+    histogram = _histogram(scores)
+    n = sum(count for _, count in histogram)
+    if n < k or not n:
         return None
     return PeerSummary(
-        n=len(values),
-        median=quantile(values, 0.5),
-        q1=quantile(values, 0.25),
-        q3=quantile(values, 0.75),
-        mean=sum(values) / len(values),
+        n=n,
+        median=_histogram_quantile(histogram, 0.5),
+        q1=_histogram_quantile(histogram, 0.25),
+        q3=_histogram_quantile(histogram, 0.75),
+        mean=sum(score * count for score, count in histogram) / n,
     )
 
 
@@ -114,12 +139,13 @@ def percentile_rank(score: int, scores: Iterable[int] | Mapping[int, int]) -> fl
 
     :raises ValueError: if the group is empty.
     """
-    values = _expand(scores)
-    if not values:
+    histogram = _histogram(scores)
+    n = sum(count for _, count in histogram)
+    if not n:
         raise ValueError("percentile rank in an empty group")
-    below = sum(1 for v in values if v < score)
-    equal = sum(1 for v in values if v == score)
-    return 100 * (below + 0.5 * equal) / len(values)
+    below = sum(count for value, count in histogram if value < score)
+    equal = sum(count for value, count in histogram if value == score)
+    return 100 * (below + 0.5 * equal) / n
 
 
 def suppress(cells: Mapping[str, int], k: int, total_shown: bool) -> dict[str, int | None]:

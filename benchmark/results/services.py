@@ -14,12 +14,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
+from benchmark import summary
 from benchmark.content import content
 from benchmark.core import peers, rules, scoring
 from benchmark.core.baseline import Figure
 from benchmark.core.questionnaire import Item, describe_answer
 from benchmark.extensions import db
-from benchmark.models import Answer, Assessment, AssessmentRegion, in_pool
+from benchmark.models import Answer, Assessment, pool_is_synthetic
 
 SCORE_COLUMNS = {
     "SK": Assessment.score_sk,
@@ -153,26 +154,25 @@ def compare_item(item: Item, answers: dict[str, Any], lang: str) -> ItemComparis
     return ItemComparison(item, your_answer, rows, aggregates, takeaways)
 
 
-def _pool() -> sa.Select[Any]:
-    """Submitted assessments that count in peer figures: each organisation's latest, real data only."""
-    return sa.select(Assessment.id).where(
-        Assessment.status == "submitted",
-        Assessment.is_latest.is_(True),
-        in_pool(),
-        Assessment.rubric_version == content().rubric.version,
+def _histograms(groups: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, dict[int, int]]]:
+    """Return ``{(grouping, value): {dimension: {score: count}}}`` of today's peers (one query).
+
+    Peers are each organisation's latest submission scored with the current rubric, in this
+    deployment's pool; the counts are the summary rows maintained on submit (benchmark.summary).
+    """
+    result: dict[tuple[str, str], dict[str, dict[int, int]]] = {
+        group: {d: {} for d in SCORE_COLUMNS} for group in groups
+    }
+    rows = summary.read(
+        pool_is_synthetic(),
+        "latest_score",
+        {grouping for grouping, _ in groups},
+        version=content().rubric.version,
+        groups=groups,
     )
-
-
-def _histograms(condition: sa.ColumnElement[bool] | None) -> dict[str, dict[int, int]]:
-    """Return {dimension: {score: count}} for the pool, optionally filtered (one query per dimension)."""
-    result: dict[str, dict[int, int]] = {}
-    for dimension_id, column in SCORE_COLUMNS.items():
-        query = (
-            sa.select(column, sa.func.count()).where(Assessment.id.in_(_pool()), column.is_not(None)).group_by(column)
-        )
-        if condition is not None:
-            query = query.where(condition)
-        result[dimension_id] = {int(score): int(count) for score, count in db.session.execute(query)}
+    for grouping, value, dimension, score, count in rows:
+        if dimension in SCORE_COLUMNS:
+            result[(grouping, value)][dimension][int(score)] = count
     return result
 
 
@@ -193,18 +193,18 @@ def peer_groups(assessment: Assessment, profile: scoring.Profile, lang: str, k: 
     from flask_babel import gettext as _
 
     q = content().questionnaire
-    groups = [_group("all", _("All organizations"), _histograms(None), profile, k)]
+    regions = sorted(r.region for r in assessment.regions)
+    wanted = [("all", "")] + ([("size", assessment.size_band)] if assessment.size_band else [])
+    histograms = _histograms(wanted + [("region", region) for region in regions])
+    groups = [_group("all", _("All organizations"), histograms[("all", "")], profile, k)]
     if assessment.size_band:
         size = q.items["q25"].option(assessment.size_band)
         label = _("Same size (%(size)s)", size=size.label.get(lang) if size else assessment.size_band)
-        groups.append(_group("size", label, _histograms(Assessment.size_band == assessment.size_band), profile, k))
-    for region in sorted(r.region for r in assessment.regions):
+        groups.append(_group("size", label, histograms[("size", assessment.size_band)], profile, k))
+    for region in regions:
         option = q.items["q26"].option(region)
-        in_region = Assessment.id.in_(
-            sa.select(AssessmentRegion.assessment_id).where(AssessmentRegion.region == region)
-        )
         label = _("Same province or territory (%(region)s)", region=option.label.get(lang) if option else region)
-        groups.append(_group(f"region:{region}", label, _histograms(in_region), profile, k))
+        groups.append(_group(f"region:{region}", label, histograms[("region", region)], profile, k))
     return groups
 
 
@@ -256,7 +256,7 @@ def add_change_since_previous(view: ResultsView, answers: dict[str, Any]) -> Non
 def peer_groups_overall() -> dict[str, float | None]:
     """Today's median of all organisations per dimension (None below the peer k)."""
     k = int(current_app.config["PEER_MIN_GROUP"])
-    summaries = {d: peers.summarise(h, k) if h else None for d, h in _histograms(None).items()}
+    summaries = {d: peers.summarise(h, k) if h else None for d, h in _histograms([("all", "")])[("all", "")].items()}
     return {d: (summary.median if summary else None) for d, summary in summaries.items()}
 
 
@@ -442,6 +442,25 @@ def my_data_table(data: dict[str, Any]) -> tuple[list[str], list[list[object]]]:
         rows.append([_("Workshop"), f"workshop-{number}", workshop["title"], shown, stored(workshop["joined_at"])])
     header = [_("Part"), _("Key"), _("Question or field"), _("Answer"), _("Stored value")]
     return header, rows
+
+
+def pool_option_counts(keys: list[str]) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+    """Who answered each key and chose each option, over each organisation's latest submission.
+
+    The same counts as :func:`option_counts` over the whole pool, read from the summary rows
+    maintained on submit (one query each), so the cost does not grow with the pool.
+    """
+    pool = pool_is_synthetic()
+    wanted = set(keys)
+    answered: Counter[str] = Counter()
+    chosen: Counter[tuple[str, str]] = Counter()
+    for _grouping, _value, key, _bucket, count in summary.read(pool, "answered", ["all"]):
+        if key in wanted:
+            answered[key] += count
+    for _grouping, _value, key, option, count in summary.read(pool, "chosen", ["all"]):
+        if key in wanted:
+            chosen[(key, option)] += count
+    return answered, chosen
 
 
 def option_counts(assessment_ids: Any, item_ids: list[str]) -> tuple[Counter[str], Counter[tuple[str, str]]]:

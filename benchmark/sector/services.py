@@ -4,8 +4,10 @@ Every table goes through :func:`benchmark.core.suppression.suppress_table`: no c
 under k organisations (``SECTOR_MIN_CELL``, 10 by default) and complementary
 suppression so that no hidden cell can be recovered from published totals.  The
 same tables feed the dashboard, the CSV/JSON exports, the open-data release and
-the API.  Only real submissions count (synthetic data never does); each query is
-an indexed ``GROUP BY``, so the cost does not grow with the number of requests.
+the API.  Only this deployment's pool counts (real data, or synthetic data in a
+demonstration; never both).  Every count comes from the summary rows maintained on each
+change (:mod:`benchmark.summary`), so a table costs one small query whatever the number
+of assessments.
 """
 
 from __future__ import annotations
@@ -14,14 +16,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from flask import current_app
 
+from benchmark import summary
 from benchmark.content import content
 from benchmark.core.suppression import SuppressedTable, share_or_none, suppress_table
-from benchmark.extensions import db
-from benchmark.models import Assessment, AssessmentRegion, in_pool
-from benchmark.results.services import SCORE_COLUMNS, option_counts
+from benchmark.models import pool_is_synthetic
+from benchmark.results.services import pool_option_counts
 
 BREAKDOWNS = {"province": "q26", "size": "q25", "funding": "q23"}
 STAGES = ("started", "submitted", "reassessed")
@@ -32,27 +33,10 @@ def k_min() -> int:
     return int(current_app.config.get("SECTOR_MIN_CELL", current_app.config["PEER_MIN_GROUP"]))
 
 
-def _month(column: Any) -> Any:
-    """``YYYY-MM`` of a timestamp column, on SQLite and PostgreSQL."""
-    # The format is a literal, not a bound parameter: PostgreSQL sees each bound parameter as a different
-    # expression, so ``GROUP BY to_char(x, $2)`` would not match ``SELECT to_char(x, $1)`` (GroupingError).
-    if db.session.get_bind().dialect.name == "postgresql":
-        return sa.func.to_char(column, sa.literal_column("'YYYY-MM'"))
-    return sa.func.strftime(sa.literal_column("'%Y-%m'"), column)
-
-
 def quarter_of(month: str) -> str:
     """``2026-11`` → ``2026-Q4``."""
     year, number = month.split("-")
     return f"{year}-Q{(int(number) - 1) // 3 + 1}"
-
-
-def _real() -> sa.ColumnElement[bool]:
-    return in_pool()
-
-
-def _latest_submitted() -> list[sa.ColumnElement[bool]]:
-    return [Assessment.status == "submitted", Assessment.is_latest.is_(True), _real()]
 
 
 @dataclass(frozen=True)
@@ -70,24 +54,17 @@ class Table:
 # --------------------------------------------------------------------------- uptake
 
 
+def _counts(metric: str, groupings: list[str], **filters: Any) -> list[tuple[str, str, str, str, int]]:
+    """Summary rows of one metric in this deployment's pool (benchmark.summary; one query)."""
+    return summary.read(pool_is_synthetic(), metric, groupings, **filters)
+
+
 def uptake_by_month(lang: str, titles: dict[str, str]) -> Table:
     """Started, submitted and re-assessed assessments per month (column totals published)."""
     counts: Counter[tuple[str, str]] = Counter()
-    started = db.session.execute(
-        sa.select(_month(Assessment.created_at), sa.func.count()).where(_real()).group_by(_month(Assessment.created_at))
-    )
-    for month, count in started:
-        counts[(month, "started")] += count
-    submitted_month = _month(Assessment.submitted_at)
-    query = (
-        sa.select(submitted_month, Assessment.previous_id.is_not(None), sa.func.count())
-        .where(Assessment.status == "submitted", _real())
-        .group_by(submitted_month, Assessment.previous_id.is_not(None))
-    )
-    for month, again, count in db.session.execute(query):
-        counts[(month, "submitted")] += count
-        if again:
-            counts[(month, "reassessed")] += count
+    for stage in STAGES:
+        for _grouping, month, _dimension, _bucket, count in _counts(stage, ["month"]):
+            counts[(month, stage)] += count
     for month, _stage in list(counts):
         for stage in STAGES:
             counts.setdefault((month, stage), 0)
@@ -100,12 +77,9 @@ def uptake_by_month(lang: str, titles: dict[str, str]) -> Table:
 def uptake_by(breakdown: str, lang: str, titles: dict[str, str]) -> Table:
     """Started and submitted assessments by province/territory, size band or IRCC funding status."""
     counts: Counter[tuple[str, str]] = Counter()
-    for stage, condition in (("started", _real()), ("submitted", sa.and_(Assessment.status == "submitted", _real()))):
-        column = _breakdown_column(breakdown)
-        query = _breakdown_query(breakdown, column, sa.func.count(), condition).group_by(column)
-        for value, count in db.session.execute(query):
-            if value is not None:
-                counts[(value, stage)] += count
+    for stage in ("started", "submitted"):
+        for _grouping, value, _dimension, _bucket, count in _counts(stage, [_grouping_of(breakdown)]):
+            counts[(value, stage)] += count
     counts = _complete(counts, _breakdown_values(breakdown), ("started", "submitted"))
     table = suppress_table(counts, k_min(), row_totals=False, column_totals=True, grand_total=False)
     return Table(
@@ -123,16 +97,9 @@ def uptake_by(breakdown: str, lang: str, titles: dict[str, str]) -> Table:
 
 def levels_by_quarter(dimension: str, lang: str, titles: dict[str, str]) -> Table:
     """Levels of one component among submissions, by quarter of submission (all margins published)."""
-    column = SCORE_COLUMNS[dimension]
-    month = _month(Assessment.submitted_at)
-    query = (
-        sa.select(month, column, sa.func.count())
-        .where(Assessment.status == "submitted", _real(), column.is_not(None))
-        .group_by(month, column)
-    )
     rubric = content().rubric
     counts: Counter[tuple[str, str]] = Counter()
-    for month_value, score, count in db.session.execute(query):
+    for _grouping, month_value, _dimension, score, count in _counts("score", ["month"], dimension=dimension):
         counts[(quarter_of(month_value), str(rubric.level_for(int(score)).number))] += count
     counts = _complete(counts, sorted({q for q, _ in counts}), _level_ids())
     table = suppress_table(counts, k_min())
@@ -148,16 +115,12 @@ def levels_by_quarter(dimension: str, lang: str, titles: dict[str, str]) -> Tabl
 
 def levels_by(dimension: str, breakdown: str, lang: str, titles: dict[str, str]) -> Table:
     """Levels of one component by group, each organisation's latest submission (all margins published)."""
-    score = SCORE_COLUMNS[dimension]
-    group = _breakdown_column(breakdown)
-    query = _breakdown_query(
-        breakdown, group, score, sa.and_(*_latest_submitted(), score.is_not(None)), extra=[sa.func.count()]
-    ).group_by(group, score)
     rubric = content().rubric
     counts: Counter[tuple[str, str]] = Counter()
-    for value, points, count in db.session.execute(query):
-        if value is not None:
-            counts[(value, str(rubric.level_for(int(points)).number))] += count
+    for _grouping, value, _dimension, score, count in _counts(
+        "latest_score", [_grouping_of(breakdown)], dimension=dimension
+    ):
+        counts[(value, str(rubric.level_for(int(score)).number))] += count
     counts = _complete(counts, _breakdown_values(breakdown), _level_ids())
     table = suppress_table(counts, k_min())
     return Table(
@@ -182,7 +145,7 @@ def items_against_baseline(lang: str) -> list[dict[str, Any]]:
     data = content()
     figures = data.baseline.all_figures()
     item_ids = sorted({figure.item_id for figure in figures})
-    answered, chosen = option_counts(sa.select(Assessment.id).where(*_latest_submitted()), item_ids)
+    answered, chosen = pool_option_counts(item_ids)
     k = k_min()
     result = []
     for figure in figures:
@@ -211,21 +174,12 @@ def items_against_baseline(lang: str) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- helpers
 
 
-def _breakdown_column(breakdown: str) -> Any:
-    if breakdown == "province":
-        return AssessmentRegion.region
-    if breakdown == "size":
-        return Assessment.size_band
-    if breakdown == "funding":
-        return Assessment.funding
-    raise ValueError(breakdown)
-
-
-def _breakdown_query(breakdown: str, group: Any, measure: Any, condition: Any, extra: list[Any] | None = None) -> Any:
-    query = sa.select(group, measure, *(extra or [])).where(condition)
-    if breakdown == "province":
-        query = query.select_from(Assessment).join(AssessmentRegion, AssessmentRegion.assessment_id == Assessment.id)
-    return query
+def _grouping_of(breakdown: str) -> str:
+    """The summary grouping of a dashboard breakdown."""
+    groupings = {"province": "region", "size": "size", "funding": "funding"}
+    if breakdown not in groupings:
+        raise ValueError(breakdown)
+    return groupings[breakdown]
 
 
 def _breakdown_values(breakdown: str) -> list[str]:
@@ -261,7 +215,7 @@ def items_against_imported(record: Any, lang: str) -> list[dict[str, Any]]:
 
     q = content().questionnaire
     keys = sorted(record.figures)
-    answered, chosen = option_counts(sa.select(Assessment.id).where(*_latest_submitted()), keys)
+    answered, chosen = pool_option_counts(keys)
     k = k_min()
     result = []
     for key in keys:

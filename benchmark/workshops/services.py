@@ -104,16 +104,22 @@ def set_status(workshop: Workshop, status: str) -> None:
 
 
 def join(
-    workshop: Workshop, lang: str, earlier: Assessment | None, share_individual: bool
+    workshop: Workshop, lang: str, earlier: Assessment | None, share_individual: bool, synthetic: bool = False
 ) -> tuple[Participation, str]:
     """Add an organisation to a workshop with a new draft limited to the workshop's pages.
 
     :param earlier: an earlier assessment of the same organisation (its private link), whose
         answers pre-fill the draft and whose organisation it keeps (for before/after pairs).
+    :param synthetic: generated data (benchmarks), never pooled with real submissions.
     :return: the participation and the new draft's private token.
     """
     assessment, token = assessment_services.start_assessment(
-        content().questionnaire, lang, workshop.title, previous=earlier, page_ids=workshop.page_ids
+        content().questionnaire,
+        lang,
+        workshop.title,
+        previous=earlier,
+        page_ids=workshop.page_ids,
+        synthetic=synthetic,
     )
     participation = Participation(
         workshop_id=workshop.id, assessment_id=assessment.id, share_individual=share_individual

@@ -118,7 +118,7 @@ class PageWatch:
         self._documents_4xx: set[str] = set()
         page.on("console", self._console)
         page.on("pageerror", lambda error: self._problems.append(f"page error: {error}"))
-        page.on("requestfailed", lambda request: self._problems.append(f"request failed: {request.url}"))
+        page.on("requestfailed", self._request_failed)
         page.on("response", self._response)
 
     @property
@@ -129,6 +129,15 @@ class PageWatch:
             if not (EXPECTED_4XX_CONSOLE.match(text) and url in self._documents_4xx)
         ]
         return self._problems + console
+
+    def _request_failed(self, request: Any) -> None:
+        # Chromium cancels in-flight sub-resources (often the favicon) when the page navigates
+        # or a polling fragment replaces itself; that "net::ERR_ABORTED" is the browser's own
+        # choice, not a failure of the server. A missing or broken resource still shows up as
+        # a 4xx console error or a 5xx response above.
+        if request.failure == "net::ERR_ABORTED":
+            return
+        self._problems.append(f"request failed: {request.url} ({request.failure})")
 
     def _console(self, message: Any) -> None:
         if message.type == "error" or "Content Security Policy" in message.text:

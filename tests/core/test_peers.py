@@ -58,6 +58,36 @@ def test_quartiles_match_the_inclusive_method(scores: list[int]) -> None:
     assert min(scores) <= summary.q1 <= summary.median <= summary.q3 <= max(scores)
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.integers(0, 100), st.integers(0, 400), min_size=1, max_size=30), st.integers(0, 100))
+def test_histograms_summarise_as_the_expanded_list_would(histogram: dict[int, int], own: int) -> None:
+    """Summaries and ranks read the histogram directly; the answers must be those of the full list."""
+    expanded = sorted(score for score, count in histogram.items() for _ in range(count))
+    summary = summarise(histogram, k=1)
+    if not expanded:
+        assert summary is None
+        return
+    assert summary is not None and summary.n == len(expanded)
+    if len(expanded) >= 2:
+        q1, median, q3 = statistics.quantiles(expanded, n=4, method="inclusive")
+        assert (summary.q1, summary.median, summary.q3) == (pytest.approx(q1), pytest.approx(median), pytest.approx(q3))
+    assert summary.mean == pytest.approx(statistics.fmean(expanded))
+    below = sum(1 for score in expanded if score < own)
+    equal = expanded.count(own)
+    assert percentile_rank(own, histogram) == pytest.approx(100 * (below + 0.5 * equal) / len(expanded))
+
+
+def test_a_million_scores_summarise_without_expanding() -> None:
+    """A national pool's histogram (10^6 organisations) is summarised from its 101 cells."""
+    histogram = {score: 10_000 - score for score in range(101)}
+    n = sum(histogram.values())
+    summary = summarise(histogram, k=10)
+    assert summary is not None and summary.n == n == 1_004_950
+    # Scores 0–49 hold 498,775 organisations, fewer than half: the median is the next score, 50.
+    assert summary.median == 50
+    assert percentile_rank(0, histogram) == pytest.approx(100 * 0.5 * 10_000 / n)
+
+
 def test_quantile_edges() -> None:
     assert quantile([7], 0.5) == 7
     assert quantile([1, 3], 0) == 1 and quantile([1, 3], 1) == 3

@@ -14,7 +14,6 @@ from flask.testing import FlaskClient
 from benchmark.assessment import services
 from benchmark.core.baseline import BaselineError
 from benchmark.core.rules import RulesError
-from benchmark.extensions import db
 from benchmark.results.services import profile_of, stored_scores
 from tests.conftest import SHARED, make_app, page_answers, page_ids, reset, start_assessment
 
@@ -31,10 +30,8 @@ def seed_submission(app: Flask, answers: dict[str, Any], synthetic: bool = False
     """Create a submitted assessment directly through the services (fast, for peer groups)."""
     with app.app_context():
         content = app.extensions["content"]
-        assessment, token = services.start_assessment(content.questionnaire, "en", None)
+        assessment, token = services.start_assessment(content.questionnaire, "en", None, synthetic=synthetic)
         services.save_answers(assessment, answers, "organisation")
-        assessment.is_synthetic = synthetic
-        db.session.commit()
         services.submit(assessment, stored_scores(profile_of(answers)))
     return token
 
