@@ -1,12 +1,15 @@
-"""``make bench``: run the page and data benchmarks, then write perf/RESULTS.md.
+"""``make bench``: run the core, page-weight, page and data benchmarks, then write perf/RESULTS.md.
 
-    python -m perf.run [--budget 1140] [--skip-pages] [--skip-data] [--report-only]
+    python -m perf.run [--budget 1140] [--skip-core] [--skip-weight] [--skip-pages] [--skip-data]
+                       [--report-only]
 
 Each benchmark runs in its own process (so that one's memory is not the other's) and
-writes JSON under ``perf/out/``; this script turns both into ``perf/RESULTS.md``: the
-machine, the date, raw numbers and ratios measured in the same run.  The data benchmark
-gets whatever is left of ``--budget`` seconds (about 19 minutes for the whole run) and
-skips the sizes that would not fit, saying so.
+writes JSON under ``perf/out/``; this script turns them into ``perf/RESULTS.md``: the
+machine, the date, raw numbers and ratios measured in the same run.  The quick ones run
+first (core throughput, ~15 s, first of all so that nothing else of this run loads the CPU
+beside it; page weight, ~15 s; then page throughput); the data benchmark gets whatever is
+left of ``--budget`` seconds (about 19 minutes for the whole run) and skips the sizes that
+would not fit, saying so.  A section whose JSON is missing is rendered as "not measured".
 """
 
 from __future__ import annotations
@@ -16,11 +19,14 @@ import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from perf.common import OUT_DIR, PERF_DIR, PROJECT_ROOT, environment_summary
 
 RESULTS = PERF_DIR / "RESULTS.md"
+CORE_JSON = OUT_DIR / "bench_core.json"
+WEIGHT_JSON = OUT_DIR / "bench_weight.json"
 PAGES_JSON = OUT_DIR / "bench_pages.json"
 DATA_JSON = OUT_DIR / "bench_data.json"
 RUN_JSON = OUT_DIR / "run.json"
@@ -39,6 +45,8 @@ def run_step(module: str, *args: str) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description="Run the benchmarks and write perf/RESULTS.md")
     parser.add_argument("--budget", type=float, default=19 * 60, help="seconds for the whole run")
+    parser.add_argument("--skip-core", action="store_true", help="no core throughput (3)")
+    parser.add_argument("--skip-weight", action="store_true", help="no page weight (4)")
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--skip-data", action="store_true")
     parser.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md from perf/out/*.json")
@@ -48,25 +56,33 @@ def main() -> int:
     load_at_start = environment_summary()["loadavg"]
     failures = []
     if not args.report_only:
-        for path in (PAGES_JSON, DATA_JSON, RUN_JSON):
+        for path in (CORE_JSON, WEIGHT_JSON, PAGES_JSON, DATA_JSON, RUN_JSON):
             path.unlink(missing_ok=True)
+        # The quick steps first; core throughput before anything else of this run loads the CPU.
+        if not args.skip_core and run_step("perf.bench_core", "--out", str(CORE_JSON)) != 0:
+            failures.append("core throughput")
+        if not args.skip_weight and run_step("perf.bench_weight", "--out", str(WEIGHT_JSON)) != 0:
+            failures.append("page weight")
         if not args.skip_pages and run_step("perf.bench_pages", "--out", str(PAGES_JSON)) != 0:
             failures.append("page throughput")
         if not args.skip_data:
             left = args.budget - (time.monotonic() - started) - RESERVE
             if run_step("perf.bench_data", "--budget", str(int(left)), "--out", str(DATA_JSON)) != 0:
                 failures.append("scale of the data")
-    pages = json.loads(PAGES_JSON.read_text()) if PAGES_JSON.exists() else None
-    data = json.loads(DATA_JSON.read_text()) if DATA_JSON.exists() else None
+    core, weight, pages, data = (_read(path) for path in (CORE_JSON, WEIGHT_JSON, PAGES_JSON, DATA_JSON))
     elapsed = time.monotonic() - started
     if args.report_only and RUN_JSON.exists():  # keep the facts of the run being re-rendered
         run = json.loads(RUN_JSON.read_text())
         load_at_start, elapsed, failures = run["load_at_start"], run["elapsed"], run["failures"]
     else:
         RUN_JSON.write_text(json.dumps({"load_at_start": load_at_start, "elapsed": elapsed, "failures": failures}))
-    RESULTS.write_text(render(pages, data, load_at_start, elapsed, failures), encoding="utf-8")
+    RESULTS.write_text(render(pages, data, load_at_start, elapsed, failures, core, weight), encoding="utf-8")
     print(f"wrote {RESULTS.relative_to(PROJECT_ROOT)} ({elapsed / 60:.1f} min)", flush=True)
     return 1 if failures else 0
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
 # --------------------------------------------------------------------------- report
@@ -88,33 +104,46 @@ def render(
     load_at_start: list[float],
     elapsed: float,
     failures: list[str],
+    core: dict[str, Any] | None = None,
+    weight: dict[str, Any] | None = None,
 ) -> str:
-    env = (data or pages or {}).get("environment") or environment_summary()
-    date = (pages or data or {}).get("date") or time.strftime("%Y-%m-%d %H:%M %Z")
+    env = (data or pages or core or weight or {}).get("environment") or environment_summary()
+    dates = [part["date"] for part in (core, weight, pages, data) if part and part.get("date")]
+    date = min(dates) if dates else time.strftime("%Y-%m-%d %H:%M %Z")  # the first step's start
     lines = [
         "# Benchmark results",
         "",
         "Synthetic data: every figure below was measured on generated assessments (`is_synthetic=True`, "
-        "served by an app with `DATA_POOL=synthetic`); none is real.",
+        "served by an app with `DATA_POOL=synthetic`) or, for the core throughput, on generated answer sets; "
+        "none is real.",
         "",
         f"- **Date:** {date} · **cores:** {env['cpus']} (`os.cpu_count()`) · Python {env['python']} · "
         f"SQLite {env['sqlite']} · {env['platform']}",
         f"- **Load average** at the start: {', '.join(str(x) for x in load_at_start)} (1, 5, 15 min). The machine "
         "is shared and noisy: only ratios measured in the same run mean anything, raw numbers are beside them.",
         f"- **Command:** `make bench` (`python -m perf.run`), {elapsed / 60:.1f} min in all. How each figure is "
-        "made: docstrings of `perf/bench_pages.py`, `perf/bench_data.py`, `perf/generate.py`; findings and "
+        "made: docstrings of `perf/bench_pages.py`, `perf/bench_data.py`, `perf/bench_core.py`, "
+        "`perf/bench_weight.py`, `perf/generate.py`; findings and "
         "proposals: `perf/README.md`.",
     ]
     if failures:
         lines += ["", f"**Failed:** {', '.join(failures)} (see the output of `make bench`)."]
-    lines += ["", *render_pages(pages), "", *render_data(data), ""]
+    for section in (render_pages(pages), render_data(data), render_core(core), render_weight(weight)):
+        while section and not section[-1]:
+            section.pop()
+        lines += ["", *section]
+    lines.append("")
     return "\n".join(lines)
+
+
+def _not_measured(step: str, name: str) -> str:
+    return f"Not measured in this run (`--skip-{step}`, a failure, or no `perf/out/{name}`)."
 
 
 def render_pages(pages: dict[str, Any] | None) -> list[str]:
     lines = ["## 1. Page throughput against the stack's ceiling", ""]
     if not pages:
-        return [*lines, "Not run."]
+        return [*lines, _not_measured("pages", "bench_pages.json")]
     settings = pages["settings"]
     targets = pages["targets"]
     reference = targets.get("a_hello", {})
@@ -156,7 +185,7 @@ def render_pages(pages: dict[str, Any] | None) -> list[str]:
 def render_data(data: dict[str, Any] | None) -> list[str]:
     lines = ["## 2. Scale of the data", ""]
     if not data:
-        return [*lines, "Not run."]
+        return [*lines, _not_measured("data", "bench_data.json")]
     from perf.bench_data import PAGE_LABELS
 
     lines += [
@@ -261,6 +290,146 @@ def render_data(data: dict[str, Any] | None) -> list[str]:
                     "  ```",
                 ]
         lines.append("")
+    return lines
+
+
+def render_core(core: dict[str, Any] | None) -> list[str]:
+    lines = ["## 3. Core throughput", ""]
+    if not core:
+        return [*lines, _not_measured("core", "bench_core.json")]
+    settings, answers, results = core["settings"], core["answers"], core["results"]
+    lines += [
+        f"{settings['answer_sets']} **synthetic** answer sets (drawn by `perf.generate.AnswerModel`, seed "
+        f"{settings['seed']}; {answers['mean_keys']:g} answer keys and {answers['mean_json_bytes']:,} bytes of JSON "
+        f"each on average, {answers['min_json_bytes']:,}–{answers['max_json_bytes']:,}), questionnaire "
+        f"{settings['questionnaire_version']}, rubric {settings['rubric_version']}. One process, one thread: "
+        f"{settings['repeats']} interleaved repeats of each measurement "
+        f"(about {settings['target_seconds_per_repeat']:g} s each, a number of passes over all the answer sets), "
+        "garbage collector on. **Calls/s per core** are calls per CPU-second of the best repeat "
+        "(the wall clock of a shared machine also counts the waits for a core; "
+        "the wall-clock figures are beside them). Every ratio is to (a), `json.loads` of the same answer sets, "
+        'measured in the same run: "0.05×" means 20 times slower than decoding the answers. ' + _measured(core),
+        "",
+        "| Measurement | calls/s per core | µs per call | ratio to (a) | median of the paired ratios | "
+        "median repeat, calls/s | wall clock, calls/s (ratio) | CPU/wall |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for key, entry in results.items():
+        ratio = "reference" if key == "a_json_loads" else f"{entry['ratio']:.4f}× (1/{1 / entry['ratio']:.0f})"
+        paired = "–" if key == "a_json_loads" else f"{entry['paired_median_ratio']:.4f}×"
+        lines.append(
+            f"| {entry['label']} | {entry['calls_per_s']:,.0f} | {entry['us_per_call']:,.1f} | {ratio} | {paired} | "
+            f"{entry['median_calls_per_s']:,.0f} | {entry['wall_calls_per_s']:,.0f} "
+            f"({entry['wall_ratio']:.4f}×) | {entry['cpu_over_wall']:.2f} |"
+        )
+    both = results.get("d_score_recommend")
+    if both:
+        lines += [
+            "",
+            f"So one core scores and recommends for about {both['calls_per_s']:,.0f} answer sets a second "
+            f"({both['us_per_call'] / 1000:.2f} ms each), {1 / both['ratio']:.0f} times the cost of decoding them.",
+        ]
+    lines += ["", "CPU seconds of each repeat (calls per repeat in brackets):", ""]
+    for entry in results.values():
+        raw = ", ".join(str(x) for x in entry["cpu_s"])
+        lines.append(f"- {entry['label'].split(' ')[0]} ({entry['calls_per_repeat']:,}): {raw}")
+    return lines
+
+
+def _measured(part: dict[str, Any]) -> str:
+    load = part.get("environment", {}).get("loadavg") or []
+    return (
+        f"Measured {part.get('date', '?')} in {part.get('seconds', '?')} s; load average at its start: "
+        f"{', '.join(str(x) for x in load) or '?'}."
+    )
+
+
+def _kb(value: float) -> str:
+    return f"{value / 1024:,.1f}"
+
+
+def render_weight(weight: dict[str, Any] | None) -> list[str]:
+    lines = ["## 4. Page weight", ""]
+    if not weight:
+        return [*lines, _not_measured("weight", "bench_weight.json")]
+    settings, pages = weight["settings"], weight["pages"]
+    languages = settings["languages"]
+    budgets = ", ".join(
+        f"{pages[key]['label'].split(' (')[0].lower()} ≤ {budget / 1024:g} KB"
+        for key, budget in weight["budgets_bytes"].items()
+    )
+    lines += [
+        "Bytes of the response bodies as transferred (gzip where the app compresses): the page plus every "
+        "stylesheet, script, icon and image it and its stylesheets reference, each fetched once (a first visit, "
+        "empty cache), with the Flask test client and `Accept-Encoding: gzip`; headers not counted. Fresh SQLite "
+        f"database (migrations) with {settings['dataset']:,} synthetic assessments and the probes of "
+        "`perf/common.py`, `DATA_POOL=synthetic`. KB = 1,024 bytes. Budgets of the accessibility issue: "
+        f"{budgets}; the ratio is the heavier language's total to the budget. " + _measured(weight),
+        "",
+        "| Page | "
+        + " | ".join(f"{lang.upper()}: KB gzip (HTML + assets)" for lang in languages)
+        + " | requests | KB raw ("
+        + " / ".join(lang.upper() for lang in languages)
+        + ") | Chart.js | budget KB | ratio to the budget | within the budget |",
+        "|---|" + "---:|" * len(languages) + "---:|---:|---|---:|---:|---|",
+    ]
+    shared: dict[str, int] = {}
+    findings: list[str] = []
+    for page in pages.values():
+        measured = [page[lang] for lang in languages]
+        budget = page.get("budget_bytes")
+        cells = [
+            f"{_kb(m['total_bytes_transferred'])} ({_kb(m['html_bytes_transferred'])} + "
+            f"{_kb(m['assets_bytes_transferred'])})"
+            for m in measured
+        ]
+        heaviest = max(m["total_bytes_transferred"] for m in measured)
+        within = None if budget is None else all(m["within_budget"] for m in measured)
+        lines.append(
+            f"| {page['label']} | "
+            + " | ".join(cells)
+            + f" | {' / '.join(str(m['requests']) for m in measured)} | "
+            + " / ".join(_kb(m["total_bytes_raw"]) for m in measured)
+            + f" | {'yes' if any(m['chart_js'] for m in measured) else 'no'} | "
+            + ("–" if budget is None else f"{budget / 1024:g}")
+            + f" | {_ratio(heaviest, budget) if budget else '–'} | {_verdict(within)} |"
+        )
+        for lang, m in zip(languages, measured, strict=True):
+            for resource in m["resources"]:
+                shared[resource["url"]] = resource["bytes_transferred"]
+            findings += [f"{page['label']} ({lang}) references another host: `{url}`" for url in m["third_party"]]
+            findings += [
+                f"{page['label']} ({lang}): `{url}` is text of 500 B or more sent without gzip"
+                for url in m["uncompressed_text"]
+            ]
+    lines += [
+        "",
+        "Exact totals, gzip bytes ("
+        + " / ".join(lang.upper() for lang in languages)
+        + "): "
+        + "; ".join(
+            f"{key} " + " / ".join(f"{page[lang]['total_bytes_transferred']:,}" for lang in languages)
+            for key, page in pages.items()
+        )
+        + ".",
+        "",
+        "Assets, gzip bytes as transferred (shared by the pages that reference them; a browser fetches each once): "
+        + "; ".join(f"`{url}` {size:,}" for url, size in sorted(shared.items(), key=lambda kv: -kv[1]))
+        + ".",
+    ]
+    polls = [(page, lang) for page in pages.values() for lang in languages if page[lang].get("poll")]
+    if polls:
+        lines += [
+            "",
+            "Afterwards the live pages poll their cohort fragment (not counted above): "
+            + "; ".join(
+                f"{page['label'].split(' (')[0]} ({lang}) {page[lang]['poll']['bytes_transferred']:,} B every "
+                f"{page[lang]['poll']['every_s']} s ({_kb(page[lang]['poll']['bytes_per_minute'])} KB a minute)"
+                for page, lang in polls
+            )
+            + ".",
+        ]
+    lines += ["", *(f"- **Finding:** {f}." for f in findings)] if findings else []
     return lines
 
 
