@@ -7,6 +7,7 @@ the *equivalent* page in the other language (same endpoint, same arguments).
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask, abort, g, redirect, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
@@ -82,11 +83,17 @@ def other_language() -> str:
 
 
 def other_language_url() -> str:
-    """Return the URL of the equivalent page in the other language."""
+    """Return the URL of the equivalent page in the other language (same arguments, same query string).
+
+    The query string is kept whole (a sector breakdown, a join code, ``return_to=review``…) and
+    appended as encoded text, never passed to ``url_for`` (whose ``_external``/``_scheme``
+    keywords must not come from the request).
+    """
     target = other_language()
     if request.endpoint and request.url_rule and "lang_code" in request.url_rule.arguments:
         args = dict(request.view_args or {})
         args["lang_code"] = target
-        query = {key: value for key, value in request.args.items() if key in {"task", "layout", "return"}}
-        return url_for(request.endpoint, **args, **query)
+        path = url_for(request.endpoint, **args)
+        query = urlencode(list(request.args.items(multi=True)))
+        return f"{path}?{query}" if query else path
     return url_for("pages.home", lang_code=target)

@@ -219,6 +219,6 @@ def chart_data(uptake: Table, items: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _download(body: str, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
+    response = Response(body, content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

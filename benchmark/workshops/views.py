@@ -297,6 +297,6 @@ def cohort_table(view: services.CohortView) -> tuple[list[str], list[list[Any]]]
 
 
 def _csv_response(text: str, filename: str) -> Response:
-    response = Response(text, mimetype="text/csv; charset=utf-8")
+    response = Response(text, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -58,7 +58,7 @@ def test_french_questionnaire_completed_with_the_keyboard_only(live_server: Live
         assert page.locator("html").get_attribute("lang") == "fr"
         answer_page_with_keyboard(page)
     assert page.url.endswith("/review"), page.url
-    assert page.get_by_text("Non répondu").count() == 0
+    assert page.get_by_text("Sans réponse", exact=True).count() == 0
     tab_to_and_press(page, "e.tagName === 'BUTTON' && e.type === 'submit'")
     assert page.url.endswith("/done")
     assert page.locator("h1").inner_text() == "Vos réponses sont transmises"

@@ -1,0 +1,464 @@
+"""The three users' whole journeys in a real browser, in English and French, with and without JavaScript.
+
+* An organisation: start, answer, save, resume the private link in a new browser context, finish,
+  submit, read the results, download the PDF reports, take the questionnaire again (pre-filled,
+  on a new private link) and submit that one too.
+* A workshop: a facilitator and three participants, each in their own browser context; two of the
+  three let the facilitator see their individual results. The facilitator follows the live view
+  (refreshing itself, or through its Refresh button without JavaScript) and downloads the
+  cohort CSV, the individual CSV and the summary PDF.
+* An IRCC analyst: signs in, changes the dashboard's breakdown, downloads the CSV and JSON
+  exports and opens the data dictionary.
+
+Every page is opened through the ``new_page`` fixture, which fails the test on any console
+error, page error, failed request or CSP violation.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from benchmark.accounts.services import create_user
+from tests.browser.conftest import LiveServer
+from tests.conftest import make_app, reset
+from tests.web.test_results import BASE_ANSWERS, seed_submission
+
+PASSWORD = "a long enough passphrase"
+TOKEN = re.compile(r"/assessment/([A-Za-z0-9_-]{43})/")
+LOCALE = {"en": "en-CA", "fr": "fr-CA"}
+#: The sections a workshop asks for (each changes a component score, so participants differ).
+WORKSHOP_PAGES = ("capacity-communication", "strategy-infrastructure", "concerns")
+
+TEXT = {
+    "en": {
+        "saved": "Your answers are saved.",
+        "submitted": "Your answers are submitted",
+        "not_answered": "Not answered",
+        "pdf_name": "digital-capacity-profile.pdf",
+        "change": "Change since your previous assessment",
+        "your_workshops": "Your workshops",
+        "create_workshop": "Create a workshop",
+        "sector_view": "Sector view",
+        "shared": "the facilitator can see your individual results.",
+        "not_shared": "the facilitator sees only group figures.",
+        "cohort": "The cohort by component",
+        "cohort_header": ["Section", "Measure", "Option", "Value", "Note"],
+        "individual_first": "Participant",
+        "uptake_province": "Uptake by province or territory",
+        "uptake_size": "Uptake by size",
+        "size_header": ["Size", "Started", "Submitted"],
+        "dictionary_header": ["Column", "English", "Français"],
+    },
+    "fr": {
+        "saved": "Vos réponses sont enregistrées.",
+        "submitted": "Vos réponses sont transmises",
+        "not_answered": "Sans réponse",
+        "pdf_name": "profil-capacites-numeriques.pdf",
+        "change": "Évolution depuis votre évaluation précédente",
+        "your_workshops": "Vos ateliers",
+        "create_workshop": "Créer un atelier",
+        "sector_view": "Vue sectorielle",
+        "shared": "l'animateur peut voir vos résultats individuels.",
+        "not_shared": "l'animateur ne voit que les chiffres du groupe.",
+        "cohort": "La cohorte par composante",
+        "cohort_header": ["Section", "Mesure", "Choix de réponse", "Valeur", "Remarque"],
+        "individual_first": "Participant",
+        "uptake_province": "Adoption par province ou territoire",
+        "uptake_size": "Adoption selon la taille",
+        "size_header": ["Taille", "Commencé", "Transmis"],
+        "dictionary_header": ["Colonne", "English", "Français"],
+    },
+}
+
+JOURNEYS = [
+    pytest.param("en", True, id="en"),
+    pytest.param("fr", True, id="fr"),
+    pytest.param("en", False, id="en-no-js"),
+]
+WORKSHOP_JOURNEYS = [
+    pytest.param("en", True, id="en"),
+    pytest.param("fr", True, id="fr"),
+    pytest.param("fr", False, id="fr-no-js"),
+]
+
+
+@pytest.fixture
+def server(database_url: str, _schema: None) -> Iterator[LiveServer]:
+    """A live server with CSRF on; workshop figures from 3 completed participants; small sector cells."""
+    app = make_app(
+        database_url,
+        WTF_CSRF_ENABLED=True,
+        WORKSHOP_MIN_GROUP=3,
+        WORKSHOP_REFRESH_SECONDS=1,
+        PEER_MIN_GROUP=2,
+        SECTOR_MIN_CELL=2,
+    )
+    with app.app_context():
+        create_user("fac@example.org", "facilitator", PASSWORD)
+        create_user("analyst@example.org", "analyst", PASSWORD)
+    with LiveServer(app) as live:
+        yield live
+    reset(app)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def page_id_of(page: Any) -> str:
+    return str(page.url.split("?")[0].rstrip("/").rsplit("/", 1)[-1])
+
+
+def answer_options(page: Any, choice: int = 0) -> None:
+    """Tick option number ``choice`` (or the last one) of every question on the page.
+
+    A question is a fieldset (a choice, a scale or one row of a matrix) or one column of a task
+    grid; both carry the field's name as their id.
+    """
+    for group in page.locator("main fieldset[id], main table.task-grid thead th[id]").all():
+        options = page.locator(f"main input[name='{group.get_attribute('id')}']")
+        options.nth(min(choice, options.count() - 1) if choice else 0).check()  # no-op when already ticked
+
+
+def checked_ids(page: Any) -> list[str]:
+    return sorted(box.get_attribute("id") or "" for box in page.locator("main input:checked").all())
+
+
+def save_and_continue(page: Any) -> None:
+    before = page_id_of(page)
+    page.locator("button[name=action][value=next]").click()
+    page.wait_for_url(lambda url: not url.split("?")[0].endswith("/" + before))
+
+
+def answer_until_review(page: Any, choice: int = 0, prefilled: bool = False) -> list[str]:
+    """Answer every page up to the review; with ``prefilled``, check each page arrives already answered."""
+    seen: list[str] = []
+    while not page.url.endswith("/review"):
+        page_id = page_id_of(page)
+        assert page_id not in seen, f"stuck on {page.url}"
+        seen.append(page_id)
+        if prefilled:
+            assert page.locator("main input:checked").count() > 0, f"{page_id} is not pre-filled"
+        else:
+            answer_options(page, choice)
+        save_and_continue(page)
+    return seen
+
+
+def submit_review(page: Any, lang: str) -> None:
+    assert page.get_by_text(TEXT[lang]["not_answered"], exact=True).count() == 0
+    page.locator("main form button[type=submit]").first.click()
+    expect(page).to_have_url(re.compile(r"/done$"))
+    expect(page.locator("h1")).to_have_text(TEXT[lang]["submitted"])
+
+
+def open_results(page: Any, js: bool) -> None:
+    """From the confirmation page to the results: charts with JavaScript, tables either way."""
+    page.locator("main a.button-primary[href*='/results/']").click()
+    expect(page).to_have_url(re.compile(r"/results/[A-Za-z0-9_-]{43}$"))
+    assert page.locator("#components table tbody tr").count() == 4
+    assert page.locator("#baseline table tbody tr").count() > 0
+    if js:
+        page.wait_for_selector("#components-chart[data-chart-ready='true']")
+        page.wait_for_selector("#figures-chart[data-chart-ready='true']")
+    else:  # the canvases stay empty: the same numbers are in the tables
+        assert page.locator("canvas[data-chart-ready]").count() == 0
+
+
+def component_scores(page: Any) -> list[str]:
+    """The four component scores of a results page ("" where there are too few answers)."""
+    scores = []
+    for row in page.locator("#components table tbody tr").all():
+        match = re.match(r"\s*(\d+)", row.locator("td").first.text_content() or "")
+        scores.append(match.group(1) if match else "")
+    return scores
+
+
+def sign_in(page: Any, email: str) -> None:
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    expect(page).not_to_have_url(re.compile(r"/sign-in"))
+
+
+def download(page: Any, link: Any) -> tuple[str, str, bytes]:
+    """Click a download link as a user does; return the file name offered, the content type and the bytes."""
+    href = link.get_attribute("href")
+    assert href
+    with page.expect_response(lambda response: response.url.endswith(href)) as answer, page.expect_download() as info:
+        link.click()
+    assert answer.value.status == 200, (href, answer.value.status)
+    file = info.value
+    return file.suggested_filename, answer.value.headers["content-type"], Path(file.path()).read_bytes()
+
+
+def csv_rows(body: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+# --------------------------------------------------------------------------- an organisation
+
+
+@pytest.mark.parametrize(("lang", "js"), JOURNEYS)
+def test_organisation_journey(server: LiveServer, new_page: Any, lang: str, js: bool) -> None:
+    text = TEXT[lang]
+    base = f"{server.url}/{lang}"
+    options = {"locale": LOCALE[lang], "java_script_enabled": js}
+
+    # Start, answer the first page, save the second and stop.
+    page = new_page(**options)
+    page.goto(f"{base}/assessment/")
+    label = "Centre d'accueil" if lang == "fr" else "Welcome centre"
+    page.locator("#label").fill(label)
+    page.locator("form.start-form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/link\?new=1$"))
+    link = page.locator("#private-link").input_value()
+    match = TOKEN.search(link)
+    assert match and link.startswith(f"{base}/assessment/"), link
+    token = match.group(1)
+    page.locator("main a.button-primary").click()
+    answer_options(page)
+    first_page = page_id_of(page)
+    save_and_continue(page)
+    second_page = page_id_of(page)
+    answer_options(page)
+    checked = checked_ids(page)
+    assert checked
+    page.locator("button[name=action][value=save]").click()
+    expect(page).to_have_url(re.compile(r"/link\?saved=1$"))
+    expect(page.locator(".notice-success")).to_have_text(text["saved"])
+
+    # Resume on another device: a new browser context, no cookies.
+    other = new_page(**options)
+    other.goto(link)
+    assert page_id_of(other) == second_page
+    assert checked_ids(other) == checked
+    seen = answer_until_review(other)
+    assert seen[0] == second_page and first_page not in seen and len(seen) == 8
+    submit_review(other, lang)
+    open_results(other, js)
+    scores = component_scores(other)
+    assert any(scores), scores
+    expect(other.locator("main .lead strong")).to_have_text(label)
+
+    # The PDF report in the page's language; the bilingual one (the same file from either language) once.
+    pdf_link = other.locator(f"a[href='/{lang}/results/{token}/report.pdf']")
+    bilingual = other.locator(f"a[href='/{lang}/results/{token}/report-bilingual.pdf']")
+    assert bilingual.get_attribute("hreflang") == ("fr" if lang == "en" else "en")
+    if js:  # without JavaScript the same plain links are there; the files do not depend on it
+        name, content_type, body = download(other, pdf_link)
+        assert (name, content_type) == (text["pdf_name"], "application/pdf") and body.startswith(b"%PDF-")
+    if lang == "en" and js:
+        name, content_type, body = download(other, bilingual)
+        assert (name, content_type) == ("profile-profil.pdf", "application/pdf") and body.startswith(b"%PDF-")
+    else:
+        expect(pdf_link).to_be_visible()
+        expect(bilingual).to_be_visible()
+
+    # Take the questionnaire again: a new private link, every page pre-filled; change one answer.
+    other.locator(f"form[action='/{lang}/results/{token}/again'] button[type=submit]").click()
+    expect(other).to_have_url(re.compile(r"/link\?new=1$"))
+    new_link = other.locator("#private-link").input_value()
+    new_match = TOKEN.search(new_link)
+    assert new_match and new_match.group(1) != token
+    new_token = new_match.group(1)
+    other.locator("main a.button-primary").click()
+    assert page_id_of(other) == "importance"
+    before = other.locator("#q1 input:checked").get_attribute("value")
+    other.locator("#q1-3").check()
+    assert before != "3"
+    save_and_continue(other)
+    assert len(answer_until_review(other, prefilled=True)) == 8
+    submit_review(other, lang)
+    open_results(other, js)
+    assert new_token in other.url
+    expect(other.locator("main .lead strong")).to_have_text(label)  # the name is carried over too
+    change = other.locator("#change")
+    expect(change.locator("h2")).to_have_text(text["change"])
+    changed = change.locator("table").nth(1).locator("tbody tr")
+    assert changed.count() == 1  # only the importance scale changed
+    expect(changed.locator("td")).to_have_text([f"{before} / 10", "3 / 10"])
+
+    # The first submission's results are unchanged.
+    other.goto(f"{base}/results/{token}")
+    assert component_scores(other) == scores
+    assert other.locator("#change").count() == 0
+
+
+# --------------------------------------------------------------------------- a workshop
+
+
+@pytest.mark.parametrize(("lang", "js"), WORKSHOP_JOURNEYS)
+def test_workshop_journey(server: LiveServer, new_page: Any, lang: str, js: bool) -> None:
+    text = TEXT[lang]
+    base = f"{server.url}/{lang}"
+    options = {"locale": LOCALE[lang], "java_script_enabled": js}
+
+    facilitator = new_page(**options)
+    facilitator.goto(f"{base}/account/sign-in")
+    sign_in(facilitator, "fac@example.org")
+    facilitator.get_by_role("link", name=text["your_workshops"], exact=True).click()
+    facilitator.get_by_role("link", name=text["create_workshop"], exact=True).click()
+    facilitator.locator("#title").fill("Atelier numérique" if lang == "fr" else "Digital workshop")
+    for box in facilitator.locator("#pages input[type=checkbox]").all():
+        box.set_checked(box.get_attribute("value") in WORKSHOP_PAGES)
+    facilitator.locator("main form button[type=submit]").last.click()
+    expect(facilitator).to_have_url(re.compile(r"/workshops/\d+$"))
+    live_url = facilitator.url
+    code = facilitator.locator(".lead .code").inner_text()
+    counts = facilitator.locator("#cohort-live .big-number")
+    expect(counts).to_have_text(["0", "0", "0"])
+    refresh_note = facilitator.locator("[data-refresh-note]")
+    if js:
+        expect(refresh_note).to_be_visible()
+    else:
+        expect(refresh_note).to_be_hidden()
+
+    def facilitator_sees(joined: int, completed: int) -> None:
+        if not js:  # no polling: the Refresh button reloads the view
+            facilitator.locator("a[data-refresh-button]").click()
+        expect(counts).to_have_text([str(joined), str(joined - completed), str(completed)])
+
+    # Three organisations join on their own devices; the first two share their individual results.
+    participants = []
+    for index in range(3):
+        participant = new_page(**options)
+        participant.goto(f"{base}/workshops/join")
+        participant.locator("#code").fill(code.lower())
+        if index < 2:
+            participant.locator("#share").check()
+        participant.locator("main form button[type=submit]").click()
+        expect(participant).to_have_url(re.compile(r"/link\?new=1$"))
+        participant.locator("main a.button-primary").click()
+        participants.append(participant)
+    facilitator_sees(joined=3, completed=0)
+
+    scores = []
+    for index, participant in enumerate(participants):
+        assert answer_until_review(participant, choice=index) == list(WORKSHOP_PAGES)
+        submit_review(participant, lang)
+        open_results(participant, js)
+        scores.append(component_scores(participant))
+        expect(participant.locator("#workshops p")).to_contain_text(text["shared"] if index < 2 else text["not_shared"])
+        if index == 1:  # two completed, k = 3: still no figure
+            facilitator_sees(joined=3, completed=2)
+            expect(facilitator.locator("#cohort-live .waiting")).to_be_visible()
+            assert facilitator.locator("#cohort-live table").count() == 0
+    assert len({tuple(s) for s in scores}) == 3, f"the participants' scores should differ: {scores}"
+
+    facilitator_sees(joined=3, completed=3)
+    expect(facilitator.locator("#cohort-live h2").first).to_have_text(text["cohort"])
+    assert facilitator.locator("#cohort-live .waiting").count() == 0
+    # Individual results are on the full page (not in the polled fragment): reload it.
+    facilitator.goto(live_url)
+    individuals = facilitator.locator("main > table.data-table tbody tr")
+    assert individuals.count() == 2
+    shown = [
+        ["" if cell == "–" else cell for cell in row.locator("td").all_text_contents()] for row in individuals.all()
+    ]
+    assert sorted(shown) == sorted(scores[:2]) and scores[2] not in shown
+
+    # The downloads: cohort aggregates, consenting participants only, and the summary PDF.
+    cohort_link = facilitator.locator("a[href$='/cohort.csv']")
+    name, content_type, body = download(facilitator, cohort_link)
+    assert (name, content_type) == (f"workshop-{code}-cohort.csv", "text/csv; charset=utf-8")
+    cohort = csv_rows(body)
+    assert cohort[0] == text["cohort_header"]
+    assert [row[3] for row in cohort[1:4]] == ["3", "0", "3"]  # joined, in progress, completed
+    figures = {float(row[3]) for row in cohort[4:16] if row[3]}  # median, 25th and 75th of 4 components
+    medians = {float(sorted(int(s[i]) for s in scores)[1]) for i in range(4) if all(s[i] for s in scores)}
+    assert medians and medians <= figures, (medians, figures)
+
+    individual_link = facilitator.locator("a[href$='/individual.csv']")
+    name, content_type, body = download(facilitator, individual_link)
+    assert (name, content_type) == (f"workshop-{code}-individual.csv", "text/csv; charset=utf-8")
+    individual = csv_rows(body)
+    assert individual[0][0] == text["individual_first"] and len(individual[0]) == 6
+    assert sorted(row[1:5] for row in individual[1:]) == sorted(scores[:2])
+
+    pdf_link = facilitator.locator("a[href$='/summary.pdf']")
+    name, content_type, body = download(facilitator, pdf_link)
+    assert (name, content_type) == (f"workshop-{code}.pdf", "application/pdf") and body.startswith(b"%PDF-")
+
+
+# --------------------------------------------------------------------------- an IRCC analyst
+
+
+SECTOR_JOURNEYS = [
+    pytest.param("en", True, id="en"),
+    pytest.param("fr", True, id="fr"),
+    pytest.param("en", False, id="en-no-js"),
+]
+
+
+@pytest.mark.parametrize(("lang", "js"), SECTOR_JOURNEYS)
+def test_sector_journey(server: LiveServer, new_page: Any, lang: str, js: bool) -> None:
+    text = TEXT[lang]
+    base = f"{server.url}/{lang}"
+    for answers in (BASE_ANSWERS, BASE_ANSWERS, {**BASE_ANSWERS, "q25": "11_25"}, {**BASE_ANSWERS, "q25": "11_25"}):
+        seed_submission(server.app, answers)
+
+    # The dashboard asks the analyst to sign in, then opens.
+    page = new_page(locale=LOCALE[lang], java_script_enabled=js)
+    page.goto(f"{base}/sector/")
+    expect(page).to_have_url(re.compile(r"/account/sign-in\?next="))
+    sign_in(page, "analyst@example.org")
+    expect(page).to_have_url(f"{base}/sector/")
+    expect(page.locator("h1")).to_have_text(text["sector_view"])
+    tables = page.locator("main table.data-table")
+    assert tables.count() == 5
+    expect(page.locator("#uptake_province caption")).to_have_text(text["uptake_province"])
+    if js:
+        page.wait_for_selector("canvas[data-chart='uptake'][data-chart-ready='true']")
+        page.wait_for_selector("canvas[data-chart='items'][data-chart-ready='true']")
+    else:
+        assert page.locator("canvas[data-chart-ready]").count() == 0
+
+    # Group by size: the form submits with or without JavaScript.
+    page.locator("#by").select_option("size")
+    page.locator("form.filters button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/sector/\?component=SK&by=size$"))
+    expect(page.locator("#uptake_size caption")).to_have_text(text["uptake_size"])
+    assert page.locator("#uptake_province").count() == 0
+    expect(page.locator("#by")).to_have_value("size")
+    assert "by=size" in (page.locator("a.lang-toggle").get_attribute("href") or "")
+    size_rows = page.locator("#uptake_size tbody tr")
+    assert size_rows.count() >= 2
+    assert page.locator("#uptake_size tbody td.num", has_text="2").count() >= 2  # 2 + 2 submissions, shown at k = 2
+
+    # That table as CSV.
+    csv_link = page.locator("a[href*='export.csv'][href*='table=uptake_size']")
+    name, content_type, body = download(page, csv_link)
+    assert (name, content_type) == (f"uptake_size-{lang}.csv", "text/csv; charset=utf-8")
+    rows = csv_rows(body)
+    assert rows[0] == text["size_header"]
+    assert len(rows) == 1 + size_rows.count()
+
+    # Every table as JSON, for the chosen breakdown.
+    json_link = page.locator("a[href*='export.json']")
+    name, content_type, body = download(page, json_link)
+    assert (name, content_type) == (f"sector-{lang}.json", "application/json")
+    data = json.loads(body)
+    assert data["language"] == lang
+    assert [table["id"] for table in data["tables"]] == [
+        "uptake_month",
+        "uptake_size",
+        "levels_quarter_SK",
+        "levels_size_SK",
+    ]
+
+    # The data dictionary, an HTML page.
+    with page.expect_response(lambda response: response.url.endswith("/sector/data-dictionary")) as info:
+        page.locator("a[href$='/sector/data-dictionary']").click()
+    assert info.value.status == 200 and info.value.headers["content-type"] == "text/html; charset=utf-8"
+    header = page.locator("main table.data-table").first.locator("thead th").all_text_contents()
+    assert header == text["dictionary_header"]
+    assert page.locator("main table.data-table").first.locator("tbody tr").count() > 10
