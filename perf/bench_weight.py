@@ -2,7 +2,8 @@
 
     python -m perf.bench_weight [--dataset 1000] [--out perf/out/bench_weight.json]
 
-The approach of ``tests/web/test_page_weight.py``: the Flask test client asks for a page with
+:func:`measure` is also what ``tests/web/test_page_weight.py`` enforces the budgets with: the
+Flask test client asks for a page with
 ``Accept-Encoding: gzip``, parses its HTML for what a browser downloads with it (stylesheets,
 icons, preloads, scripts, images) and, recursively, the ``url(…)`` and ``@import`` references
 of each stylesheet; each resource is fetched once per page, as on a first visit with an empty

@@ -7,101 +7,32 @@ Only response bodies are counted (headers add a few hundred bytes per request).
 
 from __future__ import annotations
 
-import gzip
 import json
-import re
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from benchmark.compression import COMPRESSED_MIMETYPES, MIN_SIZE
+from perf import bench_weight
 from tests.conftest import PROJECT_ROOT, start_assessment
 from tests.web.test_results import BASE_ANSWERS, seed_submission
 
 KB = 1024
 BUDGETS = {"first_questionnaire_page": 50 * KB, "results_page": 150 * KB}
 REPORT = PROJECT_ROOT / "perf" / "page-weight.json"
-GZIP = {"Accept-Encoding": "gzip"}
-CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
-CSS_IMPORT = re.compile(r"@import\s+['\"]([^'\"]+)['\"]")
-
-
-class _References(HTMLParser):
-    """Collect the sub-resources a browser downloads for a page (stylesheets, icons, scripts, images)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if (
-            tag == "link"
-            and a.get("href")
-            and set((a.get("rel") or "").split())
-            & {
-                "stylesheet",
-                "icon",
-                "preload",
-                "modulepreload",
-                "apple-touch-icon",
-                "manifest",
-            }
-        ):
-            self.urls.append(a["href"] or "")
-        elif tag in {"script", "img", "source"} and a.get("src"):
-            self.urls.append(a["src"] or "")
-
-
-def _fetch(client: FlaskClient, url: str) -> dict[str, Any]:
-    with client.get(url, headers=GZIP) as response:
-        assert response.status_code == 200, (url, response.status_code)
-        body = response.get_data()
-        encoding = response.headers.get("Content-Encoding")
-        mimetype = response.mimetype
-    raw = gzip.decompress(body) if encoding == "gzip" else body
-    return {
-        "url": url,
-        "type": mimetype,
-        "encoding": encoding or "identity",
-        "bytes_raw": len(raw),
-        "bytes_transferred": len(body),
-        "_text": raw.decode("utf-8", "replace") if mimetype.startswith("text/") else "",
-    }
 
 
 def measure(client: FlaskClient, page_url: str) -> dict[str, Any]:
-    """Fetch a page and, recursively, the same-origin resources it and its stylesheets reference."""
-    page = _fetch(client, page_url)
-    parser = _References()
-    parser.feed(page["_text"])
-    queue = [urljoin(page_url, url) for url in parser.urls]
-    resources: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    while queue:
-        url = queue.pop(0)
-        assert not urlsplit(url).netloc, f"third-party resource on a slow line: {url}"
-        if url in seen:
-            continue
-        seen.add(url)
-        resource = _fetch(client, url)
-        if resource["type"] == "text/css":
-            queue += [urljoin(url, ref) for ref in CSS_URL.findall(resource["_text"]) if not ref.startswith("data:")]
-            queue += [urljoin(url, ref) for ref in CSS_IMPORT.findall(resource["_text"])]
-        resources.append(resource)
-    for entry in (page, *resources):
-        del entry["_text"]
-        if entry["bytes_raw"] >= MIN_SIZE and entry["type"] in COMPRESSED_MIMETYPES:
-            assert entry["encoding"] == "gzip", entry
-    page["url"] = re.sub(r"/[A-Za-z0-9_-]{43}(/|$)", r"/<token>\1", page["url"])  # no tokens in the report
-    total = page["bytes_transferred"] + sum(r["bytes_transferred"] for r in resources)
-    raw = page["bytes_raw"] + sum(r["bytes_raw"] for r in resources)
-    return {"page": page, "resources": resources, "total_bytes_transferred": total, "total_bytes_raw": raw}
+    """The page and everything it references, as ``make bench`` measures it (perf/bench_weight.py).
+
+    Here a resource from another site, or a text file sent uncompressed, fails the test.
+    """
+    measured = bench_weight.measure(client, page_url)
+    assert not measured["third_party"], f"third-party resource on a slow line: {measured['third_party']}"
+    assert not measured["uncompressed_text"], f"sent uncompressed: {measured['uncompressed_text']}"
+    return measured
 
 
 @pytest.fixture(scope="module")
