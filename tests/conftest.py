@@ -7,6 +7,7 @@ import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -22,12 +23,32 @@ SHARED = PROJECT_ROOT.parent / "shared"
 TOKEN_IN_URL = re.compile(r"/assessment/([A-Za-z0-9_-]{43})/")
 
 
+def buffered(app: Flask) -> Any:
+    """Wrap a WSGI app so each response body is read and closed before the server sends it.
+
+    When a browser drops a connection (a favicon or a download it no longer wants), Werkzeug's
+    development server can stop before closing the response, leaving a static file open until
+    garbage collection, and the ResourceWarning then fails whichever test is running
+    (``filterwarnings = error``). Tests never need streamed responses.
+    """
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 class LiveServer:
     """The app served by Werkzeug in a thread, on a free loopback port."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
         self.port = self.server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

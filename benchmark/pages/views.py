@@ -102,6 +102,9 @@ CHECK_LABELS = {
     "keyboard-results": _l(
         "The results page can be used with the keyboard alone: Tab reaches every link, button and control."
     ),
+    "keyboard-facilitator": _l(
+        "A facilitator can sign in, create a workshop and use its live view with the keyboard alone."
+    ),
     "focus-visible": _l("Every element reached with Tab shows a visible focus outline."),
     "skip-link": _l("The first Tab reaches a “Skip to main content” link, which moves focus to the main content."),
     "error-summary-focus": _l(

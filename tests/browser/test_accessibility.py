@@ -3,7 +3,7 @@
 Every page visited below is scanned with axe-core (rule tags wcag2a, wcag2aa, wcag21a, wcag21aa)
 and checked for horizontal scrolling at 320 px (reflow, SC 1.4.10) and at 200 % zoom (approximated
 by a 640 px wide viewport at device scale factor 2). Keyboard checks cover the results page, the
-skip link and the error summary. Zero violations are allowed.
+facilitator's live view, the skip link and the error summary. Zero violations are allowed.
 
 The journeys: an organisation (home → questionnaire → results), a facilitator running a workshop
 with its participants, and an administrator managing accounts; plus the error pages. What was
@@ -377,15 +377,13 @@ FOCUS_STYLE_JS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_results_page_by_keyboard_only(site: LiveServer, open_page: Any, lang: str) -> None:
-    """Tab reaches every link and button of the results page, each with a visible focus outline."""
-    token = seed_submission(site.app, BASE_ANSWERS)
-    page = open_page(lang)
-    page.goto(f"{site.url}/{lang}/results/{token}")
-    page.wait_for_selector("#components-chart[data-chart-ready='true']")
+def tab_through(page: Any, at_least: int) -> int:
+    """Press Tab until focus comes round: every link, button and control must be reached, visibly.
+
+    :return: how many elements were reached.
+    """
     expected = set(page.evaluate(TABBABLE_JS))
-    assert len(expected) > 10
+    assert len(expected) >= at_least, len(expected)
     reached: set[int] = set()
     invisible: list[dict[str, Any]] = []
     for _ in range(len(expected) + 20):
@@ -410,7 +408,17 @@ def test_results_page_by_keyboard_only(site: LiveServer, open_page: Any, lang: s
     )
     assert not missing, f"not reachable with Tab: {missing}"
     assert not invisible, f"focus not visible on: {invisible}"
+    return len(reached)
 
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_results_page_by_keyboard_only(site: LiveServer, open_page: Any, lang: str) -> None:
+    """Tab reaches every link and button of the results page, each with a visible focus outline."""
+    token = seed_submission(site.app, BASE_ANSWERS)
+    page = open_page(lang)
+    page.goto(f"{site.url}/{lang}/results/{token}")
+    page.wait_for_selector("#components-chart[data-chart-ready='true']")
+    reached = tab_through(page, at_least=10)
     # Keyboard completion: open a recommendation and follow the in-page table of contents.
     summary = page.locator("details.recommendation > summary").first
     summary.focus()
@@ -422,8 +430,36 @@ def test_results_page_by_keyboard_only(site: LiveServer, open_page: Any, lang: s
     page.locator("nav.toc a[href='#baseline']").focus()
     page.keyboard.press("Enter")
     assert page.url.endswith("#baseline")
-    REPORT.check("keyboard-results", lang, True, f"{len(reached)} links, buttons and controls reached with Tab")
+    REPORT.check("keyboard-results", lang, True, f"{reached} links, buttons and controls reached with Tab")
     REPORT.check("focus-visible", lang, True, "outline of at least 2 px on every element focused with Tab")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_facilitator_view_by_keyboard_only(site: LiveServer, open_page: Any, lang: str) -> None:
+    """Sign in, create a workshop and use its live view with the keyboard alone."""
+    page = open_page(lang)
+    page.goto(f"{site.url}/{lang}/account/sign-in")
+    page.locator("#email").focus()
+    page.keyboard.type("fac@example.org")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/sign-in" not in url)
+    page.goto(f"{site.url}/{lang}/workshops/new")
+    page.locator("#title").focus()
+    page.keyboard.type("Atelier au clavier" if lang == "fr" else "Keyboard workshop")
+    page.keyboard.press("Enter")  # implicit submission: the sections and language keep their defaults
+    page.wait_for_url(re.compile(r"/workshops/\d+$"))
+    live_path = page.url.removeprefix(site.url)
+    reached = tab_through(page, at_least=8)
+    # Keyboard completion: the projector and back to the live view.
+    page.locator(f"main a[href='{live_path}/projector']").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/projector$"))
+    page.locator(f"a[href='{live_path}']").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(site.url + live_path)
+    REPORT.check("keyboard-facilitator", lang, True, f"{reached} links, buttons and controls reached with Tab")
 
 
 @pytest.mark.parametrize("lang", LANGS)
