@@ -32,7 +32,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
-from benchmark.core.questionnaire import LANGUAGES, Questionnaire, Text
+from benchmark.core._shape import Shape
+from benchmark.core.questionnaire import Questionnaire, Text
 
 #: Kinds of baseline the loader accepts.
 BASELINE_KINDS: frozenset[str] = frozenset({"published_figures", "per_option_shares", "respondent_level"})
@@ -370,32 +371,16 @@ def _parse_takeaways(key: str, raw: object, questionnaire: Questionnaire) -> tup
 
 # --------------------------------------------------------------------------- helpers
 
-
-def _mapping(raw: object, where: str) -> Mapping[str, Any]:
-    if not isinstance(raw, Mapping):
-        raise BaselineError(f"{where}: expected a mapping")
-    return cast(Mapping[str, Any], raw)
-
-
-def _list(raw: object, where: str) -> list[Any]:
-    if not isinstance(raw, list):
-        raise BaselineError(f"{where}: expected a list")
-    return raw
+_shape = Shape(BaselineError)
+_mapping = _shape.mapping
+_list = _shape.sequence
+_text = _shape.text
 
 
 def _str(raw: object, where: str) -> str:
     if not isinstance(raw, str) or not raw.strip():
         raise BaselineError(f"{where}: expected a non-empty string")
     return raw
-
-
-def _text(raw: object, where: str) -> Text:
-    data = _mapping(raw, where)
-    values = {lang: data.get(lang) for lang in LANGUAGES}
-    for lang, value in values.items():
-        if not isinstance(value, str) or not value.strip():
-            raise BaselineError(f"{where}: the {lang.upper()} text is missing")
-    return Text(en=cast(str, values["en"]), fr=cast(str, values["fr"]))
 
 
 def _pct(raw: object, where: str) -> float:

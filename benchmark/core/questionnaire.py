@@ -20,7 +20,10 @@ from typing import Any, Literal, cast
 
 import yaml
 
-LANGUAGES: tuple[str, ...] = ("en", "fr")
+from benchmark.core._shape import Shape
+from benchmark.core.text import LANGUAGES as LANGUAGES
+from benchmark.core.text import Text as Text
+
 ITEM_TYPES: frozenset[str] = frozenset({"single", "multi", "scale_0_10", "matrix"})
 TIERS: frozenset[str] = frozenset({"core", "optional"})
 TEXT_STATUSES: frozenset[str] = frozenset({"source", "adapted", "reconstructed", "translation"})
@@ -63,18 +66,6 @@ AnswerValue = str | int | list[str]
 
 class QuestionnaireError(ValueError):
     """Raised when a questionnaire data file breaks a rule; the message names the entry."""
-
-
-@dataclass(frozen=True)
-class Text:
-    """A string in both official languages."""
-
-    en: str
-    fr: str
-
-    def get(self, lang: str) -> str:
-        """Return the text in ``lang`` (``"en"`` or ``"fr"``)."""
-        return self.fr if lang == "fr" else self.en
 
 
 @dataclass(frozen=True)
@@ -535,17 +526,11 @@ def _check_every_item_on_one_page(pages: Iterable[Page], items: Mapping[str, Ite
 
 # --------------------------------------------------------------------------- helpers
 
-
-def _mapping(raw: object, where: str) -> Mapping[str, Any]:
-    if not isinstance(raw, Mapping):
-        raise QuestionnaireError(f"{where}: expected a mapping")
-    return cast(Mapping[str, Any], raw)
-
-
-def _list(raw: object, where: str) -> list[Any]:
-    if not isinstance(raw, list):
-        raise QuestionnaireError(f"{where}: expected a list")
-    return raw
+_shape = Shape(QuestionnaireError)
+_mapping = _shape.mapping
+_list = _shape.sequence
+_text = _shape.text
+_unique = _shape.unique
 
 
 def _known_keys(data: Mapping[str, Any], allowed: frozenset[str], where: str) -> None:
@@ -567,17 +552,6 @@ def _identifier(raw: object, where: str, pattern: re.Pattern[str]) -> str:
     return raw
 
 
-def _text(raw: object, where: str) -> Text:
-    data = _mapping(raw, where)
-    values = {}
-    for lang in LANGUAGES:
-        value = data.get(lang)
-        if not isinstance(value, str) or not value.strip():
-            raise QuestionnaireError(f"{where}: the {lang.upper()} text is missing")
-        values[lang] = value.strip()
-    return Text(en=values["en"], fr=values["fr"])
-
-
 def _optional_text(raw: object, where: str) -> Text | None:
     return None if raw is None else _text(raw, where)
 
@@ -586,12 +560,3 @@ def _optional_str(raw: object, where: str) -> str | None:
     if raw is None or isinstance(raw, str):
         return raw
     raise QuestionnaireError(f"{where}: expected text")
-
-
-def _unique(ids: list[str], kind: str) -> set[str]:
-    seen: set[str] = set()
-    for entry_id in ids:
-        if entry_id in seen:
-            raise QuestionnaireError(f"{kind} {entry_id}: duplicate id")
-        seen.add(entry_id)
-    return seen

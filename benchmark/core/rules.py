@@ -36,6 +36,7 @@ from typing import Any, cast
 
 import yaml
 
+from benchmark.core._shape import Shape
 from benchmark.core.baseline import Baseline
 from benchmark.core.questionnaire import LANGUAGES, MISSING_OPTION_IDS, Item, Questionnaire, Text
 from benchmark.core.scoring import Profile
@@ -1110,17 +1111,11 @@ def _only(data: Mapping[str, Any], allowed: Iterable[str], where: str) -> None:
 
 # --------------------------------------------------------------------------- helpers
 
-
-def _mapping(raw: object, where: str) -> Mapping[str, Any]:
-    if not isinstance(raw, Mapping):
-        raise RulesError(f"{where}: expected a mapping")
-    return cast(Mapping[str, Any], raw)
-
-
-def _list(raw: object, where: str) -> list[Any]:
-    if not isinstance(raw, list):
-        raise RulesError(f"{where}: expected a list")
-    return raw
+_shape = Shape(RulesError)
+_mapping = _shape.mapping
+_list = _shape.sequence
+_text = _shape.text
+_unique = _shape.unique
 
 
 def _string_list(raw: object, where: str) -> list[str]:
@@ -1129,20 +1124,3 @@ def _string_list(raw: object, where: str) -> list[str]:
         if not isinstance(value, str):
             raise RulesError(f"{where}: {value!r} must be a string (quote it in YAML)")
     return cast(list[str], values)
-
-
-def _text(raw: object, where: str) -> Text:
-    data = _mapping(raw, where)
-    values = {lang: data.get(lang) for lang in LANGUAGES}
-    for lang, value in values.items():
-        if not isinstance(value, str) or not value.strip():
-            raise RulesError(f"{where}: the {lang.upper()} text is missing")
-    return Text(en=cast(str, values["en"]).strip(), fr=cast(str, values["fr"]).strip())
-
-
-def _unique(ids: list[str], kind: str) -> None:
-    seen: set[str] = set()
-    for entry_id in ids:
-        if entry_id in seen:
-            raise RulesError(f"{kind} {entry_id}: duplicate id")
-        seen.add(entry_id)

@@ -36,7 +36,8 @@ from typing import Any, cast
 
 import yaml
 
-from benchmark.core.questionnaire import LANGUAGES, MISSING_OPTION_IDS, Item, Questionnaire, Text
+from benchmark.core._shape import Shape
+from benchmark.core.questionnaire import MISSING_OPTION_IDS, Item, Questionnaire, Text
 
 
 class ScoringError(ValueError):
@@ -497,37 +498,14 @@ def _parse_levels(raw: object) -> tuple[Level, ...]:
 
 # --------------------------------------------------------------------------- helpers
 
-
-def _mapping(raw: object, where: str) -> Mapping[str, Any]:
-    if not isinstance(raw, Mapping):
-        raise ScoringError(f"{where}: expected a mapping")
-    return cast(Mapping[str, Any], raw)
-
-
-def _list(raw: object, where: str) -> list[Any]:
-    if not isinstance(raw, list):
-        raise ScoringError(f"{where}: expected a list")
-    return raw
-
-
-def _text(raw: object, where: str) -> Text:
-    data = _mapping(raw, where)
-    values = {lang: data.get(lang) for lang in LANGUAGES}
-    for lang, value in values.items():
-        if not isinstance(value, str) or not value.strip():
-            raise ScoringError(f"{where}: the {lang.upper()} text is missing")
-    return Text(en=cast(str, values["en"]).strip(), fr=cast(str, values["fr"]).strip())
+_shape = Shape(ScoringError)
+_mapping = _shape.mapping
+_list = _shape.sequence
+_text = _shape.text
+_unique = _shape.unique
 
 
 def _positive_int(raw: object, where: str) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
         raise ScoringError(f"{where}: expected a positive integer")
     return raw
-
-
-def _unique(ids: list[str], kind: str) -> None:
-    seen: set[str] = set()
-    for entry_id in ids:
-        if entry_id in seen:
-            raise ScoringError(f"{kind} {entry_id}: duplicate id")
-        seen.add(entry_id)

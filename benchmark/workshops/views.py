@@ -74,16 +74,7 @@ def create() -> str | Response | tuple[str, int]:
 @role_required(*FACILITATORS)
 def live(workshop_id: int) -> str:
     """The live cohort view (refreshes itself; a refresh button without JavaScript)."""
-    workshop = _workshop_or_404(workshop_id)
-    view = services.cohort_view(workshop, current_language())
-    return render_template(
-        "workshops/live.html",
-        workshop=workshop,
-        view=view,
-        join_url=join_url(workshop),
-        refresh=current_app.config["WORKSHOP_REFRESH_SECONDS"],
-        status_form=StatusForm(),
-    )
+    return _cohort_page("workshops/live.html", workshop_id, status_form=StatusForm())
 
 
 @bp.route("/<int:workshop_id>/live")
@@ -100,14 +91,19 @@ def live_fragment(workshop_id: int) -> str:
 @role_required(*FACILITATORS)
 def projector(workshop_id: int) -> str:
     """Large type, high contrast, no names: for the room's screen."""
+    return _cohort_page("workshops/projector.html", workshop_id)
+
+
+def _cohort_page(template: str, workshop_id: int, **extra: Any) -> str:
+    """A page showing the live cohort picture, with the join link and the refresh interval."""
     workshop = _workshop_or_404(workshop_id)
-    view = services.cohort_view(workshop, current_language())
     return render_template(
-        "workshops/projector.html",
+        template,
         workshop=workshop,
-        view=view,
+        view=services.cohort_view(workshop, current_language()),
         join_url=join_url(workshop),
         refresh=current_app.config["WORKSHOP_REFRESH_SECONDS"],
+        **extra,
     )
 
 
