@@ -275,6 +275,9 @@ def _recount_groups(session: Any) -> Counter[Key]:
     latest = sa.and_(submitted, A.is_latest.is_(True))
     created_month, submitted_month = _month_sql(A.created_at, dialect), _month_sql(A.submitted_at, dialect)
     groupings = {"size": A.size_band, "funding": A.funding, "region": AssessmentRegion.region}
+    # GROUP BY the first four columns by position: they include bound literals ("" for "no
+    # version"), which PostgreSQL would not match between SELECT and GROUP BY as expressions.
+    by_position = [sa.literal_column(str(position)) for position in range(1, 5)]
     total: Counter[Key] = Counter()
 
     def count(metric: str, condition: Any, group: tuple[str, Any], dimension: str = "", score: Any = None) -> None:
@@ -288,12 +291,9 @@ def _recount_groups(session: Any) -> Counter[Key]:
             query = query.where(column.is_not(None), column != "")
         if score is not None:
             query = query.where(score.is_not(None))
-        for pool, value, version_value, bucket_value, n in session.execute(query.group_by(*range_of(5))):
+        for pool, value, version_value, bucket_value, n in session.execute(query.group_by(*by_position)):
             key = (bool(pool), metric, grouping, value or "", dimension, version_value or "", str(bucket_value))
             total[key] += n  # type: ignore[index]
-
-    def range_of(n: int) -> list[Any]:
-        return [sa.literal_column(str(i)) for i in range(1, n)]
 
     everything = sa.true()
     count("started", everything, ("month", created_month))

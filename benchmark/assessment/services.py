@@ -224,7 +224,7 @@ def submit(assessment: Assessment, scores: Mapping[str, int | None] | None = Non
     """
     values: dict[str, Any] = {"status": "submitted", "submitted_at": utcnow(), "is_latest": True}
     for dimension, score in (scores or {}).items():
-        values[f"score_{dimension.lower()}"] = score
+        values[summary.DIMENSION_COLUMNS[dimension]] = score
     _lock_organisation(assessment.organisation_id)
     done = db.session.execute(
         sa.update(Assessment).where(Assessment.id == assessment.id, Assessment.status == "draft").values(**values)

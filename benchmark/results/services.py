@@ -22,12 +22,8 @@ from benchmark.core.questionnaire import Item, describe_answer
 from benchmark.extensions import db
 from benchmark.models import Answer, Assessment, pool_is_synthetic
 
-SCORE_COLUMNS = {
-    "SK": Assessment.score_sk,
-    "IN": Assessment.score_in,
-    "AP": Assessment.score_ap,
-    "PR": Assessment.score_pr,
-}
+#: The stored component score columns, by dimension id (one list: benchmark.summary).
+SCORE_COLUMNS = {dimension: getattr(Assessment, column) for dimension, column in summary.DIMENSION_COLUMNS.items()}
 #: Screens whose 2017 takeaways speak of a group of items, not of one item (design §5).
 TAKEAWAY_GROUPS = {
     "internal_tasks": ("q2_1", "q2_2", "q2_3", "q2_4"),

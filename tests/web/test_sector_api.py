@@ -249,24 +249,18 @@ SYNTHETIC_RESPONDENTS = (  # SYNTHETIC test data: four invented respondents, not
 )
 
 
-def test_respondent_level_import_computes_exact_shares(app: Flask, tmp_path: Path) -> None:
+def import_synthetic_respondents(app: Flask, tmp_path: Path) -> tuple[Path, Any]:
+    """Import SYNTHETIC_RESPONDENTS as ``synthetic-test`` with the CLI; return the file and the result."""
     path = tmp_path / "synthetic.csv"
     path.write_text(SYNTHETIC_RESPONDENTS, encoding="utf-8")
-    runner = app.test_cli_runner()
-    result = runner.invoke(
-        args=[
-            "baseline",
-            "import",
-            str(path),
-            "--name",
-            "synthetic-test",
-            "--source",
-            "synthetic fixture",
-            "--kind",
-            "respondents",
-        ]
-    )
+    args = ["baseline", "import", str(path), "--name", "synthetic-test", "--source", "synthetic fixture"]
+    result = app.test_cli_runner().invoke(args=[*args, "--kind", "respondents"])
     assert result.exit_code == 0, result.output
+    return path, result
+
+
+def test_respondent_level_import_computes_exact_shares(app: Flask, tmp_path: Path) -> None:
+    path, _ = import_synthetic_respondents(app, tmp_path)
     with app.app_context():
         record = db.session.scalar(db.select(ImportedBaseline))
         # q6: 3 answered (dont_know excluded): yes 2/3 = 66.7 %; q4: 4 answered, shared_roles 3/4 = 75 %
@@ -275,7 +269,7 @@ def test_respondent_level_import_computes_exact_shares(app: Flask, tmp_path: Pat
         assert record.version == 1 and record.kind == "respondent_level"
     listing = app.test_client().get("/api/v1/baselines").get_json()["baselines"]
     assert [b["name"] for b in listing] == ["published-2017", "synthetic-test@1"]
-    again = runner.invoke(
+    again = app.test_cli_runner().invoke(
         args=["baseline", "import", str(path), "--name", "synthetic-test", "--source", "x", "--kind", "respondents"]
     )
     assert again.exit_code == 0 and "synthetic-test@2" in again.output  # a new version, never an overwrite
@@ -340,22 +334,7 @@ def test_a_synthetic_deployment_counts_only_synthetic_data_and_says_so(database_
 
 
 def test_results_compare_with_an_imported_baseline(app: Flask, tmp_path: Path) -> None:
-    path = tmp_path / "synthetic.csv"
-    path.write_text(SYNTHETIC_RESPONDENTS, encoding="utf-8")
-    result = app.test_cli_runner().invoke(
-        args=[
-            "baseline",
-            "import",
-            str(path),
-            "--name",
-            "synthetic-test",
-            "--source",
-            "synthetic fixture",
-            "--kind",
-            "respondents",
-        ]
-    )
-    assert result.exit_code == 0, result.output
+    import_synthetic_respondents(app, tmp_path)
     token = seed_submission(app, {**BASE_ANSWERS, "q6": "yes"})
     client = app.test_client()
     default = client.get(f"/en/results/{token}").get_data(as_text=True)
@@ -371,20 +350,7 @@ def test_results_compare_with_an_imported_baseline(app: Flask, tmp_path: Path) -
 
 
 def test_sector_view_compares_with_an_imported_baseline(k3_app: Flask, tmp_path: Path) -> None:
-    path = tmp_path / "synthetic.csv"
-    path.write_text(SYNTHETIC_RESPONDENTS, encoding="utf-8")
-    args = [
-        "baseline",
-        "import",
-        str(path),
-        "--name",
-        "synthetic-test",
-        "--source",
-        "synthetic",
-        "--kind",
-        "respondents",
-    ]
-    assert k3_app.test_cli_runner().invoke(args=args).exit_code == 0
+    import_synthetic_respondents(k3_app, tmp_path)
     for _ in range(3):
         seed_submission(k3_app, {**BASE_ANSWERS, "q6": "yes"})
     analyst = client_as(k3_app, "analyst")
