@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import expect
 
 from benchmark.accounts.services import create_user
 from tests.browser.accessibility_report import DESKTOP, REFLOW_WIDTH, REPORT, ZOOM_VIEWPORT, Scan
@@ -141,12 +142,12 @@ def sign_in(page: Any, site: LiveServer, lang: str, email: str, scanner: Scanner
         page.locator("#email").fill(email)
         page.locator("#password").fill("not the password")
         page.locator("main form button[type=submit]").first.click()
-        assert page.locator(".error-summary").count() == 1
+        expect(page.locator(".error-summary")).to_have_count(1)
         scanner.visit(page, "sign-in-error", "accounts")
     page.locator("#email").fill(email)
     page.locator("#password").fill(PASSWORD)
     page.locator("main form button[type=submit]").first.click()
-    assert "/sign-in" not in page.url, page.url
+    expect(page).not_to_have_url(re.compile(r"/sign-in"))
 
 
 def answer_first_options(page: Any) -> None:
@@ -211,11 +212,11 @@ def test_organisation_journey(site: LiveServer, open_page: Any, lang: str) -> No
 
     page.locator("#link").fill("not a private link")
     page.locator("form.resume-form button[type=submit]").click()
-    assert page.locator(".error-summary").count() == 1
+    expect(page.locator(".error-summary")).to_have_count(1)
     scanner.visit(page, "start-error", "questionnaire")
 
     page.locator("form.start-form button[type=submit]").click()
-    assert "/link" in page.url
+    expect(page).to_have_url(re.compile(r"/link"))
     scanner.visit(page, "private-link", "questionnaire")
     page.locator("main a.button-primary").click()
 
@@ -228,14 +229,14 @@ def test_organisation_journey(site: LiveServer, open_page: Any, lang: str) -> No
         scanner.visit(page, f"questionnaire:{page_id}", "questionnaire")
         if page.locator("table.task-grid").count():
             page.locator(".layout-switch a").click()
-            assert "layout=tasks" in page.url
+            expect(page).to_have_url(re.compile(r"layout=tasks"))
             scanner.visit(page, f"questionnaire:{page_id}:one-task", "questionnaire")
             page.locator(".layout-switch a").click()
-            assert page.locator("table.task-grid").count() == 1
+            expect(page.locator("table.task-grid")).to_have_count(1)
         if page_id == "organisation":
             # "Save and continue" with the required facts missing: the error summary takes focus.
             page.locator("button[name=action][value=next]").click()
-            assert page.locator(".error-summary").count() == 1
+            expect(page.locator(".error-summary")).to_have_count(1)
             page.wait_for_function("() => document.activeElement.classList.contains('error-summary')", timeout=5000)
             error_summary_focused = focused(page, ".error-summary")
             scanner.visit(page, "questionnaire:organisation:errors", "questionnaire")
@@ -247,7 +248,7 @@ def test_organisation_journey(site: LiveServer, open_page: Any, lang: str) -> No
 
     scanner.visit(page, "review", "questionnaire")
     page.locator("main form button[type=submit]").first.click()
-    assert page.url.endswith("/done")
+    expect(page).to_have_url(re.compile(r"/done$"))
     scanner.visit(page, "done", "questionnaire")
     page.locator("main a.button-primary[href*='/results/']").click()
     page.wait_for_selector("#components-chart[data-chart-ready='true']")
@@ -268,10 +269,11 @@ def test_facilitator_and_participant_journey(site: LiveServer, open_page: Any, l
     facilitator.goto(f"{base}/workshops/new")
     scanner.visit(facilitator, "workshop-new", "workshops")
     facilitator.locator("main form button[type=submit]").last.click()  # no title: error state
-    assert facilitator.locator(".error-summary").count() == 1
+    expect(facilitator.locator(".error-summary")).to_have_count(1)
     scanner.visit(facilitator, "workshop-new-error", "workshops")
     facilitator.locator("#title").fill("Atelier d'essai" if lang == "fr" else "Trial workshop")
     facilitator.locator("main form button[type=submit]").last.click()
+    expect(facilitator).to_have_url(re.compile(r"/workshops/\d+$"))
     workshop_id = int(facilitator.url.rstrip("/").rsplit("/", 1)[-1])
     code = facilitator.locator(".lead .code").inner_text()
     scanner.visit(facilitator, "workshop-live-below-k", "workshops")
@@ -287,11 +289,11 @@ def test_facilitator_and_participant_journey(site: LiveServer, open_page: Any, l
     scanner.visit(participant, "workshop-join", "workshops")
     participant.locator("#code").fill("WRONG1")
     participant.locator("main form button[type=submit]").click()
-    assert participant.locator(".error-summary").count() == 1
+    expect(participant.locator(".error-summary")).to_have_count(1)
     scanner.visit(participant, "workshop-join-error", "workshops")
     participant.locator("#code").fill(code)
     participant.locator("main form button[type=submit]").click()
-    assert "/link" in participant.url
+    expect(participant).to_have_url(re.compile(r"/link"))
 
     token = seed_participant(site.app, workshop_id, BASE_ANSWERS, share=True)
     seed_participant(site.app, workshop_id, BASE_ANSWERS, share=True)
@@ -319,12 +321,12 @@ def test_ircc_and_administrator_journey(site: LiveServer, open_page: Any, lang: 
     page.goto(f"{base}/account/users")
     scanner.visit(page, "users", "accounts")
     page.locator("main form[novalidate] button[type=submit]").last.click()  # nothing filled in
-    assert page.locator(".error-summary").count() == 1
+    expect(page.locator(".error-summary")).to_have_count(1)
     scanner.visit(page, "users-error", "accounts")
     page.locator("#email").fill(f"analyst-{lang}@example.org")
     page.locator("#role input[type=radio]").first.check()
     page.locator("main form[novalidate] button[type=submit]").last.click()
-    assert page.locator("#set-password-link").count() == 1
+    expect(page.locator("#set-password-link")).to_have_count(1)
     scanner.visit(page, "users-new-link", "accounts")
     set_password_link = page.locator("#set-password-link").input_value()
     page.goto(f"{base}/account/password")
@@ -429,7 +431,8 @@ def test_results_page_by_keyboard_only(site: LiveServer, open_page: Any, lang: s
     assert summary.evaluate("(e) => e.parentElement.open") == was_open
     page.locator("nav.toc a[href='#baseline']").focus()
     page.keyboard.press("Enter")
-    assert page.url.endswith("#baseline")
+    # A fragment link navigates within the document and keyboard.press does not wait for that: expect() retries.
+    expect(page).to_have_url(re.compile(r"#baseline$"))
     REPORT.check("keyboard-results", lang, True, f"{reached} links, buttons and controls reached with Tab")
     REPORT.check("focus-visible", lang, True, "outline of at least 2 px on every element focused with Tab")
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import LiveServer
 
 MAX_TABS_PER_PAGE = 200
@@ -49,19 +51,19 @@ def tab_to_and_press(page: Any, predicate: str, key: str = "Enter") -> None:
 def test_french_questionnaire_completed_with_the_keyboard_only(live_server: LiveServer, new_page: Any) -> None:
     page = new_page(locale="fr-CA")
     page.goto(live_server.url + "/")
-    assert page.url.endswith("/fr/")
+    expect(page).to_have_url(re.compile(r"/fr/$"))
     tab_to_and_press(page, "e.tagName === 'A' && e.getAttribute('href') === '/fr/assessment/'")
     tab_to_and_press(page, "e.tagName === 'BUTTON' && e.type === 'submit'")  # Commencer le questionnaire
-    assert "/link" in page.url
+    expect(page).to_have_url(re.compile(r"/link"))
     tab_to_and_press(page, "e.classList.contains('button-primary')")
     for _ in range(9):
         assert page.locator("html").get_attribute("lang") == "fr"
         answer_page_with_keyboard(page)
-    assert page.url.endswith("/review"), page.url
-    assert page.get_by_text("Sans réponse", exact=True).count() == 0
+    expect(page).to_have_url(re.compile(r"/review$"))
+    expect(page.get_by_text("Sans réponse", exact=True)).to_have_count(0)
     tab_to_and_press(page, "e.tagName === 'BUTTON' && e.type === 'submit'")
-    assert page.url.endswith("/done")
-    assert page.locator("h1").inner_text() == "Vos réponses sont transmises"
+    expect(page).to_have_url(re.compile(r"/done$"))
+    expect(page.locator("h1")).to_have_text("Vos réponses sont transmises")
 
 
 def test_french_questionnaire_without_javascript(live_server: LiveServer, new_page: Any) -> None:
@@ -75,10 +77,10 @@ def test_french_questionnaire_without_javascript(live_server: LiveServer, new_pa
             if first.count():
                 first.check()
         page.get_by_role("button", name="Enregistrer et continuer").click()
-    assert page.locator(".error-summary").count() == 0
+    expect(page.locator(".error-summary")).to_have_count(0)
     page.get_by_role("button", name="Transmettre mes réponses").click()
-    assert page.url.endswith("/done")
-    assert page.locator("h1").inner_text() == "Vos réponses sont transmises"
+    expect(page).to_have_url(re.compile(r"/done$"))
+    expect(page.locator("h1")).to_have_text("Vos réponses sont transmises")
 
 
 def test_resume_in_another_browser_restores_page_and_answers(live_server: LiveServer, new_page: Any) -> None:
@@ -93,15 +95,15 @@ def test_resume_in_another_browser_restores_page_and_answers(live_server: LiveSe
     page.locator("#q2_1-cloud").check()
     page.locator("#q2_3-website").check()
     page.get_by_role("button", name="Save and finish later").click()
-    assert page.get_by_text("Your answers are saved.").is_visible()
+    expect(page.get_by_text("Your answers are saved.")).to_be_visible()
 
     other = new_page()  # a new browser context: no cookies, no history
     other.goto(link)
-    assert other.url.endswith("/internal-tasks")
+    expect(other).to_have_url(re.compile(r"/internal-tasks$"))
     assert other.locator("#q2_1-cloud").is_checked() and other.locator("#q2_3-website").is_checked()
     assert not other.locator("#q2_1-email").is_checked()
     other.get_by_role("link", name="Français").click()
-    assert other.url.endswith("/fr/assessment/" + link.split("/")[-2] + "/internal-tasks")
+    expect(other).to_have_url(re.compile(re.escape("/fr/assessment/" + link.split("/")[-2] + "/internal-tasks") + "$"))
     assert other.locator("#q2_1-cloud").is_checked()
     other.get_by_role("button", name="Retour").click()
     assert other.locator("#q1-8").is_checked()
@@ -113,7 +115,7 @@ def test_grid_reflows_without_horizontal_scrolling_on_a_phone(live_server: LiveS
     page.get_by_role("button", name="Start the questionnaire").click()
     page.locator("a.button-primary").click()
     page.get_by_role("button", name="Save and continue").click()
-    assert page.url.endswith("/internal-tasks")
+    expect(page).to_have_url(re.compile(r"/internal-tasks$"))
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
     page.locator("#q2_4-email").check()

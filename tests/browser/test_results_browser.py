@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import LiveServer
 from tests.web.test_results import BASE_ANSWERS, seed_submission
 
@@ -24,8 +26,8 @@ def test_results_tables_are_complete_without_javascript(live_server: LiveServer,
     page.goto(f"{live_server.url}/en/results/{token}")
     scores = page.locator("#components table tbody tr")
     assert scores.count() == 4
-    assert page.locator("#baseline table tbody tr").count() == 8
-    assert page.get_by_text("41.8 % (n = 239").is_visible()
+    expect(page.locator("#baseline table tbody tr")).to_have_count(8)
+    expect(page.get_by_text("41.8 % (n = 239")).to_be_visible()
     # Collapsed recommendations still open without JavaScript (native <details>).
     details = page.locator("details.recommendation")
     assert details.count() >= 1

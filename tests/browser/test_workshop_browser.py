@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from benchmark.accounts.services import create_user
 from tests.browser.conftest import LiveServer
@@ -32,23 +34,24 @@ def test_live_view_updates_when_participants_complete(workshop_server: LiveServe
     facilitator.locator("#email").fill("fac@example.org")
     facilitator.locator("#password").fill(PASSWORD)
     facilitator.locator("main form button[type=submit]").first.click()
+    expect(facilitator).not_to_have_url(re.compile(r"/sign-in"))
     facilitator.goto(f"{workshop_server.url}/fr/workshops/new")
     facilitator.locator("#title").fill("Atelier de test")
     facilitator.locator("main form button[type=submit]").last.click()
-    assert "/workshops/" in facilitator.url, (facilitator.url, facilitator.content()[:3000])
+    expect(facilitator).to_have_url(re.compile(r"/workshops/\d+$"))
     code = facilitator.locator(".lead .code").inner_text()
     workshop_id = int(facilitator.url.rstrip("/").split("/")[-1])
 
     participant = new_page(locale="fr-CA")
     participant.goto(f"{workshop_server.url}/fr/workshops/join?code={code}")
     participant.locator("main form button[type=submit]").click()
-    assert "/link" in participant.url
+    expect(participant).to_have_url(re.compile(r"/link"))
 
     counts = facilitator.locator("#cohort-live .big-number")
     facilitator.wait_for_function(
         "() => document.querySelectorAll('#cohort-live .big-number')[0].textContent.trim() === '1'"
     )
-    assert counts.nth(2).inner_text() == "0"
+    expect(counts.nth(2)).to_have_text("0")
     seed_participant(workshop_server.app, workshop_id, BASE_ANSWERS)
     seed_participant(workshop_server.app, workshop_id, BASE_ANSWERS)
     facilitator.wait_for_function(
