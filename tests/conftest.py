@@ -16,6 +16,9 @@ from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from benchmark.app import create_app
+from benchmark.core.baseline import Baseline, load_baseline
+from benchmark.core.questionnaire import Questionnaire, load_questionnaire
+from benchmark.core.scoring import Rubric, load_rubric
 from benchmark.extensions import db
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -75,6 +78,22 @@ def pytest_configure(config: pytest.Config) -> None:
                 catalog = read_po(po_file)
             with mo_path.open("wb") as mo_file:
                 write_mo(mo_file, catalog)
+
+
+@pytest.fixture(scope="session")
+def questionnaire() -> Questionnaire:
+    """The shipped questionnaire (frozen, so one load serves every test)."""
+    return load_questionnaire()
+
+
+@pytest.fixture(scope="session")
+def rubric(questionnaire: Questionnaire) -> Rubric:
+    return load_rubric(questionnaire)
+
+
+@pytest.fixture(scope="session")
+def baseline(questionnaire: Questionnaire) -> Baseline:
+    return load_baseline(questionnaire)
 
 
 @pytest.fixture(scope="session")

@@ -16,19 +16,9 @@ from benchmark.core.baseline import (
     format_pct,
     load_baseline,
 )
-from benchmark.core.questionnaire import Questionnaire, load_questionnaire
+from benchmark.core.questionnaire import Questionnaire
 
 SHARED_BASELINE = Path(__file__).parents[3] / "shared" / "sources" / "baseline-2017.json"
-
-
-@pytest.fixture(scope="module")
-def questionnaire() -> Questionnaire:
-    return load_questionnaire()
-
-
-@pytest.fixture(scope="module")
-def baseline(questionnaire: Questionnaire) -> Baseline:
-    return load_baseline(questionnaire)
 
 
 @pytest.fixture(scope="module")

@@ -16,18 +16,8 @@ from benchmark.core.baseline_import import (
     parse_option_figures,
     parse_respondents,
 )
-from benchmark.core.questionnaire import Questionnaire, Text, load_questionnaire
-from benchmark.core.scoring import Rubric, load_rubric
-
-
-@pytest.fixture(scope="module")
-def questionnaire() -> Questionnaire:
-    return load_questionnaire()
-
-
-@pytest.fixture(scope="module")
-def rubric(questionnaire: Questionnaire) -> Rubric:
-    return load_rubric(questionnaire)
+from benchmark.core.questionnaire import Questionnaire, Text
+from benchmark.core.scoring import Rubric
 
 
 def options(data: bytes, questionnaire: Questionnaire, max_bytes: int = 100_000) -> ImportResult:

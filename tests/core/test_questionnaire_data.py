@@ -76,11 +76,6 @@ DESIGN_TOOLS = {
 EXCLUSIVE_IDS = {"none", "no_one", "dont_know"}
 
 
-@pytest.fixture(scope="module")
-def questionnaire() -> Questionnaire:
-    return load_questionnaire()
-
-
 def _baseline() -> dict[str, dict[str, Any]]:
     if not BASELINE_PATH.exists():
         pytest.skip(f"{BASELINE_PATH} not available")

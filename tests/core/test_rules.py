@@ -169,21 +169,6 @@ EXTRA_MISSING: list[tuple[str, Changes]] = [
 
 
 @pytest.fixture(scope="module")
-def questionnaire() -> Questionnaire:
-    return load_questionnaire()
-
-
-@pytest.fixture(scope="module")
-def rubric(questionnaire: Questionnaire) -> Rubric:
-    return load_rubric(questionnaire)
-
-
-@pytest.fixture(scope="module")
-def baseline(questionnaire: Questionnaire) -> Baseline:
-    return load_baseline(questionnaire)
-
-
-@pytest.fixture(scope="module")
 def rules(questionnaire: Questionnaire, rubric: Rubric) -> RuleSet:
     return load_rules(questionnaire, dimensions=rubric.dimension_ids())
 

@@ -59,16 +59,6 @@ WORKED_EXAMPLE: dict[str, object] = {
 TASKS = ["q2_1", "q2_2", "q2_3", "q2_4", "q3_1", "q3_2", "q3_3", "q3_4", "q3_5"]
 
 
-@pytest.fixture(scope="module")
-def questionnaire() -> Questionnaire:
-    return load_questionnaire()
-
-
-@pytest.fixture(scope="module")
-def rubric(questionnaire: Questionnaire) -> Rubric:
-    return load_rubric(questionnaire)
-
-
 # --------------------------------------------------------------------------- the worked example
 
 

@@ -19,7 +19,6 @@ import json
 from collections import Counter
 from typing import Any
 
-import pytest
 import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
@@ -34,8 +33,8 @@ from schemathesis.specs.openapi.checks import (
 
 from benchmark.api import tokens
 from benchmark.core.baseline_import import ImportProblem, parse_option_figures, parse_respondents
-from benchmark.core.questionnaire import Questionnaire, check_answer, clean_answers, load_questionnaire
-from benchmark.core.scoring import Rubric, load_rubric
+from benchmark.core.questionnaire import Questionnaire, check_answer, clean_answers
+from benchmark.core.scoring import Rubric
 from benchmark.extensions import db
 from benchmark.sector.models import ImportedBaseline
 from tests.web.test_results import BASE_ANSWERS, seed_submission
@@ -129,16 +128,6 @@ JSON_VALUES = st.recursive(
     lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=8), children, max_size=4),
     max_leaves=12,
 )
-
-
-@pytest.fixture(scope="module")
-def questionnaire() -> Questionnaire:
-    return load_questionnaire()
-
-
-@pytest.fixture(scope="module")
-def rubric(questionnaire: Questionnaire) -> Rubric:
-    return load_rubric(questionnaire)
 
 
 def near_answers(questionnaire: Questionnaire) -> st.SearchStrategy[Any]:

@@ -684,43 +684,14 @@ def run_catalogue(app: Flask, world: World, probe: Probe) -> dict[str, list[str]
                     stored["labels"].append(match.group(1))
             if result and result[0] == 302 and endpoint == "workshops.create":
                 stored["workshops"].append(result[1].rstrip("/").split("/")[-1])
-        for path, name in API_TEXT_PARAMETERS:
-            probe.send(
-                world.anonymous,
-                "text",
-                repr(payload),
-                "GET",
-                path,
-                query_string={name: payload},
-                headers=auth,
-                payload=payload,
-            )
-        probe.send(
-            world.anonymous,
-            "text",
-            repr(payload),
-            "GET",
-            "/api/v1/questionnaire",
-            query_string={payload: "1"},
-            payload=payload,
-        )
-        probe.send(
-            world.anonymous,
-            "text",
-            repr(payload),
-            "GET",
-            "/api/v1/baselines/" + quote(payload, safe=""),
-            payload=payload,
-        )
-        probe.send(
-            world.admin,
-            "text",
-            repr(payload),
-            "GET",
-            f"/en/results/{world.submitted}",
-            query_string={"baseline": payload},
-            payload=payload,
-        )
+        text_reads = [(world.anonymous, path, {name: payload}, auth) for path, name in API_TEXT_PARAMETERS]
+        text_reads += [
+            (world.anonymous, "/api/v1/questionnaire", {payload: "1"}, None),
+            (world.anonymous, "/api/v1/baselines/" + quote(payload, safe=""), None, None),
+            (world.admin, f"/en/results/{world.submitted}", {"baseline": payload}, None),
+        ]
+        for client, path, query, headers in text_reads:
+            probe.send(client, "text", repr(payload), "GET", path, query_string=query, headers=headers, payload=payload)
 
     # 2. wrong types and unknown options in every kind of answer: the draft (its other answers re-sent
     #    as saved, so nothing may change) and the submitted assessment (nothing may change at all)
