@@ -8,10 +8,21 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from benchmark import assets, auth, cli, compression, content, database, errors, i18n, limits, security
-from benchmark import logging as log_redaction
+from benchmark import cli
 from benchmark.config import PROJECT_ROOT, from_environment
 from benchmark.extensions import csrf
+from benchmark.funder.api import bp as api_bp
+from benchmark.funder.api import docs_bp as api_docs_bp
+from benchmark.funder.sector import bp as sector_bp
+from benchmark.intermediaries.workshops import bp as workshops_bp
+from benchmark.organisations.assessment import bp as assessment_bp
+from benchmark.organisations.results import bp as results_bp
+from benchmark.pages import bp as pages_bp
+from benchmark.staff.accounts import bp as accounts_bp
+from benchmark.staff.admin import bp as admin_bp
+from benchmark.store import content, database
+from benchmark.web import assets, auth, compression, errors, i18n, limits, security
+from benchmark.web import logging as log_redaction
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -55,17 +66,8 @@ class DatabaseIdConverter(IntegerConverter):
 
 
 def register_blueprints(app: Flask) -> None:
-    """Register one blueprint per area of the product."""
+    """Register the blueprints of each user's wing: organisations, intermediaries, the funder, staff; and public pages."""
     app.url_map.converters["int"] = DatabaseIdConverter
-    from benchmark.accounts import bp as accounts_bp
-    from benchmark.admin import bp as admin_bp
-    from benchmark.api import bp as api_bp
-    from benchmark.assessment import bp as assessment_bp
-    from benchmark.pages import bp as pages_bp
-    from benchmark.results import bp as results_bp
-    from benchmark.sector import bp as sector_bp
-    from benchmark.workshops import bp as workshops_bp
-
     app.register_blueprint(pages_bp, url_prefix="/<lang_code>")
     app.register_blueprint(assessment_bp, url_prefix="/<lang_code>/assessment")
     app.register_blueprint(results_bp, url_prefix="/<lang_code>/results")
@@ -73,4 +75,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(workshops_bp, url_prefix="/<lang_code>/workshops")
     app.register_blueprint(sector_bp, url_prefix="/<lang_code>/sector")
     app.register_blueprint(admin_bp, url_prefix="/<lang_code>/admin")
+    app.register_blueprint(api_docs_bp, url_prefix="/<lang_code>")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

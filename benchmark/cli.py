@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from benchmark.accounts.cli import users
-from benchmark.api.cli import api_tokens
-from benchmark.assessment.cli import drafts
-from benchmark.backup import backup
-from benchmark.sector.cli import baseline, open_data
-from benchmark.summary import summary_command
-from benchmark.translate import translate
+from benchmark.funder.api.cli import api_tokens
+from benchmark.funder.sector.cli import baseline, open_data
+from benchmark.organisations.assessment.cli import drafts
+from benchmark.staff.accounts.cli import users
+from benchmark.store.backup import backup
+from benchmark.store.summary import summary_command
+from benchmark.web.translate import translate
 
 
 def init_app(app: Flask) -> None:

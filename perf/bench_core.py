@@ -10,7 +10,7 @@ in this one process and thread (one core), over the same answer sets:
 (a) ``json.loads`` of each JSON answer set: the reference, the cost of merely decoding the answers;
 (b) ``benchmark.core.scoring.score(answers, rubric)``;
 (c) ``benchmark.core.rules.recommend(answers, profile, questionnaire, baseline, "en", rules)``, the
-    profile computed beforehand (as ``benchmark.results.services.build_results`` calls it);
+    profile computed beforehand (as ``benchmark.organisations.results.services.build_results`` calls it);
 (c′) the same in French;
 (d) score and recommend together (what the results page does with the answers it has read).
 

@@ -122,7 +122,7 @@ def fetch(client: FlaskClient, url: str) -> dict[str, Any]:
 
 def measure(client: FlaskClient, page_url: str) -> dict[str, Any]:
     """Fetch a page and, recursively, the same-origin resources it and its stylesheets reference."""
-    from benchmark.compression import COMPRESSED_MIMETYPES, MIN_SIZE
+    from benchmark.web.compression import COMPRESSED_MIMETYPES, MIN_SIZE
 
     page = fetch(client, page_url)
     parser = References()
@@ -175,9 +175,9 @@ def prepare(url: str, dataset: int, log: Any) -> dict[str, Any]:
     """Fresh database (migrations), synthetic data, probes; the tokens and ids of the pages measured."""
     from flask_migrate import upgrade
 
-    from benchmark.assessment import services
-    from benchmark.content import content
     from benchmark.extensions import db
+    from benchmark.store import assessments as services
+    from benchmark.store.content import content
 
     reset_database(url)
     app = make_app(url)

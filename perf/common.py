@@ -119,7 +119,7 @@ def make_app(url: str, **overrides: Any) -> Flask:
 
 def create_accounts() -> None:
     """An analyst (sector view) and a facilitator (workshops), with a known password."""
-    from benchmark.accounts.services import create_user, find_user
+    from benchmark.staff.accounts.services import create_user, find_user
 
     for email, role in ((ANALYST_EMAIL, "analyst"), (FACILITATOR_EMAIL, "facilitator")):
         if find_user(email) is None:
@@ -152,10 +152,10 @@ class Probes:
 
 def submit_synthetic(answers: dict[str, Any], previous: Any = None, workshop: Any = None) -> tuple[Any, str]:
     """Make a submission through the services (start, save every answer, submit), marked synthetic."""
-    from benchmark.assessment import services
-    from benchmark.content import content
-    from benchmark.results.services import profile_of, stored_scores
-    from benchmark.workshops import services as workshop_services
+    from benchmark.intermediaries.workshops import services as workshop_services
+    from benchmark.store import assessments as services
+    from benchmark.store.content import content
+    from benchmark.store.scores import profile_of, stored_scores
 
     q = content().questionnaire
     if workshop is not None:
@@ -170,7 +170,7 @@ def submit_synthetic(answers: dict[str, Any], previous: Any = None, workshop: An
 
 def full_answers(rng: random.Random, facts: dict[str, Any] | None = None) -> dict[str, Any]:
     """A complete synthetic answer set (every item, facts included) from the generator's model."""
-    from benchmark.content import content
+    from benchmark.store.content import content
     from perf.generate import AnswerModel
 
     data = content()
@@ -186,10 +186,10 @@ def make_probes(seed: int = 7, cohort: int = COHORT_SIZE, drafts: int = 0) -> Pr
     * the workshop belongs to the facilitator and has ``cohort`` participants who all submitted;
     * ``drafts`` started but unsubmitted assessments (for the page benchmarks).
     """
-    from benchmark.accounts.services import find_user
-    from benchmark.assessment import services
-    from benchmark.content import content
-    from benchmark.workshops import services as workshop_services
+    from benchmark.intermediaries.workshops import services as workshop_services
+    from benchmark.staff.accounts.services import find_user
+    from benchmark.store import assessments as services
+    from benchmark.store.content import content
 
     rng = random.Random(seed)
     create_accounts()

@@ -575,8 +575,8 @@ def generate(
             engine.dispose()
         loaded = time.perf_counter()
         # A bulk load bypasses the services, so the summary counts they maintain on every
-        # change are recounted once here, with the same code (benchmark.summary.rebuild).
-        from benchmark import summary
+        # change are recounted once here, with the same code (benchmark.store.summary.rebuild).
+        from benchmark.store import summary
 
         summary_rows = summary.rebuild(db.session)
         db.session.commit()

@@ -24,7 +24,7 @@ on SQLite ``PRAGMA integrity_check`` says ``ok`` (on PostgreSQL: no orphan answe
 
 This checks crashes of the application server, not of the machine or of PostgreSQL (the throwaway
 server runs with ``fsync=off``: its durability on power loss is not what is measured).  SQLite runs
-in WAL mode with ``synchronous=FULL`` (benchmark/database.py).
+in WAL mode with ``synchronous=FULL`` (benchmark/store/database.py).
 """
 
 from __future__ import annotations
@@ -351,8 +351,8 @@ def check(trial: Trial, clients: list[Client], args: argparse.Namespace) -> None
     import sqlalchemy as sa
 
     from benchmark.app import create_app
-    from benchmark.assessment import services
     from benchmark.extensions import db
+    from benchmark.store import assessments as services
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.url, "SECRET_KEY": SECRET_KEY, "ASSETS_AUTO_BUILD": False})
     with app.app_context():

@@ -145,10 +145,10 @@ def reset(app: Flask) -> None:
     """Check the summary counts, empty the database and close the app's connections.
 
     Every test that touches the database ends with the summary counts maintained on each
-    change compared with a full recount (benchmark.summary), so any path that forgets to
+    change compared with a full recount (benchmark.store.summary), so any path that forgets to
     keep them is caught by the test that takes it.
     """
-    from benchmark import summary
+    from benchmark.store import summary
 
     with app.app_context():
         db.session.remove()
@@ -198,7 +198,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def page_answers(app: Flask, page_id: str) -> dict[str, object]:
     """Valid form data answering every item of a page (first options, a 7 on scales)."""
-    from benchmark.assessment.forms import field_name
+    from benchmark.organisations.assessment.forms import field_name
 
     q = app.extensions["content"].questionnaire
     page = q.page(page_id)

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, render_template
 
-from benchmark.content import content
 from benchmark.pages import bp
+from benchmark.store.content import content
+from benchmark.web.responses import PdfError, html_to_pdf
 
 
 @bp.route("/paper.pdf")
 def paper_form() -> Response:
     """Download the blank questionnaire in English and French, one section per page as online."""
-    from benchmark.results import pdf
-
     q = content().questionnaire
     html = render_template("pages/paper_pdf.html", questionnaire=q, pages=q.pages)
     try:
-        body = pdf.html_to_pdf(html)
-    except pdf.PdfError:
+        body = html_to_pdf(html)
+    except PdfError:
         current_app.logger.exception("Paper form rendering failed")
         abort(503)
     response = Response(body, mimetype="application/pdf")

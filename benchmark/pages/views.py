@@ -10,9 +10,9 @@ from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 
 from benchmark.config import PROJECT_ROOT
-from benchmark.content import content, questionnaire
-from benchmark.i18n import current_language
 from benchmark.pages import bp
+from benchmark.store.content import content, questionnaire
+from benchmark.web.i18n import current_language
 
 
 @bp.route("/")
@@ -162,11 +162,3 @@ def accessibility() -> str:
             for c in (summary or {}).get("checks", [])
         ],
     )
-
-
-@bp.route("/api")
-def api_docs() -> str:
-    """Document the JSON API (paths and parameters come from the live OpenAPI document)."""
-    from benchmark.api.openapi import openapi_document
-
-    return render_template("pages/api.html", document=openapi_document(), k=current_app.config["SECTOR_MIN_CELL"])

@@ -30,8 +30,8 @@ def upgrade():
         sa.PrimaryKeyConstraint("is_synthetic", "metric", "grouping", "group_value", "dimension", "version", "bucket"),
     )
     # Count the assessments already stored, with the same code that maintains the counts
-    # afterwards (benchmark.summary.rebuild), so an upgraded database starts right.
-    from benchmark.summary import rebuild
+    # afterwards (benchmark.store.summary.rebuild), so an upgraded database starts right.
+    from benchmark.store.summary import rebuild
 
     session = Session(bind=op.get_bind())
     rebuild(session)

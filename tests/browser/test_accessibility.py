@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from benchmark.accounts.services import create_user
+from benchmark.staff.accounts.services import create_user
 from tests.browser.accessibility_report import DESKTOP, REFLOW_WIDTH, REPORT, ZOOM_VIEWPORT, Scan
 from tests.browser.axe import AXE_FILE, VENDOR, axe_scan, axe_version, describe
 from tests.browser.conftest import LiveServer

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from benchmark.assessment import services
+from benchmark.store import assessments as services
 from tests.browser.conftest import LiveServer
 from tests.conftest import PROJECT_ROOT
 from tests.web.test_results import BASE_ANSWERS, seed_submission

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from benchmark.accounts.services import create_user
+from benchmark.staff.accounts.services import create_user
 from tests.browser.conftest import LiveServer
 from tests.conftest import make_app, reset
 from tests.web.test_results import BASE_ANSWERS

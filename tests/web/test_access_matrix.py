@@ -9,10 +9,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from benchmark.accounts.services import create_user
-from benchmark.api import tokens
 from benchmark.extensions import db
-from benchmark.sector.models import ImportedBaseline
+from benchmark.staff.accounts.services import create_user
+from benchmark.store import api_tokens as tokens
+from benchmark.store.models import ImportedBaseline
 from tests.web.test_results import BASE_ANSWERS, seed_submission
 from tests.web.test_workshops import create_workshop, seed_participant
 
@@ -37,7 +37,7 @@ POLICY: dict[str, str] = {
     "pages.privacy": "public",
     "pages.methodology": "public",
     "pages.accessibility": "public",
-    "pages.api_docs": "public",
+    "api_docs.page": "public",
     "pages.paper_form": "public",
     "assessment.start": "public",
     "assessment.resume_from_link": "public_form",

@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from benchmark.accounts import services
-from benchmark.accounts.models import PasswordReset, User, utcnow
 from benchmark.extensions import db
+from benchmark.staff.accounts import services
+from benchmark.store.models import PasswordReset, User, utcnow
 from tests.conftest import make_app, reset
 
 PASSWORD = "correct horse battery staple"
@@ -34,7 +34,7 @@ RESET_LINK = re.compile(r"/(en|fr)/account/reset/([A-Za-z0-9_-]{43})")
 @pytest.fixture(autouse=True)
 def _account_logs_enabled() -> None:
     """Alembic's fileConfig (run by the schema fixture) disables loggers that existed before it."""
-    logging.getLogger("benchmark.accounts").disabled = False
+    logging.getLogger("benchmark.staff.accounts").disabled = False
 
 
 def create(app: Flask, email: str = FACILITATOR, role: str = "facilitator", password: str | None = PASSWORD) -> int:

@@ -31,12 +31,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from benchmark.api import tokens
 from benchmark.core.baseline_import import ImportProblem, parse_option_figures, parse_respondents
 from benchmark.core.questionnaire import Questionnaire, check_answer, clean_answers
 from benchmark.core.scoring import Rubric
 from benchmark.extensions import db
-from benchmark.sector.models import ImportedBaseline
+from benchmark.store import api_tokens as tokens
+from benchmark.store.models import ImportedBaseline
 from tests.web.test_results import BASE_ANSWERS, seed_submission
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

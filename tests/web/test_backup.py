@@ -19,14 +19,14 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
 
-from benchmark import backup as backup_module
-from benchmark.accounts.services import create_user, issue_reset
-from benchmark.api.tokens import create_token
-from benchmark.assessment import services
 from benchmark.extensions import db
-from benchmark.models import Assessment
-from benchmark.results.services import profile_of, stored_scores
-from benchmark.workshops import services as workshop_services
+from benchmark.intermediaries.workshops import services as workshop_services
+from benchmark.staff.accounts.services import create_user, issue_reset
+from benchmark.store import assessments as services
+from benchmark.store import backup as backup_module
+from benchmark.store.api_tokens import create_token
+from benchmark.store.models import Assessment
+from benchmark.store.scores import profile_of, stored_scores
 from tests.conftest import make_app, reset
 from tests.web.test_results import BASE_ANSWERS
 
@@ -68,7 +68,7 @@ def seed_everything(app: Flask) -> None:
         services.save_answers(joined_assessment, BASE_ANSWERS, "organisation")
         services.submit(joined_assessment, stored_scores(profile_of(BASE_ANSWERS)))
         create_token("backup test")
-        from benchmark.sector.models import ImportedBaseline
+        from benchmark.store.models import ImportedBaseline
 
         db.session.add(
             ImportedBaseline(name="2017-full", kind="options", source="tests", figures={"q6": {"n": 3, "options": {}}})
@@ -82,7 +82,7 @@ def change_everything(app: Flask) -> None:
         q = app.extensions["content"].questionnaire
         first = db.session.scalar(sa.select(Assessment).order_by(Assessment.id).limit(1))
         services.delete_assessment(first)
-        from benchmark.accounts.models import User
+        from benchmark.store.models import User
 
         for user in db.session.scalars(sa.select(User)):
             user.email = "changed-" + user.email
@@ -101,7 +101,7 @@ def test_round_trip_restores_every_row_of_every_table(app: Flask, tmp_path: Path
     with app.app_context():
         before = snapshot()
     assert all(before[name] for name in ("assessment", "answer", "assessment_region", "participation", "workshop"))
-    path = tmp_path / "benchmark.backup"
+    path = tmp_path / "benchmark.store.backup"
 
     result = run_cli(app, "backup", "create", str(path))
     assert result.exit_code == 0, result.output
@@ -131,7 +131,7 @@ def test_round_trip_restores_every_row_of_every_table(app: Flask, tmp_path: Path
 
 
 def test_restore_asks_before_replacing_everything(app: Flask, tmp_path: Path) -> None:
-    path = tmp_path / "benchmark.backup"
+    path = tmp_path / "benchmark.store.backup"
     assert run_cli(app, "backup", "create", str(path)).exit_code == 0
     seed_everything(app)
     result = app.test_cli_runner().invoke(args=["backup", "restore", str(path)], input="n\n")

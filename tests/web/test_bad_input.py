@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from benchmark.assessment import services
+from benchmark.store import assessments as services
 from tests.conftest import start_assessment
 
 
@@ -298,7 +298,7 @@ def test_start_without_csrf_token_creates_nothing(csrf_app: Flask) -> None:
     response = client.post("/en/assessment/", data={"label": "x"})
     assert response.status_code == 400
     from benchmark.extensions import db
-    from benchmark.models import Assessment
+    from benchmark.store.models import Assessment
 
     with csrf_app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Assessment)) == 0

@@ -1,4 +1,4 @@
-"""Gzip compression (benchmark/compression.py): pages and hashed static bundles, byte-exact."""
+"""Gzip compression (benchmark/web/compression.py): pages and hashed static bundles, byte-exact."""
 
 from __future__ import annotations
 

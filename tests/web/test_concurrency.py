@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 import pytest
 from flask import Flask
 
-from benchmark.assessment import services
+from benchmark.store import assessments as services
 from tests.conftest import LiveServer, make_app, reset
 
 DRAFTS = 6  # drafts in (a) and (b): 2 tabs each, so 2 × DRAFTS threads

@@ -8,9 +8,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from benchmark.assessment import services
 from benchmark.extensions import db
-from benchmark.models import Answer, Assessment
+from benchmark.store import assessments as services
+from benchmark.store.models import Answer, Assessment
 from tests.conftest import page_answers, page_ids, start_assessment
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from wtforms import RadioField
 
-from benchmark.assessment.forms import MultiCheckboxField, field_name, page_form_class
+from benchmark.organisations.assessment.forms import MultiCheckboxField, field_name, page_form_class
 
 
 def test_a_field_is_generated_for_every_item_type(app: Flask) -> None:

@@ -31,13 +31,13 @@ from flask.testing import FlaskClient
 from markupsafe import escape
 from werkzeug.routing import IntegerConverter
 
-from benchmark.accounts import services as account_services
-from benchmark.accounts.services import create_user, issue_reset
-from benchmark.api import tokens
-from benchmark.assessment import services
-from benchmark.assessment.forms import field_name
 from benchmark.extensions import db
-from benchmark.sector.models import ImportedBaseline
+from benchmark.organisations.assessment.forms import field_name
+from benchmark.staff.accounts import services as account_services
+from benchmark.staff.accounts.services import create_user, issue_reset
+from benchmark.store import api_tokens as tokens
+from benchmark.store import assessments as services
+from benchmark.store.models import ImportedBaseline
 from tests.conftest import TOKEN_IN_URL
 from tests.web.test_results import BASE_ANSWERS, seed_submission
 from tests.web.test_workshops import create_workshop, seed_participant
@@ -422,7 +422,7 @@ def seed_world(
 ) -> World:
     """The assessments: one submitted and one draft that must stay intact, and sacrificial ones."""
     with app.app_context():
-        from benchmark.workshops.models import Workshop
+        from benchmark.store.models import Workshop
 
         code = db.session.get(Workshop, workshop_id).join_code
     return World(

@@ -28,9 +28,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from benchmark.accounts.services import create_user, find_user, issue_reset
 from benchmark.extensions import db
-from benchmark.sector.models import ImportedBaseline
+from benchmark.staff.accounts.services import create_user, find_user, issue_reset
+from benchmark.store.models import ImportedBaseline
 from tests.conftest import make_app, reset, start_assessment
 from tests.web.test_results import BASE_ANSWERS, seed_submission
 from tests.web.test_workshops import create_workshop, seed_participant
@@ -70,7 +70,7 @@ CASES: dict[str, Case] = {
     "pages.privacy": Case("anonymous"),
     "pages.methodology": Case("anonymous"),
     "pages.accessibility": Case("anonymous"),
-    "pages.api_docs": Case("anonymous"),
+    "api_docs.page": Case("anonymous"),
     "pages.paper_form": Case("anonymous"),
     "accounts.sign_in": Case("anonymous", query={"next": "/en/sector/"}),
     "accounts.reset": Case("anonymous", {"token": "<reset>"}),

@@ -18,10 +18,10 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from benchmark.assessment.services import find_by_token
 from benchmark.core.peers import PeerSummary
-from benchmark.results import pdf
-from benchmark.results.services import PeerGroup, ResultsView, build_results
+from benchmark.organisations.results import pdf
+from benchmark.organisations.results.services import PeerGroup, ResultsView, build_results
+from benchmark.store.assessments import find_by_token
 from tests.conftest import page_answers, page_ids, start_assessment
 
 pytestmark = pytest.mark.skipif(

@@ -22,15 +22,15 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from benchmark import logging as log_redaction
-from benchmark.accounts.services import create_user
-from benchmark.assessment import services
-from benchmark.assessment.forms import field_name
 from benchmark.extensions import db
-from benchmark.models import Answer, Assessment, AssessmentRegion, Organisation, utcnow
-from benchmark.results.services import peer_groups_overall, profile_of, stored_scores
-from benchmark.workshops import services as workshop_services
-from benchmark.workshops.models import Participation, Workshop
+from benchmark.intermediaries.workshops import services as workshop_services
+from benchmark.organisations.assessment.forms import field_name
+from benchmark.staff.accounts.services import create_user
+from benchmark.store import assessments as services
+from benchmark.store.aggregates import peer_groups_overall
+from benchmark.store.models import Answer, Assessment, AssessmentRegion, Organisation, Participation, Workshop, utcnow
+from benchmark.store.scores import profile_of, stored_scores
+from benchmark.web import logging as log_redaction
 from tests.conftest import make_app, page_answers, page_ids, reset, start_assessment
 from tests.web.test_results import BASE_ANSWERS
 
@@ -208,7 +208,7 @@ def test_deleting_a_submission_removes_it_everywhere(k1_app: Flask) -> None:
 def test_deleting_removes_the_assessment_from_the_sector_figures(k1_app: Flask) -> None:
     from collections import defaultdict
 
-    from benchmark.sector import services as sector
+    from benchmark.funder.sector import services as sector
 
     app = k1_app
     tokens = [seed(app, BASE_ANSWERS), seed(app, {**BASE_ANSWERS, "q25": "21_50", "q26": ["on", "qc"]})]
@@ -468,7 +468,7 @@ def test_no_tokens_answers_or_emails_in_any_log(
         assert remember(browser.request(f"/fr/results/{token}/my-data.json")).status == 200
         assert remember(browser.request(f"/en/results/{token}/report.pdf")).status in {200, 503}
         # An unexpected error on a private page (it is logged, with its path).
-        monkeypatch.setattr("benchmark.results.views.results_json", _explode)
+        monkeypatch.setattr("benchmark.organisations.results.views.results_json", _explode)
         assert remember(browser.request(f"/en/results/{token}/data.json")).status == 500
         # Failed sign-ins (a known and an unknown address).
         assert (

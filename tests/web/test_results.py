@@ -11,10 +11,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from benchmark.assessment import services
 from benchmark.core.baseline import BaselineError
 from benchmark.core.rules import RulesError
-from benchmark.results.services import profile_of, stored_scores
+from benchmark.store import assessments as services
+from benchmark.store.scores import profile_of, stored_scores
 from tests.conftest import SHARED, make_app, page_answers, page_ids, reset, start_assessment
 
 

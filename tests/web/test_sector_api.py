@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate as validate_spec
 
-from benchmark.accounts.services import create_user
-from benchmark.api import tokens
 from benchmark.core.suppression import SuppressedTable, recoverable_cells
 from benchmark.extensions import db
-from benchmark.sector.models import ImportedBaseline
+from benchmark.staff.accounts.services import create_user
+from benchmark.store import api_tokens as tokens
+from benchmark.store.models import ImportedBaseline
 from tests.conftest import empty_tables, make_app, reset
 from tests.web.test_results import BASE_ANSWERS, seed_submission
 
@@ -299,7 +299,7 @@ def test_bad_import_files_are_refused_whole(app: Flask, tmp_path: Path, content:
 
 
 def test_oversized_import_is_refused(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("benchmark.sector.cli.MAX_IMPORT_BYTES", 100)
+    monkeypatch.setattr("benchmark.funder.sector.cli.MAX_IMPORT_BYTES", 100)
     path = tmp_path / "big.csv"
     path.write_bytes(b"item,option,share\n" + b"q6,yes,40\n" * 50)
     result = app.test_cli_runner().invoke(args=["baseline", "import", str(path), "--name", "big", "--source", "test"])

@@ -18,11 +18,11 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from benchmark import summary
-from benchmark.assessment import services
 from benchmark.extensions import db
-from benchmark.models import Assessment, SummaryCount, utcnow
-from benchmark.results.services import profile_of, stored_scores
+from benchmark.store import assessments as services
+from benchmark.store import summary
+from benchmark.store.models import Assessment, SummaryCount, utcnow
+from benchmark.store.scores import profile_of, stored_scores
 from tests.conftest import make_app
 from tests.web.test_workshops import count_queries, create_workshop, seed_participant, signed_in
 

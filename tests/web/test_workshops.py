@@ -16,12 +16,12 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from benchmark.accounts.services import create_user
-from benchmark.assessment import services as assessment_services
 from benchmark.extensions import db
-from benchmark.results.services import profile_of, stored_scores
-from benchmark.workshops import services as workshop_services
-from benchmark.workshops.models import Workshop
+from benchmark.intermediaries.workshops import services as workshop_services
+from benchmark.staff.accounts.services import create_user
+from benchmark.store import assessments as assessment_services
+from benchmark.store.models import Workshop
+from benchmark.store.scores import profile_of, stored_scores
 from tests.conftest import make_app, page_answers, page_ids, reset
 from tests.web.test_results import BASE_ANSWERS
 

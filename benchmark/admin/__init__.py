@@ -1,7 +1,0 @@
-"""Blueprint ``admin``: API tokens and imported baselines (admins only; accounts live in ``accounts``)."""
-
-from flask import Blueprint
-
-bp = Blueprint("admin", __name__)
-
-from benchmark.admin import views  # noqa: E402,F401

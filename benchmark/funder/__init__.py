@@ -1,0 +1,1 @@
+"""Wing of the funder (IRCC): the sector view and its exports (``sector``), and the JSON API (``api``)."""

@@ -1,0 +1,225 @@
+"""The JSON API, version 1. Public: questionnaire, baselines, suppressed aggregates. Token: uptake."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Response, jsonify, request
+from flask_babel import force_locale
+
+from benchmark.extensions import db
+from benchmark.funder.api import bp
+from benchmark.funder.api.openapi import openapi_document
+from benchmark.funder.sector import services as sector
+from benchmark.funder.sector.tables import aggregates_json
+from benchmark.store import api_tokens as tokens
+from benchmark.store.aggregates import SCORE_COLUMNS
+from benchmark.store.content import content
+from benchmark.store.models import ImportedBaseline
+from benchmark.web.errors import api_error
+from benchmark.web.limits import limiter
+
+LANGS = ("en", "fr")
+PUBLISHED_2017 = "published-2017"
+API_LIMIT = "120 per minute"
+
+limiter.limit(API_LIMIT)(bp)
+
+
+def query(*allowed: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Refuse unknown query parameters and a language outside en/fr, with a stable error code."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            unknown = sorted(set(request.args) - set(allowed))
+            if unknown:
+                return api_error(400, "unknown_parameter", f"unknown query parameter: {unknown[0][:40]}")
+            if "lang" in allowed and request.args.get("lang", "en") not in LANGS:
+                return api_error(400, "invalid_parameter", "lang must be en or fr")
+            return view(*args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
+def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Require ``Authorization: Bearer <token>`` with an active token."""
+
+    @wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        header = request.headers.get("Authorization", "")
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "bearer" or tokens.verify(value.strip()) is None:
+            response = api_error(401, "invalid_token", "a valid bearer token is required")
+            response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+            return response
+        return view(*args, **kwargs)
+
+    return checked
+
+
+@bp.route("/")
+@query()
+def index() -> Response:
+    """Where everything is."""
+    return jsonify(
+        {
+            "version": "v1",
+            "openapi": "/api/v1/openapi.json",
+            "endpoints": ["/api/v1/questionnaire", "/api/v1/baselines", "/api/v1/aggregates", "/api/v1/uptake"],
+        }
+    )
+
+
+@bp.route("/openapi.json")
+@query()
+def openapi() -> Response:
+    """The OpenAPI 3.1 document of this API."""
+    return jsonify(openapi_document())
+
+
+@bp.route("/questionnaire")
+@query("lang")
+def questionnaire() -> Response:
+    """The questionnaire with its version, items, options and provenance."""
+    q = content().questionnaire
+    lang = request.args.get("lang", "en")
+    items = []
+    for item in q.iter_items():
+        items.append(
+            {
+                "id": item.id,
+                "type": item.type,
+                "tier": item.tier,
+                "section": item.section,
+                "text": item.text.get(lang),
+                "text_status_fr": item.text_status_fr,
+                "n_2017": item.n_2017,
+                "required": item.required,
+                "option_list_status": item.option_list_status,
+                "options": [
+                    {"id": o.id, "label": o.label.get(lang), "status": o.status, "exclusive": o.exclusive}
+                    for o in item.options
+                ],
+                "rows": [{"id": r.id, "label": r.label.get(lang), "status": r.status} for r in item.rows],
+            }
+        )
+    return jsonify({"version": q.version, "rubric_version": content().rubric.version, "language": lang, "items": items})
+
+
+@bp.route("/baselines")
+@query()
+def baselines() -> Response:
+    """The baselines available for comparison, with provenance."""
+
+    published = content().baseline
+    listing = [
+        {
+            "name": PUBLISHED_2017,
+            "kind": published.kind,
+            "year": published.year,
+            "source": published.derived_from,
+            "figures": published.numeric_count(),
+        }
+    ]
+    imported = db.session.scalars(db.select(ImportedBaseline).where(ImportedBaseline.published.is_(True)))
+    for baseline in imported:
+        listing.append(
+            {
+                "name": f"{baseline.name}@{baseline.version}",
+                "kind": baseline.kind,
+                "year": baseline.year,
+                "source": baseline.source,
+                "figures": sum(len(v.get("options", {})) for v in baseline.figures.values()),
+            }
+        )
+    return jsonify({"baselines": listing})
+
+
+@bp.route("/baselines/<name>")
+@query()
+def baseline(name: str) -> Response:
+    """Every figure of one baseline, with its n, source and status."""
+    if name != PUBLISHED_2017:
+        return _imported_baseline(name)
+    published = content().baseline
+    figures = [
+        {"item": f.item_id, "option": f.option_id, "pct": f.pct, "n": f.n, "status": f.status, "source": f.source}
+        for f in published.all_figures()
+    ]
+    aggregates = [
+        {"item": a.item_id, "id": a.id, "pct": a.pct, "n": a.n, "status": a.status, "source": a.source}
+        for item in published.items.values()
+        for a in item.aggregates
+    ]
+    return jsonify({"name": PUBLISHED_2017, "kind": published.kind, "figures": figures, "aggregates": aggregates})
+
+
+def _imported_baseline(name: str) -> Response:
+
+    base, _, version = name.partition("@")
+    # isdecimal, not isdigit ("²" is a digit int() refuses); a version above INTEGER range or a NUL
+    # (PostgreSQL text cannot hold one) would fail in the database: none names a baseline.
+    if len(name) > 100 or "\x00" in name or not version.isdecimal() or int(version) >= 2**31:
+        return api_error(404, "unknown_baseline", "no such baseline")
+    found = db.session.scalar(
+        db.select(ImportedBaseline).where(
+            ImportedBaseline.name == base,
+            ImportedBaseline.version == int(version),
+            ImportedBaseline.published.is_(True),
+        )
+    )
+    if found is None:
+        return api_error(404, "unknown_baseline", "no such baseline")
+    figures = [
+        {
+            "item": item,
+            "option": option,
+            "pct": value.get("pct"),
+            "n": data.get("n"),
+            "status": "imported",
+            "source": found.source,
+        }
+        for item, data in found.figures.items()
+        for option, value in data.get("options", {}).items()
+    ]
+    return jsonify({"name": name, "kind": found.kind, "figures": figures, "aggregates": []})
+
+
+@bp.route("/aggregates")
+@query("lang", "component", "by")
+def aggregates() -> Response:
+    """Suppressed aggregates: component levels by quarter and by group, and today against 2017."""
+    lang = request.args.get("lang", "en")
+    component = request.args.get("component", "SK")
+    by = request.args.get("by", "province")
+    if component not in SCORE_COLUMNS or by not in sector.BREAKDOWNS:
+        return api_error(
+            400, "invalid_parameter", "component must be SK, IN, AP or PR; by must be province, size or funding"
+        )
+
+    with force_locale(lang):
+        body = aggregates_json(lang, component, by)
+    body["tables"] = [t for t in body["tables"] if not t["id"].startswith("uptake")]
+    return jsonify(body)
+
+
+@bp.route("/uptake")
+@query("lang", "by")
+@token_required
+def uptake() -> Response:
+    """Uptake by month and by group (token required)."""
+    lang = request.args.get("lang", "en")
+    by = request.args.get("by", "province")
+    if by not in sector.BREAKDOWNS:
+        return api_error(400, "invalid_parameter", "by must be province, size or funding")
+
+    with force_locale(lang):
+        body = aggregates_json(lang, "SK", by)
+    body["tables"] = [t for t in body["tables"] if t["id"].startswith("uptake")]
+    body.pop("items_2017", None)
+    return jsonify(body)

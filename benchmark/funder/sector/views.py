@@ -1,0 +1,130 @@
+"""The sector dashboard and its exports (analysts and admins only)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
+
+from benchmark.funder.sector import bp, dictionary
+from benchmark.funder.sector import services as sector
+from benchmark.funder.sector.services import Table
+from benchmark.funder.sector.tables import HIDDEN, aggregates_json, dashboard_tables, items_rows, table_rows
+from benchmark.store.aggregates import SCORE_COLUMNS, published_baselines
+from benchmark.store.content import content
+from benchmark.web.auth import role_required
+from benchmark.web.i18n import current_language
+from benchmark.web.responses import csv_text
+
+ANALYSTS = ("analyst", "admin")
+
+
+def _choices() -> tuple[str, str]:
+    component = request.args.get("component", "SK")
+    by = request.args.get("by", "province")
+    if len(request.args.get("baseline", "")) > 100:
+        abort(400)
+    if component not in SCORE_COLUMNS or by not in sector.BREAKDOWNS:
+        abort(400)
+    return component, by
+
+
+@bp.context_processor
+def helpers() -> dict[str, Any]:
+    """Tables are rendered with translated labels."""
+    return {"table_rows": table_rows}
+
+
+@bp.route("/")
+@role_required(*ANALYSTS)
+def dashboard() -> str:
+    """Uptake, component levels over time and by group, and today against 2017 (small cells hidden)."""
+    lang = current_language()
+    component, by = _choices()
+    tables = dashboard_tables(lang, component, by)
+
+    baselines = published_baselines()
+    chosen = request.args.get("baseline", "")
+    record = next((b for b in baselines if f"{b.name}@{b.version}" == chosen), None)
+    items = sector.items_against_imported(record, lang) if record else sector.items_against_baseline(lang)
+    return render_template(
+        "sector/dashboard.html",
+        tables=tables,
+        items=items,
+        component=component,
+        by=by,
+        k=sector.k_min(),
+        hidden=HIDDEN,
+        rubric=content().rubric,
+        chart=chart_data(tables[0], items),
+        baselines=baselines,
+        chosen=chosen if record else "",
+    )
+
+
+@bp.route("/export.csv")
+@role_required(*ANALYSTS)
+def export_csv() -> Response:
+    """One dashboard table as CSV (hidden cells are empty)."""
+    lang = current_language()
+    component, by = _choices()
+    wanted = request.args.get("table", "uptake_month")
+    for table in dashboard_tables(lang, component, by):
+        if table.id == wanted:
+            rows = table_rows(table, hidden="")
+            body = csv_text([str(cell) for cell in rows[0]], rows[1:])
+            return _download(body, "text/csv; charset=utf-8", f"{table.id}-{lang}.csv")
+    if wanted == "items_2017":
+        header, rows = items_rows(sector.items_against_baseline(lang))
+        return _download(csv_text(header, rows), "text/csv; charset=utf-8", f"items-2017-{lang}.csv")
+    abort(404)
+
+
+@bp.route("/export.json")
+@role_required(*ANALYSTS)
+def export_json() -> Response:
+    """Every dashboard table as JSON, with the data dictionary's version information."""
+    lang = current_language()
+    component, by = _choices()
+    body = aggregates_json(lang, component, by)
+    return _download(json.dumps(body, ensure_ascii=False, indent=1), "application/json", f"sector-{lang}.json")
+
+
+@bp.route("/data-dictionary")
+@role_required(*ANALYSTS)
+def data_dictionary() -> str:
+    """Every column of the exports, in English and French, with the 2017 crosswalk."""
+    return render_template("sector/dictionary.html", dictionary=dictionary.build())
+
+
+
+def chart_data(uptake: Table, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Chart.js data: uptake by month, and today's shares against 2017 (hidden values null)."""
+    months = list(uptake.table.rows)
+    return {
+        "charts": {
+            "uptake": {
+                "labels": months,
+                "datasets": [
+                    {"label": uptake.column_labels[stage], "data": [uptake.table.cell(m, stage) for m in months]}
+                    for stage in ("started", "submitted")
+                ],
+            },
+            "items": {
+                "labels": [f"{i['option_label']} ({i['item']})" for i in items],
+                "max": 100,
+                "datasets": [
+                    {"label": _("Today (%)"), "data": [i["today_pct"] for i in items]},
+                    {"label": _("2017 (%)"), "data": [i["pct_2017"] for i in items]},
+                ],
+            },
+        }
+    }
+
+
+def _download(body: str, mimetype: str, filename: str) -> Response:
+    response = Response(body, content_type=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,1 @@
+"""Wing of the capacity-building intermediaries: workshops, their cohorts and live view."""

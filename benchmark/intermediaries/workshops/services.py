@@ -1,0 +1,287 @@
+"""Workshops: create, join with a code, consent, and the anonymised cohort picture.
+
+Every cohort figure needs at least k completed participants (``WORKSHOP_MIN_GROUP``,
+5 by default); below that the view says "waiting for more responses".  The cohort
+picture costs a fixed number of queries whatever the cohort size.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from statistics import median
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from benchmark.core import peers
+from benchmark.core.rules import render_link
+from benchmark.extensions import db
+from benchmark.store import assessments as assessment_services
+from benchmark.store.aggregates import SCORE_COLUMNS, option_counts, peer_groups_overall
+from benchmark.store.content import content
+from benchmark.store.models import Assessment, Participation, Workshop
+
+#: Join-code alphabet without look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B).
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 6
+CODE_PATTERN = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
+
+
+def new_join_code() -> str:
+    """Return an unused join code."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if db.session.scalar(sa.select(Workshop.id).where(Workshop.join_code == code)) is None:
+            return code
+
+
+def normalise_code(text: str) -> str | None:
+    """Return a typed code in canonical form (upper case, no spaces or dashes), or None if malformed."""
+    code = re.sub(r"[\s-]", "", text or "").upper()
+    return code if CODE_PATTERN.match(code) else None
+
+
+def create_workshop(
+    facilitator_id: int,
+    title: str,
+    held_on: date | None,
+    language: str,
+    page_ids: list[str] | None,
+    previous_id: int | None,
+) -> Workshop:
+    """Create an open workshop with a fresh join code."""
+    all_pages = [page.id for page in content().questionnaire.pages]
+    chosen = [page_id for page_id in all_pages if page_ids and page_id in page_ids]
+    workshop = Workshop(
+        facilitator_id=facilitator_id,
+        title=title.strip(),
+        held_on=held_on,
+        language=language,
+        page_ids=None if not chosen or chosen == all_pages else chosen,
+        join_code=new_join_code(),
+        previous_id=previous_id,
+    )
+    db.session.add(workshop)
+    db.session.commit()
+    return workshop
+
+
+def visible_workshops(user: Any) -> list[Workshop]:
+    """Return the workshops a user may see: their own, or all for an admin."""
+    query = sa.select(Workshop).order_by(Workshop.created_at.desc(), Workshop.id.desc())
+    if user.role != "admin":
+        query = query.where(Workshop.facilitator_id == user.id)
+    return list(db.session.scalars(query))
+
+
+def workshop_for(user: Any, workshop_id: int) -> Workshop | None:
+    """Return a workshop if the user may see it (another facilitator's gives None, like a missing one)."""
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None or (user.role != "admin" and workshop.facilitator_id != user.id):
+        return None
+    return workshop
+
+
+def open_workshop_by_code(text: str) -> Workshop | None:
+    """Return the open workshop with this code, or None (wrong, malformed and closed codes alike)."""
+    code = normalise_code(text)
+    if code is None:
+        return None
+    return db.session.scalar(sa.select(Workshop).where(Workshop.join_code == code, Workshop.status == "open"))
+
+
+def set_status(workshop: Workshop, status: str) -> None:
+    """Open or close a workshop to new participants."""
+    workshop.status = "closed" if status == "closed" else "open"
+    db.session.commit()
+
+
+def join(
+    workshop: Workshop, lang: str, earlier: Assessment | None, share_individual: bool, synthetic: bool = False
+) -> tuple[Participation, str]:
+    """Add an organisation to a workshop with a new draft limited to the workshop's pages.
+
+    :param earlier: an earlier assessment of the same organisation (its private link), whose
+        answers pre-fill the draft and whose organisation it keeps (for before/after pairs).
+    :param synthetic: generated data (benchmarks), never pooled with real submissions.
+    :return: the participation and the new draft's private token.
+    """
+    assessment, token = assessment_services.start_assessment(
+        content().questionnaire,
+        lang,
+        workshop.title,
+        previous=earlier,
+        page_ids=workshop.page_ids,
+        synthetic=synthetic,
+    )
+    participation = Participation(
+        workshop_id=workshop.id, assessment_id=assessment.id, share_individual=share_individual
+    )
+    db.session.add(participation)
+    db.session.commit()
+    return participation, token
+
+
+def participation_for(workshop_id: int, assessment: Assessment) -> Participation | None:
+    """Return the participation of an assessment in a workshop, if any."""
+    return db.session.scalar(
+        sa.select(Participation).where(
+            Participation.workshop_id == workshop_id, Participation.assessment_id == assessment.id
+        )
+    )
+
+
+# --------------------------------------------------------------------------- the cohort picture
+
+
+@dataclass
+class CohortView:
+    """The anonymised picture of one workshop's cohort (figures are None below k)."""
+
+    workshop: Workshop
+    k: int
+    joined: int
+    completed: int
+    components: dict[str, peers.PeerSummary | None]
+    sector_medians: dict[str, float | None]
+    items: list[dict[str, Any]]
+    weakest: list[dict[str, Any]]
+    individuals: list[dict[str, Any]] = field(default_factory=list)
+    pairs: dict[str, Any] | None = None
+
+    @property
+    def in_progress(self) -> int:
+        """Participants who joined but have not submitted."""
+        return self.joined - self.completed
+
+    @property
+    def shown(self) -> bool:
+        """True when enough participants completed for any figure to show."""
+        return self.completed >= self.k
+
+
+def cohort_view(workshop: Workshop, lang: str) -> CohortView:
+    """Build the cohort picture (a fixed number of queries, whatever the cohort size)."""
+    k = int(current_app.config["WORKSHOP_MIN_GROUP"])
+    rows = _cohort_rows(workshop.id)
+    completed = [row for row in rows if row.status == "submitted"]
+    components = {
+        d: peers.summarise([s for row in completed if (s := getattr(row, f"score_{d.lower()}")) is not None], k)
+        for d in SCORE_COLUMNS
+    }
+    view = CohortView(
+        workshop=workshop,
+        k=k,
+        joined=len(rows),
+        completed=len(completed),
+        components=components,
+        sector_medians=peer_groups_overall(),
+        items=_item_shares([row.id for row in completed], k, lang) if len(completed) >= k else [],
+        weakest=_weakest(components, lang),
+    )
+    view.individuals = [
+        {
+            "label": row.label or f"#{index}",
+            "scores": {d: getattr(row, f"score_{d.lower()}") for d in SCORE_COLUMNS},
+            "submitted_at": row.submitted_at,
+        }
+        for index, row in enumerate(completed, start=1)
+        if row.share_individual
+    ]
+    if workshop.previous_id:
+        view.pairs = paired_change(workshop.previous_id, workshop.id, k)
+    return view
+
+
+def _cohort_rows(workshop_id: int) -> list[Any]:
+    columns = [
+        Assessment.id,
+        Assessment.status,
+        Assessment.label,
+        Assessment.organisation_id,
+        Assessment.submitted_at,
+        Participation.share_individual,
+        *SCORE_COLUMNS.values(),
+    ]
+    query = (
+        sa.select(*columns)
+        .join(Participation, Participation.assessment_id == Assessment.id)
+        .where(Participation.workshop_id == workshop_id)
+        .order_by(Participation.joined_at, Participation.id)
+    )
+    return list(db.session.execute(query))
+
+
+def _item_shares(assessment_ids: list[int], k: int, lang: str) -> list[dict[str, Any]]:
+    """The cohort's share choosing each option that has a 2017 figure, beside that figure."""
+    data = content()
+    figures = data.baseline.all_figures()
+    item_ids = sorted({figure.item_id for figure in figures})
+    answered, chosen = option_counts(assessment_ids, item_ids)
+    rows = []
+    for figure in figures:
+        item = data.questionnaire.items[figure.item_id]
+        option = item.option(figure.option_id)
+        base = answered[figure.item_id]
+        rows.append(
+            {
+                "item": item,
+                "option_label": option.label.get(lang) if option else figure.option_id,
+                "figure": figure.format(lang),
+                "answered": base,
+                "share": None if base < k else 100 * chosen[(figure.item_id, figure.option_id)] / base,
+            }
+        )
+    return rows
+
+
+def _weakest(components: dict[str, peers.PeerSummary | None], lang: str) -> list[dict[str, Any]]:
+    """The cohort's two lowest components (by median) with prompts, recommendations and links."""
+    data = content()
+    shown = sorted(((s.median, d) for d, s in components.items() if s is not None))
+    result = []
+    for cohort_median, dimension_id in shown[:2]:
+        prompts = data.discussion[dimension_id]
+        result.append(
+            {
+                "dimension": data.rubric.dimension(dimension_id).name.get(lang),
+                "median": cohort_median,
+                "prompts": [prompt.get(lang) for prompt in prompts.prompts],
+                "recommendations": [data.rules.recommendation(r).text.get(lang) for r in prompts.recommendations],
+                "links": [render_link(data.rules.link(link_id), lang) for link_id in prompts.links],
+            }
+        )
+    return result
+
+
+def paired_change(before_id: int, after_id: int, k: int) -> dict[str, Any]:
+    """Per component change for organisations that completed both workshops (shown from k pairs).
+
+    :return: ``{"pairs": n, "shown": bool, "components": {D: {"median": …, "mean": …, "n": …} | None}}``
+    """
+    before = _latest_scores_by_organisation(before_id)
+    after = _latest_scores_by_organisation(after_id)
+    organisations = sorted(set(before) & set(after))
+    result: dict[str, Any] = {"pairs": len(organisations), "shown": len(organisations) >= k, "components": {}}
+    for d in SCORE_COLUMNS:
+        changes = [
+            after[o][d] - before[o][d] for o in organisations if before[o][d] is not None and after[o][d] is not None
+        ]
+        result["components"][d] = (
+            {"n": len(changes), "median": median(changes), "mean": sum(changes) / len(changes)}
+            if len(changes) >= k
+            else None
+        )
+    return result
+
+
+def _latest_scores_by_organisation(workshop_id: int) -> dict[int, dict[str, int | None]]:
+    scores: dict[int, dict[str, int | None]] = {}
+    for row in _cohort_rows(workshop_id):
+        if row.status == "submitted":  # rows come in join order: a later one replaces an earlier one
+            scores[row.organisation_id] = {d: getattr(row, f"score_{d.lower()}") for d in SCORE_COLUMNS}
+    return scores

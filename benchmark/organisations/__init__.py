@@ -1,0 +1,1 @@
+"""Wing of the settlement organisations: the questionnaire (``assessment``) and the results (``results``)."""

@@ -1,0 +1,384 @@
+"""The personalised profile: scores, the 2017 comparison, today's peers, recommendations, change.
+
+Everything here reads; nothing writes.  One :class:`ResultsView` feeds the HTML
+page, the JSON download and both PDFs, so the small-group rule (no peer figure
+for fewer than k organisations) is applied once and holds in every format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from benchmark.core import peers, rules, scoring
+from benchmark.core.baseline import Figure
+from benchmark.core.questionnaire import Item, describe_answer
+from benchmark.extensions import db
+from benchmark.store import aggregates
+from benchmark.store.content import content
+from benchmark.store.models import Assessment, Participation, as_utc
+from benchmark.store.scores import profile_of
+
+#: Screens whose 2017 takeaways speak of a group of items, not of one item (design §5).
+TAKEAWAY_GROUPS = {
+    "internal_tasks": ("q2_1", "q2_2", "q2_3", "q2_4"),
+    "external_tasks": ("q3_1", "q3_2", "q3_3", "q3_4", "q3_5"),
+}
+
+
+@dataclass(frozen=True)
+class PeerGroup:
+    """Today's peers in one group: a summary per dimension, or None below k."""
+
+    key: str
+    label: str
+    n: int
+    summaries: dict[str, peers.PeerSummary | None]
+    percentiles: dict[str, float | None]
+
+    @property
+    def shown(self) -> bool:
+        """True when the group is large enough to show any figure."""
+        return any(summary is not None for summary in self.summaries.values())
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One 2017 figure beside the organisation's own answer."""
+
+    item: Item
+    option_label: str
+    figure: Figure
+    formatted: str
+    selected: bool | None  # None when the organisation did not answer the item
+
+
+@dataclass(frozen=True)
+class ItemComparison:
+    """The 2017 comparison of one item: figures (if any), aggregates and qualitative findings."""
+
+    item: Item
+    your_answer: str | None
+    figures: list[FigureRow]
+    aggregates: list[str]
+    takeaways: list[str]
+
+    @property
+    def has_figure(self) -> bool:
+        """True when at least one 2017 number was published for this item."""
+        return bool(self.figures or self.aggregates)
+
+
+@dataclass
+class ResultsView:
+    """Everything the results page, its JSON and its PDFs show."""
+
+    assessment: Assessment
+    lang: str
+    profile: scoring.Profile
+    comparisons: list[ItemComparison]
+    group_takeaways: dict[str, list[str]]
+    peer_groups: list[PeerGroup]
+    k: int
+    recommendations: list[rules.RecommendationGroup]
+    all_links: list[rules.RenderedLink]
+    previous: Assessment | None = None
+    previous_profile: scoring.Profile | None = None
+    changed_items: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def peer_medians(self) -> dict[str, float | None]:
+        """The all-organisations median per dimension, or None where the group is below k."""
+        summaries = self.peer_groups[0].summaries
+        return {d: (summary.median if (summary := summaries.get(d)) else None) for d in aggregates.SCORE_COLUMNS}
+
+
+def build_results(assessment: Assessment, lang: str) -> ResultsView:
+    """Assemble the whole profile of a submitted assessment in ``lang``."""
+    data = content()
+    answers = assessment.answer_map()
+    profile = profile_of(answers)
+    k = int(current_app.config["PEER_MIN_GROUP"])
+    view = ResultsView(
+        assessment=assessment,
+        lang=lang,
+        profile=profile,
+        comparisons=[compare_item(item, answers, lang) for item in data.questionnaire.iter_items()],
+        group_takeaways={
+            group: [t.text.get(lang) for t in data.baseline.takeaways(group)] for group in TAKEAWAY_GROUPS
+        },
+        peer_groups=peer_groups(assessment, profile, lang, k),
+        k=k,
+        recommendations=rules.recommend(answers, profile, data.questionnaire, data.baseline, lang, data.rules),
+        all_links=rules.practice_links(data.rules, lang),
+    )
+    add_change_since_previous(view, answers)
+    return view
+
+
+def compare_item(item: Item, answers: dict[str, Any], lang: str) -> ItemComparison:
+    """Set the organisation's answer to one item beside whatever 2017 published for it."""
+    baseline = content().baseline
+    value = answers.get(item.id)
+    rows = []
+    for option in item.options:
+        figure = baseline.figure(item.id, option.id)
+        if figure is None:
+            continue
+        selected = None if value is None else (option.id in value if isinstance(value, list) else option.id == value)
+        rows.append(FigureRow(item, option.label.get(lang), figure, figure.format(lang), selected))
+    aggregates = [
+        f"{aggregate.label.get(lang)}: {aggregate.format(lang)}" for aggregate in baseline.aggregates(item.id)
+    ]
+    takeaways = [takeaway.text.get(lang) for takeaway in baseline.takeaways(item.id)]
+    your_answer = None if item.type == "matrix" else describe_answer(item, value, lang)
+    return ItemComparison(item, your_answer, rows, aggregates, takeaways)
+
+
+def _group(key: str, label: str, histograms: dict[str, dict[int, int]], profile: scoring.Profile, k: int) -> PeerGroup:
+    summaries: dict[str, peers.PeerSummary | None] = {}
+    percentiles: dict[str, float | None] = {}
+    for dimension_id, histogram in histograms.items():
+        summary = peers.summarise(histogram, k) if histogram else None
+        summaries[dimension_id] = summary
+        own = profile.score(dimension_id)
+        percentiles[dimension_id] = None if summary is None or own is None else peers.percentile_rank(own, histogram)
+    n = max((sum(h.values()) for h in histograms.values()), default=0)
+    return PeerGroup(key, label, n, summaries, percentiles)
+
+
+def peer_groups(assessment: Assessment, profile: scoring.Profile, lang: str, k: int) -> list[PeerGroup]:
+    """Today's peers: all organisations, the same size band, and each of its provinces/territories."""
+    q = content().questionnaire
+    regions = sorted(r.region for r in assessment.regions)
+    wanted = [("all", "")] + ([("size", assessment.size_band)] if assessment.size_band else [])
+    histograms = aggregates.histograms(wanted + [("region", region) for region in regions])
+    groups = [_group("all", _("All organizations"), histograms[("all", "")], profile, k)]
+    if assessment.size_band:
+        size = q.items["q25"].option(assessment.size_band)
+        label = _("Same size (%(size)s)", size=size.label.get(lang) if size else assessment.size_band)
+        groups.append(_group("size", label, histograms[("size", assessment.size_band)], profile, k))
+    for region in regions:
+        option = q.items["q26"].option(region)
+        label = _("Same province or territory (%(region)s)", region=option.label.get(lang) if option else region)
+        groups.append(_group(f"region:{region}", label, histograms[("region", region)], profile, k))
+    return groups
+
+
+def previous_submission(assessment: Assessment) -> Assessment | None:
+    """Return the organisation's submission before this one, if any."""
+    if assessment.submitted_at is None:
+        return None
+    return db.session.scalar(
+        sa.select(Assessment)
+        .where(
+            Assessment.organisation_id == assessment.organisation_id,
+            Assessment.status == "submitted",
+            Assessment.id != assessment.id,
+            Assessment.submitted_at <= assessment.submitted_at,
+        )
+        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
+        .limit(1)
+    )
+
+
+def add_change_since_previous(view: ResultsView, answers: dict[str, Any]) -> None:
+    """Fill in the change per dimension and per item since the organisation's previous submission."""
+    previous = previous_submission(view.assessment)
+    if previous is None:
+        return
+    before = previous.answer_map()
+    view.previous = previous
+    view.previous_profile = profile_of(before)
+    q = content().questionnaire
+    for item in q.iter_items():
+        for key in item.answer_keys():
+            if before.get(key) != answers.get(key):
+                _, row = q.item_for_key(key)
+                question = (
+                    item.text.get(view.lang)
+                    if row is None
+                    else f"{item.text.get(view.lang)} — {row.label.get(view.lang)}"
+                )
+                view.changed_items.append(
+                    {
+                        "key": key,
+                        "question": item.short_label.get(view.lang) if item.short_label and row is None else question,
+                        "before": describe_answer(item, before.get(key), view.lang),
+                        "after": describe_answer(item, answers.get(key), view.lang),
+                    }
+                )
+
+
+@dataclass(frozen=True)
+class ImportedComparison:
+    """The organisation against an imported baseline (full survey data loaded by its owners)."""
+
+    name: str
+    source: str
+    kind: str
+    rows: list[dict[str, Any]]
+    percentiles: dict[str, float | None]
+
+
+def compare_imported(
+    assessment: Assessment, profile: scoring.Profile, key: str, lang: str
+) -> ImportedComparison | None:
+    """Compare with ``name@version`` item by item, and by percentile where respondent-level data exist."""
+    for record in aggregates.published_baselines():
+        if f"{record.name}@{record.version}" == key:
+            break
+    else:
+        return None
+    q = content().questionnaire
+    answers = assessment.answer_map()
+    rows = []
+    for answer_key, data in record.figures.items():
+        try:
+            item, row = q.item_for_key(answer_key)
+        except KeyError:
+            continue
+        value = answers.get(answer_key)
+        for option_id, figure in data.get("options", {}).items():
+            option = item.option(option_id) if item.type != "scale_0_10" else None
+            label = option.label.get(lang) if option else option_id
+            question = item.short_label.get(lang) if item.short_label else item.text.get(lang)
+            if row is not None:
+                question = f"{question} — {row.label.get(lang)}"
+            selected = (
+                None if value is None else (option_id in value if isinstance(value, list) else str(value) == option_id)
+            )
+            rows.append(
+                {
+                    "question": question,
+                    "option": label,
+                    "pct": figure.get("pct"),
+                    "n": data.get("n"),
+                    "selected": selected,
+                }
+            )
+    percentiles: dict[str, float | None] = {}
+    for dimension_id in aggregates.SCORE_COLUMNS:
+        histogram = {int(s): int(c) for s, c in (record.distributions or {}).get(dimension_id, {}).items()}
+        own = profile.score(dimension_id)
+        percentiles[dimension_id] = peers.percentile_rank(own, histogram) if histogram and own is not None else None
+    return ImportedComparison(f"{record.name}@{record.version}", record.source, record.kind, rows, percentiles)
+
+
+# --------------------------------------------------------------------------- the organisation's own data
+
+
+def _iso(moment: Any) -> str | None:
+    """An ISO 8601 timestamp in UTC (SQLite hands back naive values, stored in UTC)."""
+    return None if moment is None else as_utc(moment).isoformat()  # type: ignore[union-attr]
+
+
+def my_data(assessment: Assessment, lang: str) -> dict[str, Any]:
+    """Everything stored about one assessment, readable in ``lang``: the "download my data" export.
+
+    Every stored answer comes with its question and option labels (keys the questionnaire no
+    longer knows keep their raw value), plus the component scores, the dates and the workshops.
+    """
+    q = content().questionnaire
+    stored = assessment.answer_map()
+    known = [key for key in q.answer_keys() if key in stored]
+    answers = []
+    for key in known + sorted(set(stored) - set(known)):
+        value = stored[key]
+        try:
+            item, row = q.item_for_key(key)
+        except KeyError:
+            answers.append({"key": key, "question": None, "answer": None, "value": value})
+            continue
+        question = item.text.get(lang) if row is None else f"{item.text.get(lang)} — {row.label.get(lang)}"
+        answers.append({"key": key, "question": question, "answer": describe_answer(item, value, lang), "value": value})
+    profile = profile_of(stored)
+    participations = db.session.scalars(
+        sa.select(Participation).where(Participation.assessment_id == assessment.id).order_by(Participation.id)
+    )
+    return {
+        "assessment": {
+            "label": assessment.label,
+            "status": assessment.status,
+            "language": assessment.language,
+            "questionnaire_version": assessment.questionnaire_version,
+            "rubric_version": assessment.rubric_version,
+            "created_at": _iso(assessment.created_at),
+            "updated_at": _iso(assessment.updated_at),
+            "submitted_at": _iso(assessment.submitted_at),
+        },
+        "components": [
+            {
+                "id": d.dimension.id,
+                "name": d.dimension.name.get(lang),
+                "score": d.score,
+                "level": None if d.level is None else d.level.name.get(lang),
+                "answered_indicators": d.answered,
+                "total_indicators": d.total,
+            }
+            for d in profile.dimensions
+        ],
+        "answers": answers,
+        "workshops": [
+            {
+                "title": p.workshop.title,
+                "held_on": p.workshop.held_on.isoformat() if p.workshop.held_on else None,
+                "joined_at": _iso(p.joined_at),
+                "facilitator_sees_individual_results": p.share_individual,
+            }
+            for p in participations
+        ],
+    }
+
+
+def my_data_table(data: dict[str, Any]) -> tuple[list[str], list[list[object]]]:
+    """The same export as a table (header and rows) for CSV, in the current language."""
+    def stored(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, list):
+            return "; ".join(str(v) for v in value)
+        return str(value)
+
+    info = data["assessment"]
+    part = _("Assessment")
+    rows: list[list[object]] = [
+        [part, "label", _("Assessment name"), info["label"] or "", stored(info["label"])],
+        [part, "status", _("Status"), _("Submitted") if info["status"] == "submitted" else _("Draft"), info["status"]],
+        [part, "language", _("Language"), info["language"], info["language"]],
+        [
+            part,
+            "questionnaire_version",
+            _("Questionnaire version"),
+            info["questionnaire_version"],
+            info["questionnaire_version"],
+        ],
+        [part, "rubric_version", _("Scoring version"), info["rubric_version"], info["rubric_version"]],
+        [part, "created_at", _("Started"), stored(info["created_at"]), stored(info["created_at"])],
+        [part, "updated_at", _("Last saved"), stored(info["updated_at"]), stored(info["updated_at"])],
+        [part, "submitted_at", _("Submitted"), stored(info["submitted_at"]), stored(info["submitted_at"])],
+    ]
+    for component in data["components"]:
+        shown = (
+            _("Not enough answers to give a score")
+            if component["score"] is None
+            else f"{component['score']} / 100 ({component['level']})"
+        )
+        rows.append([_("Component score"), component["id"], component["name"], shown, stored(component["score"])])
+    for answer in data["answers"]:
+        rows.append(
+            [_("Answer"), answer["key"], answer["question"] or "", answer["answer"] or "", stored(answer["value"])]
+        )
+    for number, workshop in enumerate(data["workshops"], start=1):
+        shown = (
+            _("The facilitator can see your individual results.")
+            if workshop["facilitator_sees_individual_results"]
+            else _("The facilitator sees only group figures.")
+        )
+        rows.append([_("Workshop"), f"workshop-{number}", workshop["title"], shown, stored(workshop["joined_at"])])
+    header = [_("Part"), _("Key"), _("Question or field"), _("Answer"), _("Stored value")]
+    return header, rows

@@ -1,0 +1,272 @@
+"""The private results page of a submitted assessment, and its downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+
+from benchmark.organisations.deletion import render_delete_page
+from benchmark.organisations.results import bp, pdf
+from benchmark.organisations.results.services import (
+    ResultsView,
+    build_results,
+    compare_imported,
+    my_data,
+    my_data_table,
+)
+from benchmark.store import aggregates
+from benchmark.store import assessments as assessment_services
+from benchmark.store import participations as store_participations
+from benchmark.store.content import content
+from benchmark.store.models import Assessment
+from benchmark.web.forms import ConsentForm, DeleteForm
+from benchmark.web.i18n import current_language
+from benchmark.web.responses import csv_text
+
+PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow"}
+
+
+class TakeAgainForm(FlaskForm):
+    """Start a new assessment pre-filled with this one's answers (CSRF only)."""
+
+
+@bp.after_request
+def keep_private(response: Response) -> Response:
+    """Results are private: never indexed, never stored by shared caches."""
+    response.headers.update(PRIVATE_HEADERS)
+    return response
+
+
+@bp.route("/<token>")
+def profile(token: str) -> str | Response:
+    """Show the digital-capacity profile with its comparisons and recommendations."""
+    assessment = _submitted_or_404(token)
+    if not assessment.is_submitted:
+        return redirect(url_for("assessment.resume", token=token))
+    view = build_results(assessment, current_language())
+
+    participations = store_participations.participations_of(assessment)
+    chosen = request.args.get("baseline", "")[:100]
+    imported = compare_imported(assessment, view.profile, chosen, view.lang) if chosen else None
+    return render_template(
+        "results/profile.html",
+        view=view,
+        token=token,
+        chart=chart_data(view),
+        form=TakeAgainForm(),
+        participations=participations,
+        consent_forms={p.id: ConsentForm(formdata=None) for p in participations},
+        baselines=aggregates.published_baselines(),
+        chosen=chosen,
+        imported=imported,
+    )
+
+
+@bp.route("/<token>/data.json")
+def data(token: str) -> Response:
+    """The same results as JSON (the same small-group rule applies)."""
+    assessment = _submitted_or_404(token)
+    if not assessment.is_submitted:
+        abort(404)
+    return jsonify(results_json(build_results(assessment, current_language())))
+
+
+@bp.route("/<token>/report.pdf")
+def report_pdf(token: str) -> Response | tuple[str, int]:
+    """Download the profile as a tagged PDF in the page's language."""
+    assessment = _submitted_or_404(token)
+    if not assessment.is_submitted:
+        abort(404)
+    try:
+        body = pdf.render_report_pdf(build_results(assessment, current_language()))
+    except pdf.PdfError:
+        current_app.logger.exception("PDF rendering failed")
+        return render_template("results/pdf_error.html", token=token), 503
+    return _pdf_response(body, _("digital-capacity-profile") + ".pdf")
+
+
+@bp.route("/<token>/report-bilingual.pdf")
+def report_bilingual_pdf(token: str) -> Response | tuple[str, int]:
+    """Download a side-by-side English/French PDF for bilingual boards."""
+    assessment = _submitted_or_404(token)
+    if not assessment.is_submitted:
+        abort(404)
+    try:
+        with force_locale("en"):
+            english = build_results(assessment, "en")
+        with force_locale("fr"):
+            french = build_results(assessment, "fr")
+        body = pdf.render_bilingual_pdf(english, french)
+    except pdf.PdfError:
+        current_app.logger.exception("Bilingual PDF rendering failed")
+        return render_template("results/pdf_error.html", token=token), 503
+    return _pdf_response(body, "profile-profil.pdf")
+
+
+@bp.route("/<token>/again", methods=["POST"])
+def take_again(token: str) -> Response:
+    """Start a new assessment pre-filled with this one's answers."""
+    assessment = _submitted_or_404(token)
+    if not assessment.is_submitted:
+        abort(404)
+    if not TakeAgainForm().validate():
+        abort(400)
+    _new, new_token = assessment_services.start_assessment(
+        content().questionnaire, current_language(), assessment.label, previous=assessment
+    )
+    return redirect(url_for("assessment.private_link", token=new_token, new=1))
+
+
+@bp.route("/<token>/my-data.json")
+def my_data_json(token: str) -> Response:
+    """Download everything stored about this assessment as JSON (answers with their labels, scores, dates)."""
+    assessment = _submitted_or_404(token)
+    if not assessment.is_submitted:
+        abort(404)
+    response = jsonify(my_data(assessment, current_language()))
+    return _attachment(response, _("my-assessment-data") + ".json")
+
+
+@bp.route("/<token>/my-data.csv")
+def my_data_csv(token: str) -> Response:
+    """The same as CSV (formulas neutralised, UTF-8 with BOM for spreadsheets)."""
+
+    assessment = _submitted_or_404(token)
+    if not assessment.is_submitted:
+        abort(404)
+    header, rows = my_data_table(my_data(assessment, current_language()))
+    response = Response(csv_text(header, rows), mimetype="text/csv")
+    return _attachment(response, _("my-assessment-data") + ".csv")
+
+
+@bp.route("/<token>/delete", methods=["GET", "POST"])
+def delete(token: str) -> str | Response:
+    """Delete this assessment for good: GET says what goes, POST (the confirm button) deletes it."""
+    assessment = _submitted_or_404(token)
+    if not assessment.is_submitted:
+        return redirect(url_for("assessment.delete", token=token), code=303)
+    form = DeleteForm()
+    if request.method == "POST":
+        if not form.validate():
+            abort(400)
+        assessment_services.delete_assessment(assessment)
+        return redirect(url_for("assessment.deleted"), code=303)
+    return render_delete_page(assessment, token, form, cancel=url_for(".profile", token=token))
+
+
+def _attachment(response: Response, filename: str) -> Response:
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    return response
+
+
+def _submitted_or_404(token: str) -> Assessment:
+    """Return the assessment; unknown and malformed tokens get the same bilingual 404."""
+    assessment = assessment_services.find_by_token(token)
+    if assessment is None:
+        g.bilingual_errors = True
+        abort(404)
+    return assessment
+
+
+def _pdf_response(body: bytes, filename: str) -> Response:
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Length"] = str(len(body))
+    return response
+
+
+def chart_data(view: ResultsView) -> dict[str, Any]:
+    """The numbers the Chart.js charts draw (the same numbers are in the page's tables)."""
+    lang = view.lang
+    medians = view.peer_medians
+    shown_medians = [
+        None if medians[d.dimension.id] is None else round(medians[d.dimension.id] or 0)
+        for d in view.profile.dimensions
+    ]
+    figures = [row for comparison in view.comparisons for row in comparison.figures]
+    return {
+        "components": {
+            "title": _("Your scores by component (0–100)"),
+            "labels": [d.dimension.name.get(lang) for d in view.profile.dimensions],
+            "organisation_label": _("Your organization"),
+            "organisation": [d.score for d in view.profile.dimensions],
+            "peer_label": _("Median of all organizations today"),
+            "peer_median": shown_medians if any(m is not None for m in shown_medians) else None,
+        },
+        "figures2017": {
+            "title": _("Published 2017 figures (share of providers, %)"),
+            "labels": [f"{row.option_label} ({row.item.id.upper().replace('_', '.')})" for row in figures],
+            "values": [row.figure.pct for row in figures],
+            "label": _("2017 share (%)"),
+        },
+    }
+
+
+def results_json(view: ResultsView) -> dict[str, Any]:
+    """The results as JSON: scores, 2017 figures with provenance, peers (None below k), recommendations."""
+    return {
+        "questionnaire_version": view.assessment.questionnaire_version,
+        "rubric_version": view.profile.rubric_version,
+        "language": view.lang,
+        "submitted_at": view.assessment.submitted_at.isoformat() if view.assessment.submitted_at else None,
+        "components": {
+            d.dimension.id: {
+                "name": d.dimension.name.get(view.lang),
+                "score": d.score,
+                "level": None if d.level is None else {"number": d.level.number, "name": d.level.name.get(view.lang)},
+                "answered_indicators": d.answered,
+                "total_indicators": d.total,
+            }
+            for d in view.profile.dimensions
+        },
+        "figures_2017": [
+            {
+                "item": row.item.id,
+                "option": row.figure.option_id,
+                "pct": row.figure.pct,
+                "n": row.figure.n,
+                "status": row.figure.status,
+                "source": row.figure.source,
+                "selected": row.selected,
+            }
+            for comparison in view.comparisons
+            for row in comparison.figures
+        ],
+        "items_without_2017_figure": [c.item.id for c in view.comparisons if not c.has_figure],
+        "peers": {
+            "k": view.k,
+            "groups": [
+                {
+                    "group": group.key,
+                    "label": group.label,
+                    "components": {
+                        dimension: None
+                        if summary is None
+                        else {
+                            "n": summary.n,
+                            "median": summary.median,
+                            "q1": summary.q1,
+                            "q3": summary.q3,
+                            "your_percentile": group.percentiles[dimension],
+                        }
+                        for dimension, summary in group.summaries.items()
+                    },
+                }
+                for group in view.peer_groups
+            ],
+        },
+        "recommendations": [
+            {
+                "recommendation": group.recommendation.id,
+                "text": group.text,
+                "why": [line.text for line in group.why],
+                "steps": list(group.steps),
+                "links": [{"name": link.name, "url": link.url} for link in group.links],
+            }
+            for group in view.recommendations
+        ],
+    }

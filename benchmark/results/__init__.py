@@ -1,7 +1,0 @@
-"""Blueprint ``results``: the personalised profile, its JSON and PDF downloads, and "take again"."""
-
-from flask import Blueprint
-
-bp = Blueprint("results", __name__)
-
-from benchmark.results import views  # noqa: E402,F401

@@ -1,7 +1,0 @@
-"""Blueprint ``sector``: IRCC's read-only view of uptake and change, with exports."""
-
-from flask import Blueprint
-
-bp = Blueprint("sector", __name__)
-
-from benchmark.sector import views  # noqa: E402,F401

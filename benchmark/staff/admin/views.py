@@ -1,0 +1,78 @@
+"""Admin pages: create and revoke API tokens, publish or withdraw imported baselines."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+from benchmark.extensions import db
+from benchmark.staff.admin import bp
+from benchmark.store import api_tokens as tokens
+from benchmark.store.models import ApiToken, ImportedBaseline
+from benchmark.web.auth import current_user, role_required
+from benchmark.web.forms import BaseForm, NoUnreadableCharacters
+
+
+class TokenForm(BaseForm):
+    """Name a new API token."""
+
+    name = StringField(
+        _l("Who or what will use the token"), validators=[DataRequired(), Length(max=80), NoUnreadableCharacters()]
+    )
+
+
+class ActionForm(BaseForm):
+    """A CSRF-protected button."""
+
+
+@bp.route("/", methods=["GET", "POST"])
+@role_required("admin")
+def index() -> str | tuple[str, int]:
+    """API tokens and baselines; a new token is shown once."""
+    form = TokenForm()
+    new_token = None
+    status = 200
+    if form.is_submitted():
+        if form.validate():
+            _token, new_token = tokens.create_token(form.name.data, current_user().id)
+            form = TokenForm(formdata=None)
+        else:
+            status = 400
+    baselines = db.session.scalars(
+        sa.select(ImportedBaseline).order_by(ImportedBaseline.name, ImportedBaseline.version)
+    )
+    return render_template(
+        "admin/index.html",
+        form=form,
+        new_token=new_token,
+        tokens=tokens.all_tokens(),
+        baselines=list(baselines),
+        action=ActionForm(),
+    ), status
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@role_required("admin")
+def revoke_token(token_id: int) -> Response:
+    """Revoke an API token at once."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or not ActionForm().validate():
+        abort(404 if token is None else 400)
+    tokens.revoke(token)
+    return redirect(url_for(".index"))
+
+
+@bp.route("/baselines/<int:baseline_id>/toggle", methods=["POST"])
+@role_required("admin")
+def toggle_baseline(baseline_id: int) -> Response:
+    """Offer an imported baseline for comparison, or withdraw it."""
+    baseline = db.session.get(ImportedBaseline, baseline_id)
+    if baseline is None or not ActionForm().validate():
+        abort(404 if baseline is None else 400)
+    baseline.published = not baseline.published
+    db.session.commit()
+    return redirect(url_for(".index"))

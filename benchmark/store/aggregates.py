@@ -1,0 +1,101 @@
+"""Figures over many organisations, read from the store: peer histograms, option counts, baselines.
+
+Every wing that shows a figure over several organisations reads it here, and passes it
+through :mod:`benchmark.core.peers` or :mod:`benchmark.core.suppression` (k, complements)
+before it is shown.  Pool-wide figures come from the summary counts
+(:mod:`benchmark.store.summary`), so their cost does not grow with the number of assessments.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from benchmark.core import peers
+from benchmark.extensions import db
+from benchmark.store import summary
+from benchmark.store.content import content
+from benchmark.store.models import Answer, Assessment, ImportedBaseline, pool_is_synthetic
+
+#: The stored component score columns, by dimension id (one list: benchmark.store.summary).
+SCORE_COLUMNS = {dimension: getattr(Assessment, column) for dimension, column in summary.DIMENSION_COLUMNS.items()}
+
+
+def histograms(groups: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, dict[int, int]]]:
+    """Return ``{(grouping, value): {dimension: {score: count}}}`` of today's peers (one query).
+
+    Peers are each organisation's latest submission scored with the current rubric, in this
+    deployment's pool; the counts are the summary rows maintained on submit (benchmark.store.summary).
+    """
+    result: dict[tuple[str, str], dict[str, dict[int, int]]] = {
+        group: {d: {} for d in SCORE_COLUMNS} for group in groups
+    }
+    rows = summary.read(
+        pool_is_synthetic(),
+        "latest_score",
+        {grouping for grouping, _ in groups},
+        version=content().rubric.version,
+        groups=groups,
+    )
+    for grouping, value, dimension, score, count in rows:
+        if dimension in SCORE_COLUMNS:
+            result[(grouping, value)][dimension][int(score)] = count
+    return result
+
+
+def peer_groups_overall() -> dict[str, float | None]:
+    """Today's median of all organisations per dimension (None below the peer k)."""
+    k = int(current_app.config["PEER_MIN_GROUP"])
+    summaries = {d: peers.summarise(h, k) if h else None for d, h in histograms([("all", "")])[("all", "")].items()}
+    return {d: (summary.median if summary else None) for d, summary in summaries.items()}
+
+
+def published_baselines() -> list[Any]:
+    """Imported baselines offered for comparison."""
+    query = sa.select(ImportedBaseline).where(ImportedBaseline.published.is_(True))
+    return list(db.session.scalars(query.order_by(ImportedBaseline.name, ImportedBaseline.version)))
+
+
+def pool_option_counts(keys: list[str]) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+    """Who answered each key and chose each option, over each organisation's latest submission.
+
+    The same counts as :func:`option_counts` over the whole pool, read from the summary rows
+    maintained on submit (one query each), so the cost does not grow with the pool.
+    """
+    pool = pool_is_synthetic()
+    wanted = set(keys)
+    answered: Counter[str] = Counter()
+    chosen: Counter[tuple[str, str]] = Counter()
+    for _grouping, _value, key, _bucket, count in summary.read(pool, "answered", ["all"]):
+        if key in wanted:
+            answered[key] += count
+    for _grouping, _value, key, option, count in summary.read(pool, "chosen", ["all"]):
+        if key in wanted:
+            chosen[(key, option)] += count
+    return answered, chosen
+
+
+def option_counts(assessment_ids: Any, item_ids: list[str]) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+    """Count, over some assessments, who answered each item and who chose each option (one query).
+
+    "I don't know" alone is not an answer: it leaves the base, as in scoring.
+
+    :param assessment_ids: a list of ids or a SELECT of ids.
+    :return: ``(answered[item], chosen[(item, option)])``.
+    """
+    rows = db.session.execute(
+        sa.select(Answer.key, Answer.value).where(Answer.assessment_id.in_(assessment_ids), Answer.key.in_(item_ids))
+    )
+    answered: Counter[str] = Counter()
+    chosen: Counter[tuple[str, str]] = Counter()
+    for key, value in rows:
+        values = value if isinstance(value, list) else [value]
+        if values == ["dont_know"]:
+            continue
+        answered[key] += 1
+        for option_id in values:
+            chosen[(key, option_id)] += 1
+    return answered, chosen

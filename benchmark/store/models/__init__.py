@@ -1,0 +1,42 @@
+"""Every database model, one module per area; importing this package registers them all.
+
+- :mod:`.assessments`: organisations, assessments, answers, provinces/territories, summary counts
+- :mod:`.accounts`: staff accounts and set-password links
+- :mod:`.workshops`: workshops and participations
+- :mod:`.api_tokens`, :mod:`.baselines`: the funder's API tokens and imported baselines
+"""
+
+from benchmark.store.models.accounts import EMAIL_MAX_LENGTH, ROLES, PasswordReset, User
+from benchmark.store.models.api_tokens import ApiToken
+from benchmark.store.models.assessments import (
+    Answer,
+    Assessment,
+    AssessmentRegion,
+    Organisation,
+    SummaryCount,
+    in_pool,
+    pool_is_synthetic,
+)
+from benchmark.store.models.baselines import ImportedBaseline
+from benchmark.store.models.clock import as_utc, utcnow
+from benchmark.store.models.workshops import Participation, Workshop
+
+__all__ = [
+    "EMAIL_MAX_LENGTH",
+    "ROLES",
+    "Answer",
+    "ApiToken",
+    "Assessment",
+    "AssessmentRegion",
+    "ImportedBaseline",
+    "Organisation",
+    "Participation",
+    "PasswordReset",
+    "SummaryCount",
+    "User",
+    "Workshop",
+    "as_utc",
+    "in_pool",
+    "pool_is_synthetic",
+    "utcnow",
+]

@@ -1,0 +1,145 @@
+"""Who is signed in, and the ``login_required`` / ``role_required`` decorators.
+
+The session cookie (Flask's signed cookie) holds the account id, the account's
+``session_version`` and the time of sign-in.  A request is signed in only if the
+account is active, the version still matches (sign-out, password change or reset
+and deactivation bump it) and the sign-in is younger than
+``PERMANENT_SESSION_LIFETIME``; otherwise the session is cleared.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from sqlalchemy.exc import SQLAlchemyError
+
+from benchmark.extensions import db
+from benchmark.store.models import User
+
+log = logging.getLogger("benchmark.staff.accounts")
+
+SESSION_USER = "user_id"
+SESSION_VERSION = "session_version"
+SESSION_SIGNED_IN_AT = "signed_in_at"
+_UNSET = object()
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def init_app(app: Flask) -> None:
+    """Make ``current_user()`` available in templates."""
+    app.jinja_env.globals["current_user"] = _current_user_for_templates
+
+
+def current_user() -> User | None:
+    """Return the signed-in account of this request, or None (clearing a stale session)."""
+    cached = g.get("_current_user", _UNSET)
+    if cached is not _UNSET:
+        return cast("User | None", cached)
+    user = _load_user()
+    g._current_user = user
+    return user
+
+
+def _load_user() -> User | None:
+    user_id = session.get(SESSION_USER)
+    if user_id is None:
+        return None
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    lifetime = current_app.permanent_session_lifetime.total_seconds()
+    signed_in_at = session.get(SESSION_SIGNED_IN_AT)
+    if (
+        user is None
+        or not user.is_active
+        or session.get(SESSION_VERSION) != user.session_version
+        or not isinstance(signed_in_at, int | float)
+        or time.time() - signed_in_at > lifetime
+    ):
+        session.clear()
+        return None
+    return user
+
+
+def _current_user_for_templates() -> User | None:
+    """``current_user()`` for templates; never breaks an error page when the database is down."""
+    try:
+        return current_user()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return None
+
+
+def start_session(user: User) -> None:
+    """Sign ``user`` in on a *new* session (nothing from before sign-in survives)."""
+    session.clear()
+    session[SESSION_USER] = user.id
+    session[SESSION_VERSION] = user.session_version
+    session[SESSION_SIGNED_IN_AT] = int(time.time())
+    session.permanent = True
+    g._current_user = user
+
+
+def end_session() -> None:
+    """Forget the session in this browser."""
+    session.clear()
+    g._current_user = None
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return ``target`` if it is a path on this site (``/…``), else None (no open redirect)."""
+    if not target or len(target) > 2000 or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _to_sign_in() -> Any:
+    """Redirect to the sign-in page, coming back here afterwards for page views."""
+    if request.method in ("GET", "HEAD"):
+        target = request.full_path.rstrip("?") if request.query_string else request.path
+        return redirect(url_for("accounts.sign_in", next=target))
+    return redirect(url_for("accounts.sign_in"))
+
+
+def login_required(view: View) -> View:
+    """Let only signed-in accounts through; others go to the sign-in page."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if current_user() is None:
+            return _to_sign_in()
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def role_required(*roles: str) -> Callable[[View], View]:
+    """Let only accounts with one of ``roles`` through: anonymous → sign-in, other roles → 403.
+
+    Roles do not nest: list ``"admin"`` explicitly where administrators are allowed.
+    """
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            user = current_user()
+            if user is None:
+                return _to_sign_in()
+            if user.role not in roles:
+                log.warning("Access refused: account %s (%s) to %s", user.id, user.role, request.endpoint)
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

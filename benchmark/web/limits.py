@@ -1,0 +1,103 @@
+"""Rate limits (Flask-Limiter), counted per client IP.
+
+Counts live in ``RATELIMIT_STORAGE_URI`` (default ``memory://``: one count per
+process).  Several app servers, or several gunicorn workers, must point it at a
+shared store such as ``redis://host:6379/0``, or each keeps its own count.
+Behind a reverse proxy the client IP must come from the proxy (Werkzeug
+``ProxyFix`` with the right number of hops); a forged ``X-Forwarded-For`` is
+ignored as long as no ``ProxyFix`` trusts it.
+
+**Failed CSRF checks must count.**  Flask-WTF's ``CSRFProtect`` refuses a bad
+token in a ``before_request`` hook, before a ``@limiter.limit`` decorator ever
+runs, so those refusals would escape a decorated limit (measured, see
+``shared/notes/reliability.md`` §8.1).  :func:`limit_attempts` therefore exempts the
+view from the app-wide hook and runs the *same* check, ``csrf.protect()``, inside
+the limited view: the POST is counted first, then refused if its token is bad.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, make_response, request
+from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from werkzeug.wrappers import Response
+
+from benchmark.extensions import csrf
+from benchmark.web.errors import render_error
+
+#: Sign-in attempts per client IP (ASVS 6.3.1), on top of the per-account lockout.
+SIGN_IN_LIMIT = "10 per minute"
+#: For the lead's workshop join-code form: ``@limit_attempts(JOIN_CODE_LIMIT)``.
+JOIN_CODE_LIMIT = "20 per minute"
+
+#: Storage comes from ``RATELIMIT_STORAGE_URI`` (see :mod:`benchmark.config`).
+limiter = Limiter(key_func=get_remote_address)
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def init_app(app: Flask) -> None:
+    """Bind the limiter and its 429 page; call this *before* ``csrf.init_app``.
+
+    Initialising first puts the limiter's ``before_request`` hook ahead of
+    CSRFProtect's, so any application-wide limit added later counts requests
+    refused for a bad token as well.
+    """
+    app.config.setdefault("RATELIMIT_ENABLED", True)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+    app.register_error_handler(RateLimitExceeded, handle_rate_limited)
+
+
+def limit_attempts(limit_value: str) -> Callable[[View], View]:
+    """Limit POSTs to a view per client IP, counting those refused by the CSRF check.
+
+    Use below ``@bp.route``::
+
+        @bp.route("/join", methods=["GET", "POST"])
+        @limit_attempts(JOIN_CODE_LIMIT)
+        def join(): ...
+
+    GETs are neither counted nor limited.  A POST with a missing or wrong token is
+    counted, then refused with the usual CSRF error page (400).
+    """
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            config = current_app.config
+            if (
+                request.method == "POST"
+                and config.get("WTF_CSRF_ENABLED", True)
+                and config.get("WTF_CSRF_CHECK_DEFAULT", True)
+            ):
+                csrf.protect()
+            return view(*args, **kwargs)
+
+        limited = limiter.limit(limit_value, methods=["POST"])(checked)
+        # Same qualified name as ``view``: the app-wide CSRF hook skips it; ``checked`` does the check.
+        csrf.exempt(limited)
+        return limited  # type: ignore[return-value]
+
+    return decorate
+
+
+def handle_rate_limited(error: RateLimitExceeded) -> Response:
+    """The 429 page (in the page's language) with a ``Retry-After`` header."""
+    rendered = render_error(429)
+    response = make_response(rendered) if not isinstance(rendered, tuple) else make_response(*rendered)
+    response.status_code = 429
+    response.headers["Retry-After"] = str(_retry_after_seconds())
+    return response
+
+
+def _retry_after_seconds() -> int:
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    return max(1, int(current.reset_at - datetime.now(UTC).timestamp()) + 1)
