@@ -66,7 +66,7 @@ class DatabaseIdConverter(IntegerConverter):
 
 
 def register_blueprints(app: Flask) -> None:
-    """Register the blueprints of each user's wing: organisations, intermediaries, the funder, staff; and public pages."""
+    """Register each user's wing (organisations, intermediaries, funder, staff) and the public pages."""
     app.url_map.converters["int"] = DatabaseIdConverter
     app.register_blueprint(pages_bp, url_prefix="/<lang_code>")
     app.register_blueprint(assessment_bp, url_prefix="/<lang_code>/assessment")
