@@ -223,7 +223,8 @@ def test_round_half_up(value: Fraction, expected: int) -> None:
 
 def test_rubric_settings(rubric: Rubric) -> None:
     assert rubric.version == "v1"
-    assert rubric.k_min_group == 10
+    # k (the smallest peer group) comes from the app config only (PEER_MIN_GROUP), never from the rubric.
+    assert not hasattr(rubric, "k_min_group")
     assert {d.id: d.min_answered for d in rubric.dimensions} == {"SK": 2, "IN": 2, "AP": 3, "PR": 3}
     assert {d: len(rubric.indicators_of(d)) for d in rubric.dimension_ids()} == {"SK": 4, "IN": 4, "AP": 5, "PR": 6}
     assert all(i.weight == 1 for i in rubric.indicators)
