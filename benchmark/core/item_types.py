@@ -92,7 +92,8 @@ class ItemKind:
     def from_text(self, text: str) -> AnswerValue:
         """Read a stored value from its text form (a CSV cell); check it with :meth:`check`.
 
-        :raises ValueError: when the text cannot be a value of this type at all.
+        :raises ValueError: when the text cannot be a value of this type at all; its message
+            completes the sentence "'TEXT' …" (e.g. ``is not a whole number from 0 to 10``).
         """
         return text
 
@@ -223,7 +224,7 @@ class Scale0To10(ItemKind):
     def from_text(self, text: str) -> AnswerValue:
         """A whole number (range checked by :meth:`check`)."""
         if not _INTEGER.match(text):
-            raise ValueError(text)
+            raise ValueError("is not a whole number from 0 to 10")
         return int(text)
 
     def selection(self, value: object) -> frozenset[str] | None:
