@@ -337,3 +337,9 @@ def test_adding_a_used_tool_to_a_task_never_lowers_a_score(case: tuple[dict[str,
             assert new.score is None
         else:
             assert new.score is not None and new.score >= old.score
+
+
+def test_k_is_not_read_from_the_rubric(tmp_path: Path, questionnaire: Questionnaire) -> None:
+    path = _plant(tmp_path, lambda data: data.update(k_min_group=10))
+    with pytest.raises(ScoringError, match="k_min_group.*app config"):
+        load_rubric(questionnaire, path)
