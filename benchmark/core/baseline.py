@@ -375,12 +375,7 @@ _shape = Shape(BaselineError)
 _mapping = _shape.mapping
 _list = _shape.sequence
 _text = _shape.text
-
-
-def _str(raw: object, where: str) -> str:
-    if not isinstance(raw, str) or not raw.strip():
-        raise BaselineError(f"{where}: expected a non-empty string")
-    return raw
+_str = _shape.nonempty_str
 
 
 def _pct(raw: object, where: str) -> float:

@@ -1,68 +1,6 @@
-"""Small-cell protection for two-way tables (sector dashboard, exports, API).
+"""Suppressing a two-way table of counts, and checking a published one (see :mod:`benchmark.core.suppression`).
 
-Rule (design §3.7, reliability notes §6): no published count may lie in
-``1 … k−1`` (``k`` = 10 by default for organisations), and a hidden count must
-not be recoverable from the published ones — in particular not by subtracting
-the visible cells of a row or column from its published total.
-
-:func:`suppress_table` protects a cross-tab (e.g. province × size band, or
-quarter × level) whose published margins are the true totals.
-:func:`recoverable_cells` is an independent checker: given only what a table
-publishes, it works out which hidden values an outsider can pin down exactly.
-A suppression is correct iff that set is empty, and :func:`suppress_table`
-uses the same checker as its final audit, so it never returns a table the
-checker can break.
-
-The model
----------
-A table with ``r`` rows and ``c`` columns is read as an extended
-``(r+1) × (c+1)`` grid: the last column holds the row totals, the last row the
-column totals and the corner the grand total. Margin entries are addressed
-with the sentinel :data:`TOTAL`: ``(row, TOTAL)`` is a row total,
-``(TOTAL, column)`` a column total and ``(TOTAL, TOTAL)`` the grand total.
-Every row and every column of the extended grid is a *line*: its entries add up
-to its total (a data row's cells add up to the row total; the column totals
-add up to the grand total, and so do the row totals). Those ``r + c + 2``
-equations are public knowledge whether or not a margin is published; a margin
-the table does not show at all (``row_totals=False`` …) is simply an unknown
-that is not protected.
-
-Suppression, step by step
--------------------------
-1. *Primary*: every cell with ``0 < count < k`` is hidden. A row or column
-   whose total is below ``k`` (``0 < total < k``) is a group too small to show:
-   its total (if published) and all of its cells, zeros included, are hidden.
-   If the grand total is below ``k`` everything is hidden. Zero cells are
-   otherwise shown.
-2. *Complementary, line by line*: while some line has exactly one unknown
-   value and that value is hidden (it would equal the total minus the visible
-   entries), or its hidden entries sum to 0 (counts are non-negative, so each
-   would be 0), or its hidden entries are all 1s (an outsider who assumes a
-   hidden cell is at least 1 would read them off; the same guard as
-   :func:`benchmark.core.peers.suppress`), one more visible entry of that line
-   is hidden. Candidates are ranked, lowest first, by: not the line's own total;
-   non-zero before zero; *effect on the crossing line* (0 = it also repairs a
-   crossing line that has a single hidden value, 1 = neutral, 2 = it would
-   leave the crossing line with a single hidden value); a cell before a margin;
-   smallest count; then the labels. So among equally harmless candidates the
-   smallest count wins, and the usual result for one small cell is a closed
-   rectangle of four hidden cells (row, column and the crossing corner) rather
-   than a chain across the table.
-3. *Audit*: :func:`recoverable_cells`' engine (exact Gaussian elimination with
-   :class:`fractions.Fraction` over every line equation, plus zero-sum lines,
-   repeated until nothing new is learnt) is run on the candidate publication.
-   If any hidden value is pinned down, the best-ranked visible entry in that
-   value's row or column is hidden and the loop resumes at step 2.
-
-Each round hides one more value, so the loop ends; ties are broken by the
-labels (not the input order), so the result does not depend on the order of
-``counts``.
-
-Not covered here (by design, §3.7): attacks that combine several tables
-(differencing across groupings) — the product allows one grouping variable at
-a time — and interval (bounds) inference beyond exact recovery.
-
-This module is pure Python: it must never import Flask, WTForms or SQLAlchemy.
+Pure Python.
 """
 
 from __future__ import annotations
@@ -71,15 +9,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-#: Label of the margin in an extended key: ``(row, TOTAL)`` is a row total,
-#: ``(TOTAL, column)`` a column total, ``(TOTAL, TOTAL)`` the grand total.
-TOTAL = "__total__"
+from benchmark.core.suppression.recovery import TOTAL, Key, Line, lines_of_grid, recover
 
 #: Default minimum shown count for organisations (IRCC: "no cell under 10 organisations").
 DEFAULT_K = 10
-
-Key = tuple[str, str]
-_Line = tuple[tuple[Key, ...], Key]
 
 
 @dataclass(frozen=True)
@@ -188,7 +121,7 @@ def suppress_table(
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError("k must be a positive integer")
     rows, columns, values = _normalise(counts)
-    lines = _lines(rows, columns)
+    lines = lines_of_grid(rows, columns)
     exists = set(values) - _absent_margins(rows, columns, row_totals, column_totals, grand_total)
     hidden = _primary(rows, columns, values, exists, k)
     _complement(lines, values, exists, hidden)
@@ -215,11 +148,11 @@ def recoverable_cells(table: SuppressedTable) -> set[Key]:
         hidden margins. Empty iff the suppression holds.
     :raises ValueError: if the published values contradict each other.
     """
-    lines = _lines(table.rows, table.columns)
+    lines = lines_of_grid(table.rows, table.columns)
     entries = table.entries()
     known = {key: Fraction(value) for key, value in entries.items() if value is not None}
     hidden = {key for key, value in entries.items() if value is None}
-    return set(_recover(lines, known)) & hidden
+    return set(recover(lines, known)) & hidden
 
 
 def share_or_none(numerator: int | None, denominator: int | None, k: int = DEFAULT_K) -> Fraction | None:
@@ -269,20 +202,6 @@ def _normalise(counts: Mapping[tuple[str, str], int]) -> tuple[tuple[str, ...], 
     return row_labels, column_labels, values
 
 
-def _lines(rows: Iterable[str], columns: Iterable[str]) -> list[_Line]:
-    """Return every line of the extended grid as (entries, total), data rows first, then columns.
-
-    Lines are ordered by label (margins last), so the result does not depend on input order.
-    """
-    row_labels, column_labels = sorted(rows), sorted(columns)
-    lines: list[_Line] = []
-    for r in [*row_labels, TOTAL]:
-        lines.append((tuple((r, c) for c in column_labels), (r, TOTAL)))
-    for c in [*column_labels, TOTAL]:
-        lines.append((tuple((r, c) for r in row_labels), (TOTAL, c)))
-    return lines
-
-
 def _absent_margins(
     rows: Iterable[str], columns: Iterable[str], row_totals: bool, column_totals: bool, grand_total: bool
 ) -> set[Key]:
@@ -312,7 +231,7 @@ def _primary(
     return hidden
 
 
-def _complement(lines: list[_Line], values: Mapping[Key, int], exists: set[Key], hidden: set[Key]) -> None:
+def _complement(lines: list[Line], values: Mapping[Key, int], exists: set[Key], hidden: set[Key]) -> None:
     """Add complementary suppressions to ``hidden`` (in place) until the audit finds nothing."""
     lines_of: dict[Key, list[int]] = {}
     for index, (entries, total) in enumerate(lines):
@@ -365,14 +284,14 @@ def _complement(lines: list[_Line], values: Mapping[Key, int], exists: set[Key],
                 return
             continue
         known = {key: Fraction(values[key]) for key in exists if key not in hidden}
-        recovered = sorted(set(_recover(lines, known)) & hidden)
+        recovered = sorted(set(recover(lines, known)) & hidden)
         if not recovered:
             return
         if not hide_best(lines_of[recovered[0]]):
             return
 
 
-def _exposed(line: _Line, values: Mapping[Key, int], unknown: Callable[[Key], bool], hidden: set[Key]) -> bool:
+def _exposed(line: Line, values: Mapping[Key, int], unknown: Callable[[Key], bool], hidden: set[Key]) -> bool:
     """True when a line gives a hidden value away on its own (see step 2 of the module docstring)."""
     entries, total = line
     unknowns = [key for key in (*entries, total) if unknown(key)]
@@ -413,84 +332,3 @@ def _build(
         shows_column_totals=column_totals,
         shows_grand_total=grand_total,
     )
-
-
-# --------------------------------------------------------------------------- recovery engine
-
-
-def _recover(lines: list[_Line], known: Mapping[Key, Fraction]) -> dict[Key, Fraction]:
-    """Return every unknown value of the extended grid that the published ones determine exactly."""
-    current = dict(known)
-    found: dict[Key, Fraction] = {}
-    while True:
-        learnt = _solve_linear(lines, current)
-        for key, value in _zero_sum(lines, {**current, **learnt}).items():
-            learnt.setdefault(key, value)
-        learnt = {key: value for key, value in learnt.items() if key not in current}
-        if not learnt:
-            return found
-        current.update(learnt)
-        found.update(learnt)
-
-
-def _solve_linear(lines: list[_Line], known: Mapping[Key, Fraction]) -> dict[Key, Fraction]:
-    """Gaussian elimination over the line equations; return the unknowns fixed by the system."""
-    variables = sorted({key for entries, total in lines for key in (*entries, total) if key not in known})
-    if not variables:
-        return {}
-    column_of = {key: index for index, key in enumerate(variables)}
-    width = len(variables)
-    matrix: list[list[Fraction]] = []
-    for entries, total in lines:
-        # Σ entries − total = 0, with the known values moved to the right-hand side.
-        row = [Fraction(0)] * (width + 1)
-        rhs = Fraction(0)
-        for key, sign in [*((key, 1) for key in entries), (total, -1)]:
-            if key in known:
-                rhs -= sign * known[key]
-            else:
-                row[column_of[key]] += sign
-        row[width] = rhs
-        matrix.append(row)
-    pivot_row = 0
-    pivots: list[int] = []
-    for column in range(width):
-        pivot = next((i for i in range(pivot_row, len(matrix)) if matrix[i][column] != 0), None)
-        if pivot is None:
-            continue
-        matrix[pivot_row], matrix[pivot] = matrix[pivot], matrix[pivot_row]
-        lead = matrix[pivot_row][column]
-        matrix[pivot_row] = [value / lead for value in matrix[pivot_row]]
-        for i in range(len(matrix)):
-            factor = matrix[i][column]
-            if i != pivot_row and factor != 0:
-                matrix[i] = [a - factor * b for a, b in zip(matrix[i], matrix[pivot_row], strict=True)]
-        pivots.append(column)
-        pivot_row += 1
-        if pivot_row == len(matrix):
-            break
-    for row in matrix[pivot_row:]:
-        if row[width] != 0:
-            raise ValueError("the published values are inconsistent")
-    determined: dict[Key, Fraction] = {}
-    for i, column in enumerate(pivots):
-        if all(matrix[i][j] == 0 for j in range(width) if j != column):
-            determined[variables[column]] = matrix[i][width]
-    return determined
-
-
-def _zero_sum(lines: list[_Line], known: Mapping[Key, Fraction]) -> dict[Key, Fraction]:
-    """Non-negativity: the unknown entries of a line whose known remainder is 0 are all 0."""
-    zeros: dict[Key, Fraction] = {}
-    for entries, total in lines:
-        if total not in known:
-            continue
-        open_entries = [key for key in entries if key not in known]
-        if not open_entries:
-            continue
-        remainder = known[total] - sum((known[key] for key in entries if key in known), Fraction(0))
-        if remainder < 0:
-            raise ValueError("the published values are inconsistent")
-        if remainder == 0:
-            zeros.update({key: Fraction(0) for key in open_entries})
-    return zeros
