@@ -21,7 +21,7 @@ from benchmark.pages import bp as pages_bp
 from benchmark.staff.accounts import bp as accounts_bp
 from benchmark.staff.admin import bp as admin_bp
 from benchmark.store import content, database
-from benchmark.web import assets, auth, compression, errors, i18n, limits, security
+from benchmark.web import assets, auth, compression, errors, i18n, limits, questions, security
 from benchmark.web import logging as log_redaction
 
 
@@ -44,6 +44,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     auth.init_app(app)
     assets.init_app(app)
+    questions.init_app(app)  # stops here if an item type has no form field or macro
     security.init_app(app)
     compression.init_app(app)
     errors.init_app(app)

@@ -15,8 +15,6 @@ from benchmark.organisations.assessment.forms import (
     ResumeForm,
     StartForm,
     SubmitForm,
-    answer_key,
-    field_name,
     page_field_names,
     page_form_class,
 )
@@ -28,6 +26,7 @@ from benchmark.store.scores import profile_of, stored_scores
 from benchmark.web.errors import render_error
 from benchmark.web.forms import DeleteForm
 from benchmark.web.i18n import current_language
+from benchmark.web.questions import answer_key, field_name
 
 NAVIGATION_ACTIONS = ("next", "back", "save")
 
@@ -196,7 +195,7 @@ def answer_summary(assessment: Assessment) -> list[dict[str, Any]]:
 
 
 def _answer_rows(item: Item, lang: str) -> list[tuple[str, str]]:
-    if item.type == "matrix":
+    if item.kind.has_rows:
         return [
             (key, f"{item.text.get(lang)} — {row.label.get(lang)}")
             for key, row in zip(item.answer_keys(), item.rows, strict=True)
@@ -282,7 +281,7 @@ class PageView:
                     continue
             key = answer_key(name)
             item, _row = self.q.item_for_key(key)
-            changes[key] = to_stored_value(item, field.data)
+            changes[key] = item.kind.normalise(field.data)
         return changes, invalid
 
     def _target(self, action: str) -> str:
@@ -340,14 +339,3 @@ class PageView:
             page_number=self.flow.index(self.page) + 1,
             total_pages=len(self.flow),
         )
-
-
-def to_stored_value(item: Item, data: Any) -> Any:
-    """Convert a validated field value to its stored form (None = no answer)."""
-    if not data:
-        return None
-    if item.type == "scale_0_10":
-        return int(data)
-    if item.type == "multi":
-        return list(dict.fromkeys(data))  # a repeated box counts once
-    return str(data)

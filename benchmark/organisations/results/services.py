@@ -135,7 +135,7 @@ def compare_item(item: Item, answers: dict[str, Any], lang: str) -> ItemComparis
         f"{aggregate.label.get(lang)}: {aggregate.format(lang)}" for aggregate in baseline.aggregates(item.id)
     ]
     takeaways = [takeaway.text.get(lang) for takeaway in baseline.takeaways(item.id)]
-    your_answer = None if item.type == "matrix" else describe_answer(item, value, lang)
+    your_answer = None if item.kind.has_rows else describe_answer(item, value, lang)
     return ItemComparison(item, your_answer, rows, aggregates, takeaways)
 
 
@@ -244,7 +244,7 @@ def compare_imported(
             continue
         value = answers.get(answer_key)
         for option_id, figure in data.get("options", {}).items():
-            option = item.option(option_id) if item.type != "scale_0_10" else None
+            option = item.option(option_id) if item.kind.has_options else None
             label = option.label.get(lang) if option else option_id
             question = item.short_label.get(lang) if item.short_label else item.text.get(lang)
             if row is not None:
@@ -337,6 +337,7 @@ def my_data(assessment: Assessment, lang: str) -> dict[str, Any]:
 
 def my_data_table(data: dict[str, Any]) -> tuple[list[str], list[list[object]]]:
     """The same export as a table (header and rows) for CSV, in the current language."""
+
     def stored(value: Any) -> str:
         if value is None:
             return ""
