@@ -1,7 +1,7 @@
 """Pure statistics for the live pool of assessments: summaries, percentile ranks, suppression.
 
 Live-pool comparisons (design §3.7) are shown only for groups of at least
-``k`` organisations (``k_min_group`` = 10 in the rubric), and within a shown
+``k`` organisations (``PEER_MIN_GROUP`` in the app config, 10 by default), and within a shown
 distribution small cells are hidden with complementary suppression. One
 function, :func:`suppress`, applies that rule everywhere (pages, charts, PDF,
 CSV, API) so that the outputs cannot disagree.
@@ -109,7 +109,7 @@ def summarise(scores: Iterable[int] | Mapping[int, int], k: int) -> PeerSummary 
 
     :param scores: one score per organisation, or a histogram ``{score: count}``.
         Dimensions without a score (insufficient coverage) must be left out by the caller.
-    :param k: the minimum group size (``k_min_group``, 10 in v1).
+    :param k: the minimum group size (``PEER_MIN_GROUP`` in the app config).
     :return: n, median, quartiles (type 7, see :func:`quantile`) and mean; None below ``k``.
     """
     if k < 1:
@@ -165,10 +165,10 @@ def suppress(cells: Mapping[str, int], k: int, total_shown: bool) -> dict[str, i
     After this, when a total is shown, either no cell or at least two cells are
     hidden, and no hidden cell's value follows from the total and the shown
     cells — except in degenerate inputs the caller must not show at all (a
-    distribution with a single cell, or a group below ``k_min_group``).
+    distribution with a single cell, or a group below the peer k).
 
     :param cells: counts per category (organisations, never answers).
-    :param k: the minimum shown cell size (``k_min_cell``; cells 1 … k−1 are hidden).
+    :param k: the minimum shown cell size (cells 1 … k−1 are hidden).
     :param total_shown: whether the distribution's total is published next to it.
     :return: the same keys, each mapped to its count or None when hidden.
     :raises ValueError: on negative or non-integer counts or k < 1.

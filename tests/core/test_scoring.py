@@ -224,7 +224,7 @@ def test_round_half_up(value: Fraction, expected: int) -> None:
 def test_rubric_settings(rubric: Rubric) -> None:
     assert rubric.version == "v1"
     # k (the smallest peer group) comes from the app config only (PEER_MIN_GROUP), never from the rubric.
-    assert not hasattr(rubric, "k_min_group")
+    assert not hasattr(rubric, "k_min_group") and not hasattr(rubric, "k_min_cell")
     assert {d.id: d.min_answered for d in rubric.dimensions} == {"SK": 2, "IN": 2, "AP": 3, "PR": 3}
     assert {d: len(rubric.indicators_of(d)) for d in rubric.dimension_ids()} == {"SK": 4, "IN": 4, "AP": 5, "PR": 6}
     assert all(i.weight == 1 for i in rubric.indicators)
@@ -339,7 +339,8 @@ def test_adding_a_used_tool_to_a_task_never_lowers_a_score(case: tuple[dict[str,
             assert new.score is not None and new.score >= old.score
 
 
-def test_k_is_not_read_from_the_rubric(tmp_path: Path, questionnaire: Questionnaire) -> None:
-    path = _plant(tmp_path, lambda data: data.update(k_min_group=10))
-    with pytest.raises(ScoringError, match="k_min_group.*app config"):
+@pytest.mark.parametrize("key", ["k_min_group", "k_min_cell"])
+def test_k_is_not_read_from_the_rubric(tmp_path: Path, questionnaire: Questionnaire, key: str) -> None:
+    path = _plant(tmp_path, lambda data: data.update({key: 10}))
+    with pytest.raises(ScoringError, match=f"{key}.*app config"):
         load_rubric(questionnaire, path)

@@ -47,11 +47,12 @@ def parse_rubric(raw: object, questionnaire: Questionnaire) -> Rubric:
     :raises ScoringError: naming the first entry that breaks a rule.
     """
     data = _mapping(raw, "rubric")
-    if "k_min_group" in data:
-        raise ScoringError(
-            "k_min_group does not belong in the rubric: the smallest peer group comes from the app config "
-            "(PEER_MIN_GROUP)"
-        )
+    for key in ("k_min_group", "k_min_cell"):
+        if key in data:
+            raise ScoringError(
+                f"{key} does not belong in the rubric: every k comes from the app config "
+                "(PEER_MIN_GROUP, SECTOR_MIN_CELL, WORKSHOP_MIN_GROUP)"
+            )
     version = data.get("rubric_version")
     if not isinstance(version, str) or not version:
         raise ScoringError("rubric_version is missing")
@@ -74,7 +75,6 @@ def parse_rubric(raw: object, questionnaire: Questionnaire) -> Rubric:
         dimensions=dimensions,
         indicators=indicators,
         levels=levels,
-        k_min_cell=_positive_int(data.get("k_min_cell", 5), "k_min_cell"),
         show_derived_2017_means=bool(data.get("show_derived_2017_means", False)),
     )
 

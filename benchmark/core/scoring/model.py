@@ -74,7 +74,6 @@ class Rubric:
     dimensions: tuple[Dimension, ...]
     indicators: tuple[Indicator, ...]
     levels: tuple[Level, ...]
-    k_min_cell: int
     show_derived_2017_means: bool = False
 
     def dimension(self, dimension_id: str) -> Dimension:
