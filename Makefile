@@ -70,6 +70,7 @@ test-postgres:
 
 lint: install-dev
 	$(BIN)/ruff check benchmark tests perf
+	$(BIN)/ruff format --check benchmark tests perf
 	$(BIN)/mypy
 
 # Benchmarks (perf/README.md): page throughput, then the data at 10k/100k/1M synthetic assessments on

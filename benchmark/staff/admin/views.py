@@ -13,7 +13,7 @@ from benchmark.extensions import db
 from benchmark.staff.admin import bp
 from benchmark.store import api_tokens as tokens
 from benchmark.store.models import ApiToken, ImportedBaseline
-from benchmark.web.auth import current_user, role_required
+from benchmark.web.auth import role_required, signed_in_user
 from benchmark.web.forms import BaseForm, NoUnreadableCharacters
 
 
@@ -38,7 +38,7 @@ def index() -> str | tuple[str, int]:
     status = 200
     if form.is_submitted():
         if form.validate():
-            _token, new_token = tokens.create_token(form.name.data, current_user().id)
+            _token, new_token = tokens.create_token(form.name.data, signed_in_user().id)
             form = TokenForm(formdata=None)
         else:
             status = 400
