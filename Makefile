@@ -11,9 +11,9 @@ PORT ?= 8000
 WORKERS ?= 2
 export FLASK_APP := benchmark.app
 
-.PHONY: run test test-sqlite test-postgres system-deps install install-dev translations assets db lint bench clean
+.PHONY: run test test-sqlite test-postgres system-deps install install-dev config translations assets db lint bench clean
 
-run: install translations assets db
+run: install config translations assets db
 	@echo ""
 	@echo "  Settlement Digital Capacity Benchmark: http://$(HOST):$(PORT)/"
 	@echo ""
@@ -34,13 +34,17 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-translations: install
+# Stops with one line naming the variable when the environment holds a bad value (README, "Configuration").
+config: install
+	@$(BIN)/python -m benchmark.config
+
+translations: install config
 	$(BIN)/flask translate compile
 
-assets: install
+assets: install config
 	$(BIN)/flask assets build
 
-db: install
+db: install config
 	$(BIN)/flask db upgrade
 
 # The system packages the tests need, installed only when missing.
@@ -66,6 +70,7 @@ test-postgres:
 
 lint: install-dev
 	$(BIN)/ruff check benchmark tests perf
+	$(BIN)/ruff format --check benchmark tests perf
 	$(BIN)/mypy
 
 # Benchmarks (perf/README.md): page throughput, then the data at 10k/100k/1M synthetic assessments on

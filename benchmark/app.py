@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,7 +10,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from benchmark import cli
-from benchmark.config import PROJECT_ROOT, from_environment
+from benchmark.config import PROJECT_ROOT, Settings
 from benchmark.extensions import csrf
 from benchmark.funder.api import bp as api_bp
 from benchmark.funder.api import docs_bp as api_docs_bp
@@ -26,14 +27,17 @@ from benchmark.web import logging as log_redaction
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
-    """Create the app; ``overrides`` replace environment settings (tests use this)."""
+    """Create the app; ``overrides`` replace environment settings (tests use this).
+
+    Raises :class:`benchmark.config.ConfigError`, naming the variable, when the environment holds a bad value.
+    """
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
         instance_path=str(PROJECT_ROOT / "instance"),
     )
-    app.config.update(from_environment())
+    app.config.update(Settings.from_environment(os.environ).flask_config())
     app.config.update(overrides or {})
 
     log_redaction.init_app(app)  # private-link tokens never reach a log

@@ -40,6 +40,11 @@ def verify(plain: str) -> ApiToken | None:
     return token
 
 
+def get_token(token_id: int) -> ApiToken | None:
+    """The token with this id (active or not), or None."""
+    return db.session.get(ApiToken, token_id)
+
+
 def revoke(token: ApiToken) -> None:
     """Revoke a token at once."""
     token.revoked_at = utcnow()

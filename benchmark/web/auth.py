@@ -47,6 +47,14 @@ def current_user() -> User | None:
     return user
 
 
+def signed_in_user() -> User:
+    """``current_user()`` for views behind ``login_required`` or ``role_required`` (no anonymous request)."""
+    user = current_user()
+    if user is None:  # only a view that forgot its decorator gets here
+        abort(403)
+    return user
+
+
 def _load_user() -> User | None:
     user_id = session.get(SESSION_USER)
     if user_id is None:

@@ -15,9 +15,8 @@ Flask-Compress does the work, with three adjustments:
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, Response, request
 from flask_compress import Compress
-from werkzeug.wrappers import Response
 
 COMPRESSED_MIMETYPES = [
     "text/html",
@@ -35,7 +34,7 @@ MAX_BUFFERED_STATIC = 2 * 1024 * 1024  # never read a larger static file into me
 class _Compress(Compress):
     """Flask-Compress, buffering static text files and skipping partial responses."""
 
-    def after_request(self, response: Response | None) -> Response:  # type: ignore[override]
+    def after_request(self, response: Response | None) -> Response:
         if response is None:
             return super().after_request(response)
         if response.status_code == 206:

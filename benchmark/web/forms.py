@@ -20,7 +20,7 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
-class MultiCheckboxField(SelectMultipleField):
+class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]  # WTForms is untyped
     """A list of checkboxes (the templates render them; the widget is a fallback)."""
 
     widget = ListWidget(prefix_label=False)
@@ -52,7 +52,7 @@ class _Translations:
         return str(_wtforms_translations(str(get_locale())).ungettext(singular, plural, n))
 
 
-class BaseForm(FlaskForm):
+class BaseForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF is untyped
     """A FlaskForm that can say whether its CSRF check failed (False when CSRF is off)."""
 
     class Meta:

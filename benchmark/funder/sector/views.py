@@ -99,7 +99,6 @@ def data_dictionary() -> str:
     return render_template("sector/dictionary.html", dictionary=dictionary.build())
 
 
-
 def chart_data(uptake: Table, items: list[dict[str, Any]]) -> dict[str, Any]:
     """Chart.js data: uptake by month, and today's shares against 2017 (hidden values null)."""
     months = list(uptake.table.rows)

@@ -8,6 +8,7 @@ from typing import Any
 import segno
 from flask import Response, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
 from benchmark.intermediaries.workshops import bp, services
@@ -16,7 +17,7 @@ from benchmark.store import assessments as assessment_services
 from benchmark.store import participations
 from benchmark.store.content import content
 from benchmark.store.models import Workshop
-from benchmark.web.auth import current_user, role_required
+from benchmark.web.auth import current_user, role_required, signed_in_user
 from benchmark.web.forms import ConsentForm
 from benchmark.web.i18n import current_language
 from benchmark.web.limits import limit_attempts
@@ -48,9 +49,9 @@ def index() -> str:
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(*FACILITATORS)
-def create() -> str | Response | tuple[str, int]:
+def create() -> str | BaseResponse | tuple[str, int]:
     """Create a workshop and show its join code."""
-    user = current_user()
+    user = signed_in_user()
     form = WorkshopForm()
     lang = current_language()
     q = content().questionnaire
@@ -128,7 +129,7 @@ def qr(workshop_id: int) -> Response:
 
 @bp.route("/<int:workshop_id>/status", methods=["POST"])
 @role_required(*FACILITATORS)
-def change_status(workshop_id: int) -> Response:
+def change_status(workshop_id: int) -> BaseResponse:
     """Close the workshop to new participants, or open it again."""
     workshop = _workshop_or_404(workshop_id)
     if StatusForm().validate():
@@ -183,7 +184,7 @@ def summary_pdf(workshop_id: int) -> Response | tuple[str, int]:
 
 @bp.route("/join", methods=["GET", "POST"])
 @limit_attempts("20 per minute")
-def join() -> str | Response | tuple[str, int]:
+def join() -> str | BaseResponse | tuple[str, int]:
     """Join a workshop with its code (or its QR code)."""
     form = JoinForm()
     if request.method == "GET":
@@ -226,7 +227,7 @@ def _draft_in_session(workshop_id: int) -> str | None:
 
 
 @bp.route("/consent/<token>/<int:workshop_id>", methods=["POST"])
-def consent(token: str, workshop_id: int) -> Response:
+def consent(token: str, workshop_id: int) -> BaseResponse:
     """Give or withdraw consent for the facilitator to see this organisation's results."""
     assessment = assessment_services.find_by_token(token)
     participation = services.participation_for(workshop_id, assessment) if assessment else None

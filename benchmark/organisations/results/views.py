@@ -8,6 +8,7 @@ from flask import Response, abort, current_app, g, jsonify, redirect, render_tem
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response as BaseResponse
 
 from benchmark.organisations.deletion import render_delete_page
 from benchmark.organisations.results import bp, pdf
@@ -30,7 +31,7 @@ from benchmark.web.responses import csv_text
 PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow"}
 
 
-class TakeAgainForm(FlaskForm):
+class TakeAgainForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF is untyped
     """Start a new assessment pre-filled with this one's answers (CSRF only)."""
 
 
@@ -42,7 +43,7 @@ def keep_private(response: Response) -> Response:
 
 
 @bp.route("/<token>")
-def profile(token: str) -> str | Response:
+def profile(token: str) -> str | BaseResponse:
     """Show the digital-capacity profile with its comparisons and recommendations."""
     assessment = _submitted_or_404(token)
     if not assessment.is_submitted:
@@ -108,7 +109,7 @@ def report_bilingual_pdf(token: str) -> Response | tuple[str, int]:
 
 
 @bp.route("/<token>/again", methods=["POST"])
-def take_again(token: str) -> Response:
+def take_again(token: str) -> BaseResponse:
     """Start a new assessment pre-filled with this one's answers."""
     assessment = _submitted_or_404(token)
     if not assessment.is_submitted:
@@ -144,7 +145,7 @@ def my_data_csv(token: str) -> Response:
 
 
 @bp.route("/<token>/delete", methods=["GET", "POST"])
-def delete(token: str) -> str | Response:
+def delete(token: str) -> str | BaseResponse:
     """Delete this assessment for good: GET says what goes, POST (the confirm button) deletes it."""
     assessment = _submitted_or_404(token)
     if not assessment.is_submitted:

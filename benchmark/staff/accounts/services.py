@@ -15,6 +15,7 @@ import unicodedata
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from functools import lru_cache
+from typing import Any, cast
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -331,10 +332,13 @@ def use_reset(token: str, new_password: str) -> User:
     user = reset.user
     _check_new_password(user, new_password)
     # Claim the link atomically: of two simultaneous uses, only one updates the row.
-    claimed = db.session.execute(
-        sa.update(PasswordReset)
-        .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
-        .values(used_at=utcnow())
+    claimed = cast(
+        "sa.CursorResult[Any]",  # an UPDATE's result; scoped_session.execute is typed as returning Result
+        db.session.execute(
+            sa.update(PasswordReset)
+            .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
+            .values(used_at=utcnow())
+        ),
     )
     if claimed.rowcount != 1:
         db.session.rollback()

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from benchmark.extensions import db
 from benchmark.staff.admin import bp
 from benchmark.store import api_tokens as tokens
-from benchmark.store.models import ApiToken, ImportedBaseline
-from benchmark.web.auth import current_user, role_required
+from benchmark.store import baselines
+from benchmark.web.auth import role_required, signed_in_user
 from benchmark.web.forms import BaseForm, NoUnreadableCharacters
 
 
@@ -38,19 +36,16 @@ def index() -> str | tuple[str, int]:
     status = 200
     if form.is_submitted():
         if form.validate():
-            _token, new_token = tokens.create_token(form.name.data, current_user().id)
+            _token, new_token = tokens.create_token(form.name.data, signed_in_user().id)
             form = TokenForm(formdata=None)
         else:
             status = 400
-    baselines = db.session.scalars(
-        sa.select(ImportedBaseline).order_by(ImportedBaseline.name, ImportedBaseline.version)
-    )
     return render_template(
         "admin/index.html",
         form=form,
         new_token=new_token,
         tokens=tokens.all_tokens(),
-        baselines=list(baselines),
+        baselines=baselines.all_baselines(),
         action=ActionForm(),
     ), status
 
@@ -59,7 +54,7 @@ def index() -> str | tuple[str, int]:
 @role_required("admin")
 def revoke_token(token_id: int) -> Response:
     """Revoke an API token at once."""
-    token = db.session.get(ApiToken, token_id)
+    token = tokens.get_token(token_id)
     if token is None or not ActionForm().validate():
         abort(404 if token is None else 400)
     tokens.revoke(token)
@@ -70,9 +65,8 @@ def revoke_token(token_id: int) -> Response:
 @role_required("admin")
 def toggle_baseline(baseline_id: int) -> Response:
     """Offer an imported baseline for comparison, or withdraw it."""
-    baseline = db.session.get(ImportedBaseline, baseline_id)
+    baseline = baselines.get_baseline(baseline_id)
     if baseline is None or not ActionForm().validate():
         abort(404 if baseline is None else 400)
-    baseline.published = not baseline.published
-    db.session.commit()
+    baselines.toggle_published(baseline)
     return redirect(url_for(".index"))

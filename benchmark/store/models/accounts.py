@@ -13,14 +13,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from benchmark.extensions import db
+from benchmark.extensions import Model
 from benchmark.store.models.clock import utcnow
 
 ROLES = ("facilitator", "analyst", "admin")
 EMAIL_MAX_LENGTH = 254
 
 
-class User(db.Model):
+class User(Model):
     """A staff account; respondents never have one (they use private links)."""
 
     __tablename__ = "user_account"
@@ -49,7 +49,7 @@ class User(db.Model):
         return self.is_active and self.role in roles
 
 
-class PasswordReset(db.Model):
+class PasswordReset(Model):
     """A one-time set-password link; only the SHA-256 of its 256-bit token is stored."""
 
     __tablename__ = "password_reset"

@@ -7,11 +7,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from benchmark.extensions import db
-from benchmark.store.models.assessments import utcnow
+from benchmark.extensions import Model
+from benchmark.store.models.clock import utcnow
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token for the non-public API endpoints (only its SHA-256 is stored)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,11 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from benchmark.extensions import db
-from benchmark.store.models.assessments import utcnow
+from benchmark.extensions import Model
+from benchmark.store.models.clock import utcnow
 
 
-class ImportedBaseline(db.Model):
+class ImportedBaseline(Model):
     """A named, versioned baseline with provenance; the published 2017 figures stay the default.
 
     ``figures`` holds ``{item: {"n": n, "options": {option: {"count": c, "pct": p}}}}`` and, for

@@ -7,11 +7,12 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from benchmark.extensions import db
-from benchmark.store.models.assessments import Assessment, utcnow
+from benchmark.extensions import Model
+from benchmark.store.models.assessments import Assessment
+from benchmark.store.models.clock import utcnow
 
 
-class Workshop(db.Model):
+class Workshop(Model):
     """A facilitated session: a cohort of organisations joins with a short code."""
 
     __table_args__ = (sa.CheckConstraint("status IN ('open', 'closed')", name="ck_workshop_status"),)
@@ -33,7 +34,7 @@ class Workshop(db.Model):
     participations: Mapped[list[Participation]] = relationship(back_populates="workshop")
 
 
-class Participation(db.Model):
+class Participation(Model):
     """One organisation's assessment in one workshop, with its consent to individual visibility."""
 
     __table_args__ = (sa.UniqueConstraint("workshop_id", "assessment_id", name="uq_participation"),)
