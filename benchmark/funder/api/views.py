@@ -233,7 +233,7 @@ def uptake() -> Response:
         return _error(400, "invalid_parameter", f"by must be {one_of(sector.breakdowns())}")
 
     with force_locale(lang):
-        body = aggregates_json(lang, "SK", by)
+        body = aggregates_json(lang, dimensions()[0], by)
     body["tables"] = [t for t in body["tables"] if t["id"].startswith("uptake")]
     body.pop("items_2017", None)
     return jsonify(body)
