@@ -16,23 +16,25 @@ the schema is created or upgraded first, as ``flask db upgrade`` does):
 * ``created_at`` spread over the months from January 2023 to now (at most December
   2026), growing over time; ``submitted_at`` minutes to two weeks later.  Row ids
   follow ``created_at``, as they would in a real database.
-* organisation facts drawn per organisation (a re-assessment keeps them): q22 role,
-  q23 IRCC funding, q24 age, q25 size, q26 one province/territory (87 %) or two,
-  weighted toward ON, BC, AB and QC.  They are stored as answers and in the indexed
-  columns/table the aggregates group by (``size_band``, ``funding``, ``age_band``,
-  ``role``, ``assessment_region``), exactly as the assessment services store them.
+* organisation facts drawn per organisation (a re-assessment keeps them): the items the
+  questionnaire declares with ``fact:`` (q22 role, q23 IRCC funding, q24 age, q25 size,
+  q26 one province/territory (87 %) or two, weighted toward ON, BC, AB and QC; a fact
+  without weights here is drawn uniformly, an optional one is sometimes skipped).  They are
+  stored as answers and in the columns/tables the questionnaire names (``size_band``,
+  ``funding``, ``age_band``, ``role``, ``assessment_region``), exactly as the assessment
+  services store them (benchmark.store.facts).
 * answers to every item, drawn from plausible distributions: the 2017 published shares
   where they exist (read from ``baseline_2017.json``: q5 announce_events 90.7 %, q4
   shared_roles 52.8 %, q6 yes 40.7 %, q2_2 video 41.8 % …, corrected so that the share
   the app computes, which leaves out "I don't know", comes out at the 2017 figure),
   and invented but plausible shares elsewhere, tilted by a per-answer-set "capacity"
   so that answers hang together.  About 4 % of the optional items are skipped.
-* stored scores (``score_sk`` … ``score_pr``) computed with
-  :func:`benchmark.core.scoring.score` from the full answer set.
+* stored scores (``assessment_score`` rows, one per dimension of the rubric, for every
+  submission) computed with :func:`benchmark.core.scoring.score` from the full answer set.
 
 **Which answers are stored.**  Only the answers that aggregates read are written as
 ``answer`` rows: q2_2, q4, q5 and q6 (the items with a 2017 figure, read by the sector
-view's "today against 2017" table and by workshop cohorts) and the facts q22–q26.
+view's "today against 2017" table and by workshop cohorts) and the facts (q22–q26).
 The other items are drawn too and feed the stored scores, which is all the peer
 comparison and the sector level tables read, but they are not stored: 44 answer keys
 per assessment would be 44 million rows at 1,000,000 assessments (~27 million if every
@@ -51,7 +53,7 @@ the results of submissions it makes through the services with complete answers.
   key checks **for the load only** (the app's connections keep WAL, ``synchronous=FULL``
   and foreign keys; the rows are consistent by construction);
 * PostgreSQL: ``synchronous_commit=off`` for the loading session, and the foreign keys of
-  the four loaded tables dropped for the load and added back afterwards with their own
+  the loaded tables dropped for the load and added back afterwards with their own
   names and definitions (``ADD CONSTRAINT`` checks every row in one pass; row-by-row
   trigger checks cost more than the COPY itself).  Then the id sequences are moved past
   the new rows and the tables are ``VACUUM ANALYZE``-d (what autovacuum would do after a
@@ -82,8 +84,6 @@ SYNTHETIC_NOTE = "synthetic data: every organisation and assessment row written 
 
 #: Answer keys stored as ``answer`` rows (see the module docstring).
 STORED_CONTENT_KEYS = ("q2_2", "q4", "q5", "q6")
-FACT_KEYS = ("q22", "q23", "q24", "q25", "q26")
-FACT_COLUMNS = {"q22": "role", "q23": "funding", "q24": "age_band", "q25": "size_band"}
 
 BATCH_ASSESSMENTS = 5_000
 POOL_SIZE = 4_000
@@ -150,18 +150,19 @@ SCALE_WEIGHTS = {
     "q1": [1, 1, 1, 2, 3, 6, 9, 15, 22, 20, 20],  # 86 % "important" in 2017, scale points unknown
     "q16": [2, 2, 3, 5, 8, 12, 15, 18, 15, 10, 10],
 }
+#: Plausible weights of the organisation facts (a fact of the questionnaire without weights is uniform).
 FACT_SHARES: dict[str, dict[str, float]] = {
     "q22": {"executive": 0.55, "program_staff": 0.25, "it_staff": 0.07, "other": 0.13},
     "q23": {"yes_current": 0.82, "no_past": 0.06, "no_never": 0.12},
     "q24": {"lt_5": 0.07, "5_10": 0.1, "11_25": 0.28, "26_50": 0.33, "gt_50": 0.22},
     "q25": {"1_5": 0.14, "6_10": 0.16, "11_20": 0.2, "21_50": 0.25, "51_plus": 0.25},
-}
-OPTIONAL_FACTS = ("q22", "q24")
-REGION_WEIGHTS = {
-    "on": 0.39, "bc": 0.15, "ab": 0.13, "qc": 0.09, "mb": 0.06, "ns": 0.04, "sk": 0.04, "nb": 0.03,
-    "nl": 0.02, "pe": 0.015, "nt": 0.01, "yt": 0.01, "nu": 0.005,
+    "q26": {
+        "on": 0.39, "bc": 0.15, "ab": 0.13, "qc": 0.09, "mb": 0.06, "ns": 0.04, "sk": 0.04, "nb": 0.03,
+        "nl": 0.02, "pe": 0.015, "nt": 0.01, "yt": 0.01, "nu": 0.005,
+    },
 }  # fmt: skip
-TWO_REGIONS_SHARE = 0.13
+#: Share of organisations giving two values of a multiple choice fact (two provinces/territories).
+TWO_VALUES_SHARE = 0.13
 FRENCH_SHARE = 0.22
 
 Answers = dict[str, Any]
@@ -190,14 +191,16 @@ class AnswerModel:
         self.shares_2017: dict[tuple[str, str], float] = {
             (figure.item_id, figure.option_id): figure.pct / 100 for figure in baseline.all_figures()
         }
-        self.items = [item for item in questionnaire.iter_items() if item.id not in FACT_KEYS]
-        self.fact_choosers = {key: _chooser(shares) for key, shares in FACT_SHARES.items()}
-        self.region_choice = _chooser(REGION_WEIGHTS)
-        self.region_order = [option.id for option in questionnaire.items["q26"].options]
+        self.items = [item for item in questionnaire.iter_items() if item.fact is None]
+        self.facts = list(questionnaire.facts)
+        self.fact_choosers = {
+            item.id: _chooser(FACT_SHARES.get(item.id) or {option.id: 1.0 for option in item.options})
+            for item in self.facts
+        }
 
     # -- content items
     def draw(self, rng: random.Random) -> Answers:
-        """Return one full answer set (all items but q22–q26), a few optional items skipped."""
+        """Return one full answer set (all items but the facts), a few optional items skipped."""
         capacity = (rng.random() + rng.random()) / 2  # triangular on [0, 1], mean 0.5
         factor = 0.5 + capacity  # 0.5–1.5, mean 1: multiplies shares without a 2017 figure
         answers: Answers = {}
@@ -270,17 +273,20 @@ class AnswerModel:
 
     # -- organisation facts
     def draw_facts(self, rng: random.Random) -> Answers:
-        """Return q22–q26 for one organisation (q22 and q24 sometimes skipped)."""
+        """Return the facts of one organisation (q22–q26; the optional ones sometimes skipped)."""
         facts: Answers = {}
-        for key, choose in self.fact_choosers.items():
-            if key in OPTIONAL_FACTS and rng.random() < SKIP_SHARE:
+        for item in self.facts:
+            if not item.required and rng.random() < SKIP_SHARE:
                 continue
-            facts[key] = choose(rng)
-        regions = {self.region_choice(rng)}
-        if rng.random() < TWO_REGIONS_SHARE:
-            while len(regions) < 2:
-                regions.add(self.region_choice(rng))
-        facts["q26"] = [r for r in self.region_order if r in regions]
+            choose = self.fact_choosers[item.id]
+            if not item.fact.multiple:
+                facts[item.id] = choose(rng)
+                continue
+            values = {choose(rng)}
+            if rng.random() < TWO_VALUES_SHARE and len(item.options) > 1:
+                while len(values) < 2:
+                    values.add(choose(rng))
+            facts[item.id] = [option.id for option in item.options if option.id in values]
         return facts
 
 
@@ -289,7 +295,7 @@ class PoolEntry:
     """One distinct answer set, scored once, with its stored answers already serialised."""
 
     answers: Answers
-    scores: tuple[int | None, int | None, int | None, int | None]
+    scores: tuple[tuple[str, int | None], ...]  # (dimension, score) for every dimension of the rubric
     stored: tuple[tuple[str, str], ...]
 
 
@@ -309,7 +315,7 @@ def build_pool(model: AnswerModel, rubric: Any, size: int, rng: random.Random) -
         if clean_answers(model.q, answers) != answers:  # never store what the app would refuse
             raise AssertionError(f"generated an invalid answer set: {answers}")
         profile = score(answers, rubric)
-        scores = (profile.score("SK"), profile.score("IN"), profile.score("AP"), profile.score("PR"))
+        scores = tuple((dimension, profile.score(dimension)) for dimension in rubric.dimension_ids())
         stored = tuple((key, json.dumps(answers[key])) for key in STORED_CONTENT_KEYS if key in answers)
         pool.append(PoolEntry(answers, scores, stored))
     return pool
@@ -318,13 +324,13 @@ def build_pool(model: AnswerModel, rubric: Any, size: int, rng: random.Random) -
 # --------------------------------------------------------------------------- writers
 
 ORGANISATION_COLUMNS = ("id", "created_at", "is_synthetic")
+#: The columns of ``assessment`` before its single choice fact columns (the questionnaire's, in its order).
 ASSESSMENT_COLUMNS = (
     "id", "organisation_id", "token_hash", "status", "questionnaire_version", "rubric_version", "language",
     "current_page", "label", "revision", "previous_id", "page_ids", "is_synthetic", "is_latest", "created_at",
-    "updated_at", "submitted_at", "size_band", "funding", "age_band", "role", "score_sk", "score_in", "score_ap",
-    "score_pr",
+    "updated_at", "submitted_at",
 )  # fmt: skip
-REGION_COLUMNS = ("assessment_id", "region")
+SCORE_COLUMNS = ("assessment_id", "dimension", "score")
 ANSWER_COLUMNS = ("assessment_id", "key", "value", "updated_at")
 
 
@@ -390,8 +396,13 @@ class SQLiteWriter(Writer):
 class PostgresWriter(Writer):
     timestamp_suffix = "+00:00"
 
-    #: Tables whose foreign keys are dropped for the load and added back (validated) afterwards.
-    LOADED_TABLES = ("organisation", "assessment", "assessment_region", "answer")
+    #: Tables whose foreign keys are dropped for the load and added back (validated) afterwards
+    #: (the tables of multiple choice facts are added by :func:`writer_for`).
+    LOADED_TABLES: tuple[str, ...] = ("organisation", "assessment", "assessment_score", "answer")
+
+    def __init__(self, engine: sa.Engine, fact_tables: Sequence[str] = ()) -> None:
+        self.loaded_tables = (*self.LOADED_TABLES, *fact_tables)
+        super().__init__(engine)
 
     def prepare(self) -> None:
         with self.dbapi.cursor() as cursor:
@@ -401,7 +412,7 @@ class PostgresWriter(Writer):
             cursor.execute(
                 "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
                 "WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)",
-                (list(self.LOADED_TABLES),),
+                (list(self.loaded_tables),),
             )
             self.foreign_keys = cursor.fetchall()
             for table, name, _definition in self.foreign_keys:
@@ -427,17 +438,18 @@ class PostgresWriter(Writer):
         self.dbapi.commit()
         self.dbapi.autocommit = True
         with self.dbapi.cursor() as cursor:
-            for table in ("organisation", "assessment", "assessment_region", "answer"):
-                cursor.execute(f"VACUUM ANALYZE {table}")
+            for table in self.loaded_tables:
+                cursor.execute(f'VACUUM ANALYZE "{table}"')
         self.dbapi.autocommit = False
         self.proxy.close()
 
 
-def writer_for(engine: sa.Engine) -> Writer:
+def writer_for(engine: sa.Engine, fact_tables: Sequence[str] = ()) -> Writer:
+    """The bulk writer of the engine's database (``fact_tables``: the tables of multiple choice facts)."""
     if engine.dialect.name == "sqlite":
         return SQLiteWriter(engine)
     if engine.dialect.name == "postgresql":
-        return PostgresWriter(engine)
+        return PostgresWriter(engine, fact_tables)
     raise SystemExit(f"unsupported database: {engine.dialect.name}")
 
 
@@ -497,6 +509,10 @@ class Context:
     questionnaire_version: str
     rubric_version: str
     page_ids: list[str]
+    #: Single choice facts: (item id, assessment column), in questionnaire order.
+    fact_columns: list[tuple[str, str]]
+    #: Multiple choice facts: (item id, table, value column).
+    fact_tables: list[tuple[str, str, str]]
 
 
 def app_context_objects(app: Any) -> Context:
@@ -506,8 +522,12 @@ def app_context_objects(app: Any) -> Context:
         model=AnswerModel(q, data.baseline),
         rubric=data.rubric,
         questionnaire_version=q.version,
-        rubric_version=str(q.meta.get("rubric_version", "v1")),
+        rubric_version=data.rubric.version,
         page_ids=[page.id for page in q.pages],
+        fact_columns=[(item.id, item.fact.column) for item in q.facts if not item.fact.multiple],
+        fact_tables=[
+            (item.id, f"assessment_{item.fact.column}", item.fact.column) for item in q.facts if item.fact.multiple
+        ],
     )
 
 
@@ -560,8 +580,10 @@ def generate(
         end = min(datetime.now(UTC), END_CAP)
         the_plan = plan(count, end, rng)
         planned = time.perf_counter()
-        writer = writer_for(engine)
-        totals = {"organisations": 0, "assessments": 0, "regions": 0, "answers": 0, "submitted": 0, "drafts": 0}
+        writer = writer_for(engine, [table for _key, table, _column in ctx.fact_tables])
+        totals = {
+            "organisations": 0, "assessments": 0, "regions": 0, "scores": 0, "answers": 0, "submitted": 0, "drafts": 0,
+        }  # fmt: skip
         totals["reassessments"] = sum(1 for p in the_plan.previous if p >= 0)
         try:
             _load(writer, ctx, pool, the_plan, base_org, base_id, seed, batch, rng, totals, log)
@@ -592,7 +614,7 @@ def generate(
         engine.dispose()
     if real or real_orgs:
         raise AssertionError("a generated row is not marked synthetic")
-    rows = totals["organisations"] + totals["assessments"] + totals["regions"] + totals["answers"]
+    rows = totals["organisations"] + totals["assessments"] + totals["regions"] + totals["scores"] + totals["answers"]
     stats = {
         **totals,
         "dialect": engine.dialect.name,
@@ -612,8 +634,9 @@ def generate(
     log(
         f"synthetic: wrote {count:,} synthetic assessments ({totals['submitted']:,} submitted, "
         f"{totals['reassessments']:,} of them re-assessments, {totals['drafts']:,} drafts) for "
-        f"{totals['organisations']:,} synthetic organisations, {totals['answers']:,} answers and "
-        f"{totals['regions']:,} regions on {stats['dialect']} in {stats['seconds']} s "
+        f"{totals['organisations']:,} synthetic organisations, {totals['answers']:,} answers, "
+        f"{totals['scores']:,} scores and {totals['regions']:,} fact values (regions) on {stats['dialect']} "
+        f"in {stats['seconds']} s "
         f"({stats['rows_per_second']:,} rows/s while loading; {len(pool):,} distinct answer sets)"
     )
     log(f"synthetic: {SYNTHETIC_NOTE}; 0 rows without it")
@@ -639,8 +662,16 @@ def _load(
     suffix = writer.timestamp_suffix
     org_of = array("l", [0]) * count
     facts_of: dict[int, Answers] = {}  # only for first submissions that will be re-assessed
-    fact_json = {key: {option: json.dumps(option) for option in shares} for key, shares in FACT_SHARES.items()}
-    region_json: dict[tuple[str, ...], str] = {}
+    fact_json: dict[str, dict[Any, str]] = {item.id: {} for item in model.facts}
+
+    def as_json(key: str, value: Any) -> str:
+        """The stored JSON of a fact answer (cached: a few distinct values each)."""
+        cache_key = tuple(value) if isinstance(value, list) else value
+        if cache_key not in fact_json[key]:
+            fact_json[key][cache_key] = json.dumps(value)
+        return fact_json[key][cache_key]
+
+    assessment_columns = (*ASSESSMENT_COLUMNS, *(column for _key, column in ctx.fact_columns))
     last_page = ctx.page_ids[-1]
     next_org = base_org
     pool_size = len(pool)
@@ -657,7 +688,8 @@ def _load(
     for first in range(0, count, batch):
         organisations: list[tuple[Any, ...]] = []
         assessments: list[tuple[Any, ...]] = []
-        regions: list[tuple[Any, ...]] = []
+        fact_rows: dict[str, list[tuple[Any, ...]]] = {table: [] for _key, table, _column in ctx.fact_tables}
+        scores: list[tuple[Any, ...]] = []
         answers: list[tuple[Any, ...]] = []
         for i in range(first, min(first + batch, count)):
             aid = base_id + i + 1
@@ -679,18 +711,14 @@ def _load(
             if is_draft:
                 submitted = None
                 updated = stamp(created + rng.uniform(60, 3 * 86400))
-                scores: tuple[Any, ...] = (None, None, None, None)
                 page = rng.choice(ctx.page_ids)
                 revision = rng.randint(1, 8)
             else:
                 gap = rng.expovariate(1 / 7200) if rng.random() < 0.65 else rng.uniform(86400, 14 * 86400)
                 submitted = updated = stamp(created + 300 + gap)
-                scores = entry.scores
+                scores.extend((aid, dimension, score) for dimension, score in entry.scores)
                 page = last_page
                 revision = rng.randint(9, 20)
-            region_key = tuple(facts["q26"])
-            if region_key not in region_json:
-                region_json[region_key] = json.dumps(list(region_key))
             assessments.append(
                 (
                     aid,
@@ -710,26 +738,25 @@ def _load(
                     stamp(created),
                     updated,
                     submitted,
-                    facts.get("q25"),
-                    facts.get("q23"),
-                    facts.get("q24"),
-                    facts.get("q22"),
-                    *scores,
+                    *(facts.get(key) for key, _column in ctx.fact_columns),
                 )
             )
-            regions.extend((aid, region) for region in region_key)
+            for key, table, _column in ctx.fact_tables:
+                fact_rows[table].extend((aid, value) for value in facts.get(key, ()))
             answers.extend((aid, key, value, updated) for key, value in entry.stored)
-            answers.extend((aid, key, fact_json[key][facts[key]], updated) for key in FACT_COLUMNS if key in facts)
-            answers.append((aid, "q26", region_json[region_key], updated))
+            answers.extend((aid, key, as_json(key, value), updated) for key, value in facts.items())
             totals["drafts" if is_draft else "submitted"] += 1
         writer.write("organisation", ORGANISATION_COLUMNS, organisations)
-        writer.write("assessment", ASSESSMENT_COLUMNS, assessments)
-        writer.write("assessment_region", REGION_COLUMNS, regions)
+        writer.write("assessment", assessment_columns, assessments)
+        for (_key, table, column), rows in zip(ctx.fact_tables, fact_rows.values(), strict=True):
+            writer.write(table, ("assessment_id", column), rows)
+        writer.write("assessment_score", SCORE_COLUMNS, scores)
         writer.write("answer", ANSWER_COLUMNS, answers)
         writer.commit()
         totals["organisations"] += len(organisations)
         totals["assessments"] += len(assessments)
-        totals["regions"] += len(regions)
+        totals["regions"] += sum(len(rows) for rows in fact_rows.values())
+        totals["scores"] += len(scores)
         totals["answers"] += len(answers)
         done = first + len(assessments)
         if done % report_every == 0 and done < count:

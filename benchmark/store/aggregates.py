@@ -18,10 +18,8 @@ from benchmark.core import peers
 from benchmark.extensions import db
 from benchmark.store import summary
 from benchmark.store.content import content
-from benchmark.store.models import Answer, Assessment, ImportedBaseline, pool_is_synthetic
-
-#: The stored component score columns, by dimension id (one list: benchmark.store.summary).
-SCORE_COLUMNS = {dimension: getattr(Assessment, column) for dimension, column in summary.DIMENSION_COLUMNS.items()}
+from benchmark.store.models import Answer, ImportedBaseline, pool_is_synthetic
+from benchmark.store.scores import dimensions
 
 
 def histograms(groups: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, dict[int, int]]]:
@@ -30,9 +28,8 @@ def histograms(groups: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str,
     Peers are each organisation's latest submission scored with the current rubric, in this
     deployment's pool; the counts are the summary rows maintained on submit (benchmark.store.summary).
     """
-    result: dict[tuple[str, str], dict[str, dict[int, int]]] = {
-        group: {d: {} for d in SCORE_COLUMNS} for group in groups
-    }
+    known = dimensions()
+    result: dict[tuple[str, str], dict[str, dict[int, int]]] = {group: {d: {} for d in known} for group in groups}
     rows = summary.read(
         pool_is_synthetic(),
         "latest_score",
@@ -41,7 +38,7 @@ def histograms(groups: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str,
         groups=groups,
     )
     for grouping, value, dimension, score, count in rows:
-        if dimension in SCORE_COLUMNS:
+        if dimension in known:
             result[(grouping, value)][dimension][int(score)] = count
     return result
 

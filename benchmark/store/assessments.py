@@ -1,18 +1,17 @@
-"""State changes of an assessment: start, save a page, submit, delete.  Views stay thin.
+"""State changes of an assessment: start, save a page, submit (deletion: :mod:`benchmark.store.deletion`).
 
-Private links carry a random token of 256 bits; only its SHA-256 is stored, so a
-copy of the database does not open anyone's assessment.
+Views stay thin.  Private links carry a random token of 256 bits; only its SHA-256 is
+stored, so a copy of the database does not open anyone's assessment.  Every change runs
+inside :func:`benchmark.store.summary.tracking`, which keeps the summary counts right in
+the same transaction.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,15 +20,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 from benchmark.core.questionnaire import Page, Questionnaire
 from benchmark.extensions import db
 from benchmark.store import summary
-from benchmark.store.models import Answer, Assessment, AssessmentRegion, Organisation, Participation, Workshop, utcnow
-
-log = logging.getLogger("benchmark.privacy")
+from benchmark.store.content import content
+from benchmark.store.deletion import DeletionPreview as DeletionPreview
+from benchmark.store.deletion import delete_assessment as delete_assessment
+from benchmark.store.deletion import deletion_preview as deletion_preview
+from benchmark.store.deletion import lock_organisation
+from benchmark.store.deletion import purge_drafts as purge_drafts
+from benchmark.store.deletion import stale_drafts as stale_drafts
+from benchmark.store.facts import fact_keys, write_facts
+from benchmark.store.models import Answer, Assessment, Organisation, utcnow
+from benchmark.store.scores import write_scores
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
-#: Answer keys copied into indexed columns for grouping (see benchmark.store.models.assessments).
-FACT_COLUMNS = {"q25": "size_band", "q23": "funding", "q24": "age_band", "q22": "role"}
-REGION_ITEM = "q26"
-FACT_KEYS = frozenset([*FACT_COLUMNS, REGION_ITEM])
 
 
 class AlreadySubmitted(Exception):
@@ -55,6 +57,7 @@ def find_by_token(token: str) -> Assessment | None:
 
 def extract_token(text: str) -> str | None:
     """Find a token in a pasted private link or code."""
+    candidate: str
     for candidate in re.findall(r"[A-Za-z0-9_-]{43}", text or ""):
         if TOKEN_PATTERN.match(candidate):
             return candidate
@@ -84,7 +87,7 @@ def start_assessment(
         organisation=organisation,
         token_hash=hash_token(token),
         questionnaire_version=questionnaire.version,
-        rubric_version=str(questionnaire.meta.get("rubric_version", "v1")),
+        rubric_version=content().rubric.version,
         language=lang,
         current_page=next(p.id for p in questionnaire.pages if not page_ids or p.id in page_ids),
         label=label or None,
@@ -92,11 +95,12 @@ def start_assessment(
         previous_id=previous.id if previous else None,
         is_synthetic=synthetic,
     )
-    db.session.add(assessment)
-    db.session.flush()
-    if previous is not None:
-        _copy_answers(questionnaire, previous, assessment)
-    summary.apply(summary.counted(summary.facts_of([assessment.id]).values()))
+    with summary.tracking(db.session) as track:
+        db.session.add(assessment)
+        db.session.flush()
+        track.created(assessment.id)
+        if previous is not None:
+            _copy_answers(questionnaire, previous, assessment)
     db.session.commit()
     return assessment, token
 
@@ -105,7 +109,7 @@ def _copy_answers(questionnaire: Questionnaire, source: Assessment, target: Asse
     valid_keys = set(questionnaire.answer_keys())
     values = {key: value for key, value in source.answer_map().items() if key in valid_keys}
     _upsert_answers(target.id, values)
-    _write_facts(target.id, values)
+    write_facts(questionnaire, target.id, values)
 
 
 def save_answers(assessment: Assessment, changes: Mapping[str, Any], current_page: str) -> None:
@@ -128,15 +132,16 @@ def save_answers(assessment: Assessment, changes: Mapping[str, Any], current_pag
     if to_clear:
         db.session.execute(sa.delete(Answer).where(Answer.assessment_id == assessment.id, Answer.key.in_(to_clear)))
     _upsert_answers(assessment.id, {key: value for key, value in changes.items() if value is not None})
-    if FACT_KEYS.intersection(changes):
+    questionnaire = content().questionnaire
+    keys = fact_keys(questionnaire)
+    if keys.intersection(changes):
         # Still under the row lock taken by the revision bump: concurrent saves of this draft
         # wait, so the facts and the counts they feed follow the answers exactly.
-        before = summary.facts_of([assessment.id])
-        facts = db.session.execute(
-            sa.select(Answer.key, Answer.value).where(Answer.assessment_id == assessment.id, Answer.key.in_(FACT_KEYS))
-        )
-        _write_facts(assessment.id, {key: value for key, value in facts})
-        summary.change(before.values(), summary.facts_of([assessment.id]).values())
+        with summary.tracking(db.session, [assessment.id]):
+            facts = db.session.execute(
+                sa.select(Answer.key, Answer.value).where(Answer.assessment_id == assessment.id, Answer.key.in_(keys))
+            )
+            write_facts(questionnaire, assessment.id, {key: value for key, value in facts})
     db.session.commit()
 
 
@@ -157,36 +162,6 @@ def _upsert_answers(assessment_id: int, values: Mapping[str, Any]) -> None:
         set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
     )
     db.session.execute(statement)
-
-
-def _write_facts(assessment_id: int, answers: Mapping[str, Any]) -> None:
-    """Copy the organisation facts from the answers into their indexed columns and region rows."""
-    values = {
-        column: (answers.get(key) if isinstance(answers.get(key), str) else None)
-        for key, column in FACT_COLUMNS.items()
-    }
-    db.session.execute(
-        sa.update(Assessment)
-        .where(Assessment.id == assessment_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    regions = answers.get(REGION_ITEM)
-    wanted = {r for r in regions if isinstance(r, str)} if isinstance(regions, list) else set()
-    current = set(
-        db.session.scalars(sa.select(AssessmentRegion.region).where(AssessmentRegion.assessment_id == assessment_id))
-    )
-    if current - wanted:
-        db.session.execute(
-            sa.delete(AssessmentRegion)
-            .where(AssessmentRegion.assessment_id == assessment_id, AssessmentRegion.region.in_(current - wanted))
-            .execution_options(synchronize_session=False)
-        )
-    if wanted - current:
-        db.session.execute(
-            sa.insert(AssessmentRegion),
-            [{"assessment_id": assessment_id, "region": r} for r in sorted(wanted - current)],
-        )
 
 
 def set_page(assessment: Assessment, page_id: str) -> None:
@@ -217,236 +192,46 @@ def missing_required(questionnaire: Questionnaire, assessment: Assessment, answe
 def submit(assessment: Assessment, scores: Mapping[str, int | None] | None = None) -> None:
     """Submit a draft: it becomes read-only and the organisation's latest assessment.
 
-    The status change is a conditional UPDATE, so two concurrent submits of one
+    The draft's row is locked by a conditional UPDATE, so two concurrent submits of one
     draft give exactly one submission.
 
+    :param scores: the component scores to store, by dimension of the rubric (see
+        :func:`benchmark.store.scores.stored_scores`); a dimension left out is stored as None.
     :raises AlreadySubmitted: if it was already submitted.
     """
-    values: dict[str, Any] = {"status": "submitted", "submitted_at": utcnow(), "is_latest": True}
-    for dimension, score in (scores or {}).items():
-        values[summary.DIMENSION_COLUMNS[dimension]] = score
-    _lock_organisation(assessment.organisation_id)
-    done = db.session.execute(
-        sa.update(Assessment).where(Assessment.id == assessment.id, Assessment.status == "draft").values(**values)
-    )
-    if done.rowcount != 1:  # type: ignore[attr-defined]
-        db.session.rollback()
-        raise AlreadySubmitted
-    replaced = db.session.scalars(
-        sa.update(Assessment)
-        .where(
-            Assessment.organisation_id == assessment.organisation_id,
-            Assessment.id != assessment.id,
-            Assessment.is_latest.is_(True),
-        )
-        .values(is_latest=False)
-        .returning(Assessment.id)
-        .execution_options(synchronize_session=False)
-    ).all()
-    now = summary.facts_of([assessment.id, *replaced])
-    submitted = now[assessment.id]
-    # Only status, date, scores and the latest flags changed: the rows' other facts are as they were.
-    as_draft = replace(submitted, status="draft", is_latest=False, submitted_at=None)
-    summary.change(
-        [as_draft, *(summary.as_latest(now[i], True) for i in replaced)],
-        [submitted, *(now[i] for i in replaced)],
-    )
-    db.session.commit()
-    db.session.refresh(assessment)
-
-
-# --------------------------------------------------------------------------- deletion and retention
-
-
-@dataclass(frozen=True)
-class DeletionPreview:
-    """What deleting an assessment removes and changes, shown before the respondent confirms."""
-
-    answers: int
-    workshops: list[str]
-    #: The organisation's previous submission, which counts again in comparisons once this one is gone.
-    counts_again: Assessment | None
-    #: The organisation's other assessments (drafts or submissions), which are kept.
-    others: int
-
-
-def deletion_preview(assessment: Assessment) -> DeletionPreview:
-    """Describe what :func:`delete_assessment` would remove (reads only)."""
-    answers = db.session.scalar(sa.select(sa.func.count()).where(Answer.assessment_id == assessment.id)) or 0
-    workshops = list(
-        db.session.scalars(
-            sa.select(Workshop.title)
-            .join(Participation, Participation.workshop_id == Workshop.id)
-            .where(Participation.assessment_id == assessment.id)
-            .order_by(Workshop.id)
-        )
-    )
-    others = (
-        db.session.scalar(
-            sa.select(sa.func.count()).where(
-                Assessment.organisation_id == assessment.organisation_id, Assessment.id != assessment.id
-            )
-        )
-        or 0
-    )
-    counts_again = (
-        _newest_submission(assessment.organisation_id, exclude=assessment.id) if assessment.is_latest else None
-    )
-    return DeletionPreview(int(answers), workshops, counts_again, int(others))
-
-
-def delete_assessment(assessment: Assessment) -> None:
-    """Delete an assessment for good, at its owner's request (its private link).
-
-    Removes its answers, provinces/territories and workshop participations; the
-    organisation's previous submission (if any) becomes its latest again, so peer,
-    workshop and sector figures count that one instead; the organisation row goes
-    when it has no assessment left.  Afterwards the token opens nothing.
-    """
-    assessment_id = assessment.id
-    _delete_rows(assessment_id)
-    db.session.commit()
-    if assessment in db.session:
-        db.session.expunge(assessment)  # its row is gone: the object must not be used again
-    log.info("Assessment %s deleted at its owner's request", assessment_id)
-
-
-def _delete_rows(assessment_id: int, only_if: sa.ColumnElement[bool] | None = None) -> bool:
-    """Delete one assessment and everything hanging off it, without committing.
-
-    :param only_if: delete it only if its row still meets this condition.  The row is
-        locked first (a no-op UPDATE), so a concurrent save or submit waits for this
-        transaction and then finds nothing to change, instead of losing answers half-way.
-    :return: False when there was nothing to delete.
-    """
-    organisation_id = db.session.scalar(sa.select(Assessment.organisation_id).where(Assessment.id == assessment_id))
-    if organisation_id is None:
-        return False
-    _lock_organisation(organisation_id)
+    lock_organisation(assessment.organisation_id)
+    # Lock the draft's row (a no-op UPDATE) before its counts are read: a concurrent save
+    # of its facts commits first or waits for this transaction.
     locked = db.session.execute(
         sa.update(Assessment)
-        .where(Assessment.id == assessment_id, only_if if only_if is not None else sa.true())
+        .where(Assessment.id == assessment.id, Assessment.status == "draft")
         .values(status=Assessment.status)
         .execution_options(synchronize_session=False)
     )
     if locked.rowcount != 1:  # type: ignore[attr-defined]
-        return False
-    previous_id = db.session.scalar(sa.select(Assessment.previous_id).where(Assessment.id == assessment_id))
-    followers = list(db.session.scalars(sa.select(Assessment.id).where(Assessment.previous_id == assessment_id)))
-    facts = summary.facts_of([assessment_id, *followers])
-    # What changes in the counts: the row goes, and its followers count as re-assessments only
-    # while they still follow something.
-    before = summary.counted([facts[assessment_id], *(facts[i] for i in followers)])
-    after = summary.counted(replace(facts[i], has_previous=previous_id is not None) for i in followers)
-    # A later assessment started from this one ("take again", a workshop join) now follows its predecessor.
-    db.session.execute(
-        sa.update(Assessment)
-        .where(Assessment.previous_id == assessment_id)
-        .values(previous_id=previous_id)
-        .execution_options(synchronize_session=False)
-    )
-    for child in (Participation, Answer, AssessmentRegion):
-        db.session.execute(
-            sa.delete(child)
-            .where(child.assessment_id == assessment_id)  # type: ignore[attr-defined]
-            .execution_options(synchronize_session=False)
-        )
-    db.session.execute(
-        sa.delete(Assessment).where(Assessment.id == assessment_id).execution_options(synchronize_session=False)
-    )
-    restored = _restore_latest(organisation_id)
-    if restored is not None:
-        now = summary.facts_of([restored])[restored]
-        before.update(summary.counted([summary.as_latest(now, False)]))
-        after.update(summary.counted([now]))
-    summary.apply(summary.difference(before, after))
-    remaining = db.session.scalar(sa.select(sa.func.count()).where(Assessment.organisation_id == organisation_id))
-    if not remaining:
-        db.session.execute(
-            sa.delete(Organisation)
-            .where(Organisation.id == organisation_id)
-            .execution_options(synchronize_session=False)
-        )
-    return True
-
-
-def _newest_submission(organisation_id: int, exclude: int | None = None) -> Assessment | None:
-    query = sa.select(Assessment).where(Assessment.organisation_id == organisation_id, Assessment.status == "submitted")
-    if exclude is not None:
-        query = query.where(Assessment.id != exclude)
-    return db.session.scalar(query.order_by(Assessment.submitted_at.desc(), Assessment.id.desc()).limit(1))
-
-
-def _lock_organisation(organisation_id: int) -> None:
-    """Lock the organisation's row until commit (a no-op UPDATE).
-
-    Submitting and deleting change which assessment is an organisation's latest; taking
-    this lock first makes them wait for each other (PostgreSQL row lock; SQLite's write lock),
-    so there is always one latest submission and the counts follow it.
-    """
-    db.session.execute(
-        sa.update(Organisation)
-        .where(Organisation.id == organisation_id)
-        .values(id=Organisation.id)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def _restore_latest(organisation_id: int) -> int | None:
-    """Make the organisation's newest remaining submission its latest, if none is marked; return its id."""
-    has_latest = db.session.scalar(
-        sa.select(sa.func.count()).where(
-            Assessment.organisation_id == organisation_id,
-            Assessment.status == "submitted",
-            Assessment.is_latest.is_(True),
-        )
-    )
-    if has_latest:
-        return None
-    newest = db.session.scalar(
-        sa.select(Assessment.id)
-        .where(Assessment.organisation_id == organisation_id, Assessment.status == "submitted")
-        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
-        .limit(1)
-    )
-    if newest is not None:
+        db.session.rollback()
+        raise AlreadySubmitted
+    # Under the organisation's lock: no other submit or delete changes its latest meanwhile.
+    with summary.tracking(db.session, [assessment.id]) as track:
         db.session.execute(
             sa.update(Assessment)
-            .where(Assessment.id == newest)
-            .values(is_latest=True)
+            .where(Assessment.id == assessment.id)
+            .values(status="submitted", submitted_at=utcnow(), is_latest=True)
+        )
+        write_scores(assessment.id, scores or {})
+        replaced = Assessment.is_latest.is_(True), Assessment.id != assessment.id
+        track.watch(
+            *db.session.scalars(
+                sa.select(Assessment.id)
+                .where(Assessment.organisation_id == assessment.organisation_id, *replaced)
+                .with_for_update()
+            )
+        )
+        db.session.execute(
+            sa.update(Assessment)
+            .where(Assessment.organisation_id == assessment.organisation_id, *replaced)
+            .values(is_latest=False)
             .execution_options(synchronize_session=False)
         )
-    return newest
-
-
-def stale_drafts(days: int, now: datetime | None = None) -> list[int]:
-    """Return the ids of drafts (never submitted) not saved for ``days`` days, oldest first."""
-    cutoff = (now or utcnow()) - timedelta(days=days)
-    return list(
-        db.session.scalars(
-            sa.select(Assessment.id)
-            .where(Assessment.status == "draft", Assessment.updated_at < cutoff)
-            .order_by(Assessment.updated_at, Assessment.id)
-        )
-    )
-
-
-def purge_drafts(days: int, now: datetime | None = None, batch: int = 200) -> int:
-    """Delete the drafts not saved for ``days`` days (retention), as :func:`delete_assessment` does.
-
-    Submitted assessments are never touched.  Commits every ``batch`` drafts.
-
-    :return: how many drafts were deleted.
-    """
-    cutoff = (now or utcnow()) - timedelta(days=days)
-    still_stale = sa.and_(Assessment.status == "draft", Assessment.updated_at < cutoff)
-    deleted = 0
-    for index, assessment_id in enumerate(stale_drafts(days, now), start=1):
-        # A draft saved or submitted since the list was read is kept.
-        if _delete_rows(assessment_id, only_if=still_stale):
-            deleted += 1
-        if index % batch == 0:
-            db.session.commit()
     db.session.commit()
-    log.info("Retention: %s draft(s) not saved for %s days deleted", deleted, days)
-    return deleted
+    db.session.refresh(assessment)

@@ -18,6 +18,7 @@ from benchmark.core.discussion import DimensionPrompts, load_discussion
 from benchmark.core.questionnaire import Questionnaire, load_questionnaire
 from benchmark.core.rules import RuleSet, load_rules
 from benchmark.core.scoring import Rubric, load_rubric
+from benchmark.store.facts import check_storage
 
 
 @dataclass(frozen=True)
@@ -32,13 +33,15 @@ class Content:
 
 
 def init_app(app: Flask) -> None:
-    """Load and cross-validate every data file."""
-    app.extensions["content"] = _load(
+    """Load and cross-validate every data file, and check that every organisation fact has a place to go."""
+    loaded = _load(
         app.config.get("QUESTIONNAIRE_PATH"),
         app.config.get("RUBRIC_PATH"),
         app.config.get("RULES_PATH"),
         app.config.get("BASELINE_PATH"),
     )
+    check_storage(loaded.questionnaire)
+    app.extensions["content"] = loaded
 
 
 @lru_cache(maxsize=8)

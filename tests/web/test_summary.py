@@ -129,7 +129,7 @@ def old_database(tmp_path: Any) -> Iterator[Flask]:
 
 
 def test_upgrading_a_database_with_data_counts_what_it_holds(old_database: Flask) -> None:
-    """Migration 0006 fills the counts from the assessments already stored."""
+    """Upgrading fills the counts from the assessments already stored (0007, once their scores are rows)."""
     from flask_migrate import upgrade
 
     with old_database.app_context():

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from benchmark.funder.sector import services as sector
+from benchmark.store.content import content
+
 NULLABLE_INT = {"type": ["integer", "null"]}
 NULLABLE_NUMBER = {"type": ["number", "null"]}
 LANG = {
@@ -12,18 +15,20 @@ LANG = {
     "required": False,
     "schema": {"type": "string", "enum": ["en", "fr"], "default": "en"},
 }
-COMPONENT = {
-    "name": "component",
-    "in": "query",
-    "required": False,
-    "schema": {"type": "string", "enum": ["SK", "IN", "AP", "PR"]},
-}
-BY = {
-    "name": "by",
-    "in": "query",
-    "required": False,
-    "schema": {"type": "string", "enum": ["province", "size", "funding"]},
-}
+
+
+def component_parameter() -> dict[str, Any]:
+    """``?component=``: a dimension of the rubric."""
+    dimensions = list(content().rubric.dimension_ids())
+    schema = {"type": "string", "enum": dimensions, "default": dimensions[0]}
+    return {"name": "component", "in": "query", "required": False, "schema": schema}
+
+
+def by_parameter() -> dict[str, Any]:
+    """``?by=``: a breakdown of the questionnaire (``fact: {breakdown: …}``)."""
+    schema = {"type": "string", "enum": list(sector.breakdowns()), "default": sector.default_breakdown()}
+    return {"name": "by", "in": "query", "required": False, "schema": schema}
+
 
 ERROR = {
     "type": "object",
@@ -250,7 +255,7 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "summary": "Suppressed aggregates",
                     "operationId": "aggregates",
-                    "parameters": [LANG, COMPONENT, BY],
+                    "parameters": [LANG, component_parameter(), by_parameter()],
                     "responses": {"200": _ok("#/components/schemas/Aggregates", "Aggregates"), **_errors(400, 429)},
                 }
             },
@@ -259,7 +264,7 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "Uptake by month and group (token)",
                     "operationId": "uptake",
                     "security": [{"bearer": []}],
-                    "parameters": [LANG, BY],
+                    "parameters": [LANG, by_parameter()],
                     "responses": {
                         "200": _ok("#/components/schemas/Aggregates", "Uptake tables"),
                         **_errors(400, 401, 429),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
@@ -15,9 +15,9 @@ from benchmark.funder.api.openapi import openapi_document
 from benchmark.funder.sector import services as sector
 from benchmark.funder.sector.tables import aggregates_json
 from benchmark.store import api_tokens as tokens
-from benchmark.store.aggregates import SCORE_COLUMNS
 from benchmark.store.content import content
 from benchmark.store.models import ImportedBaseline
+from benchmark.store.scores import dimensions
 from benchmark.web.errors import api_error
 from benchmark.web.limits import limiter
 
@@ -28,6 +28,18 @@ API_LIMIT = "120 per minute"
 limiter.limit(API_LIMIT)(bp)
 
 
+def _error(status: int, code: str, message: str) -> Response:
+    """:func:`benchmark.web.errors.api_error`, typed."""
+    response: Response = api_error(status, code, message)
+    return response
+
+
+def one_of(names: Iterable[str]) -> str:
+    """``a, b or c``."""
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
 def query(*allowed: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Refuse unknown query parameters and a language outside en/fr, with a stable error code."""
 
@@ -36,9 +48,9 @@ def query(*allowed: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def checked(*args: Any, **kwargs: Any) -> Any:
             unknown = sorted(set(request.args) - set(allowed))
             if unknown:
-                return api_error(400, "unknown_parameter", f"unknown query parameter: {unknown[0][:40]}")
+                return _error(400, "unknown_parameter", f"unknown query parameter: {unknown[0][:40]}")
             if "lang" in allowed and request.args.get("lang", "en") not in LANGS:
-                return api_error(400, "invalid_parameter", "lang must be en or fr")
+                return _error(400, "invalid_parameter", "lang must be en or fr")
             return view(*args, **kwargs)
 
         return checked
@@ -165,7 +177,7 @@ def _imported_baseline(name: str) -> Response:
     # isdecimal, not isdigit ("²" is a digit int() refuses); a version above INTEGER range or a NUL
     # (PostgreSQL text cannot hold one) would fail in the database: none names a baseline.
     if len(name) > 100 or "\x00" in name or not version.isdecimal() or int(version) >= 2**31:
-        return api_error(404, "unknown_baseline", "no such baseline")
+        return _error(404, "unknown_baseline", "no such baseline")
     found = db.session.scalar(
         db.select(ImportedBaseline).where(
             ImportedBaseline.name == base,
@@ -174,7 +186,7 @@ def _imported_baseline(name: str) -> Response:
         )
     )
     if found is None:
-        return api_error(404, "unknown_baseline", "no such baseline")
+        return _error(404, "unknown_baseline", "no such baseline")
     figures = [
         {
             "item": item,
@@ -195,11 +207,13 @@ def _imported_baseline(name: str) -> Response:
 def aggregates() -> Response:
     """Suppressed aggregates: component levels by quarter and by group, and today against 2017."""
     lang = request.args.get("lang", "en")
-    component = request.args.get("component", "SK")
-    by = request.args.get("by", "province")
-    if component not in SCORE_COLUMNS or by not in sector.BREAKDOWNS:
-        return api_error(
-            400, "invalid_parameter", "component must be SK, IN, AP or PR; by must be province, size or funding"
+    component = request.args.get("component", dimensions()[0])
+    by = request.args.get("by", sector.default_breakdown())
+    if component not in dimensions() or by not in sector.breakdowns():
+        return _error(
+            400,
+            "invalid_parameter",
+            f"component must be {one_of(dimensions())}; by must be {one_of(sector.breakdowns())}",
         )
 
     with force_locale(lang):
@@ -214,12 +228,12 @@ def aggregates() -> Response:
 def uptake() -> Response:
     """Uptake by month and by group (token required)."""
     lang = request.args.get("lang", "en")
-    by = request.args.get("by", "province")
-    if by not in sector.BREAKDOWNS:
-        return api_error(400, "invalid_parameter", "by must be province, size or funding")
+    by = request.args.get("by", sector.default_breakdown())
+    if by not in sector.breakdowns():
+        return _error(400, "invalid_parameter", f"by must be {one_of(sector.breakdowns())}")
 
     with force_locale(lang):
-        body = aggregates_json(lang, "SK", by)
+        body = aggregates_json(lang, dimensions()[0], by)
     body["tables"] = [t for t in body["tables"] if t["id"].startswith("uptake")]
     body.pop("items_2017", None)
     return jsonify(body)

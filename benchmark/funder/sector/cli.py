@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from benchmark.core.baseline_import import ImportResult, parse_option_figures, parse_respondents
 from benchmark.extensions import db
 from benchmark.funder.sector import dictionary
+from benchmark.funder.sector.services import breakdowns, default_breakdown
 from benchmark.funder.sector.tables import aggregates_json, dashboard_tables, items_rows, table_rows
 from benchmark.store.content import content
 from benchmark.store.models import ImportedBaseline
@@ -108,9 +109,9 @@ def release(directory: Path) -> None:
     written = []
     for lang in ("en", "fr"):
         with force_locale(lang):
-            body = aggregates_json(lang, "SK", "province")
-            for component in ("SK", "IN", "AP", "PR"):
-                for by in ("province", "size", "funding"):
+            body = aggregates_json(lang, content().rubric.dimension_ids()[0], default_breakdown())
+            for component in content().rubric.dimension_ids():
+                for by in breakdowns():
                     for table in dashboard_tables(lang, component, by):
                         target = directory / f"{table.id}.{lang}.csv"
                         if not target.exists():

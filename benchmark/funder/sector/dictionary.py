@@ -4,10 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from benchmark.core.questionnaire import Item
+from benchmark.funder.sector.services import breakdowns
 from benchmark.store.content import content
 
-#: Every column of the exports: (name, English meaning, French meaning).
-COLUMNS: tuple[tuple[str, str, str], ...] = (
+#: The meaning of the breakdowns (the questionnaire's ``fact: {breakdown: …}``) where the item's text is not enough.
+BREAKDOWN_MEANINGS: dict[str, tuple[str, str]] = {
+    "province": (
+        "Province or territory where the organization operates (q26; an organization in several counts in each).",
+        "Province ou territoire où l'organisation exerce ses activités (q26; une organisation présente dans plusieurs est comptée dans chacun).",
+    ),
+    "size": (
+        "Size band, full-time and part-time employees (q25).",
+        "Taille, employés à temps plein et à temps partiel (q25).",
+    ),
+    "funding": (
+        "Current IRCC Settlement Program funding status (q23).",
+        "Financement actuel du Programme d'établissement d'IRCC (q23).",
+    ),
+}
+#: The columns of the exports before the breakdowns: (name, English meaning, French meaning).
+FIRST_COLUMNS: tuple[tuple[str, str, str], ...] = (
     (
         "month",
         "Calendar month (YYYY-MM, UTC) of the event counted.",
@@ -25,21 +42,9 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
         "Submissions that follow an earlier submission of the same organization (take again).",
         "Transmissions qui suivent une transmission antérieure de la même organisation (reprise).",
     ),
-    (
-        "province",
-        "Province or territory where the organization operates (q26; an organization in several counts in each).",
-        "Province ou territoire où l'organisation exerce ses activités (q26; une organisation présente dans plusieurs est comptée dans chacun).",
-    ),
-    (
-        "size",
-        "Size band, full-time and part-time employees (q25).",
-        "Taille, employés à temps plein et à temps partiel (q25).",
-    ),
-    (
-        "funding",
-        "Current IRCC Settlement Program funding status (q23).",
-        "Financement actuel du Programme d'établissement d'IRCC (q23).",
-    ),
+)
+#: The columns of the exports after the breakdowns.
+LAST_COLUMNS: tuple[tuple[str, str, str], ...] = (
     (
         "level",
         "Level of a component score: 1 Starting (0–24), 2 Developing (25–49), 3 Established (50–74), 4 Advanced (75–100).",
@@ -74,6 +79,26 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def breakdown_column(name: str, item: Item) -> tuple[str, str, str]:
+    """(name, English meaning, French meaning) of one breakdown column."""
+    if name in BREAKDOWN_MEANINGS:
+        return (name, *BREAKDOWN_MEANINGS[name])
+    label = item.short_label or item.text
+    several = item.fact is not None and item.fact.multiple
+    en_note = "; an organization that chose several counts in each" if several else ""
+    fr_note = "; une organisation qui en a choisi plusieurs est comptée dans chacun" if several else ""
+    return (name, f"{label.en} ({item.id}{en_note}).", f"{label.fr} ({item.id}{fr_note}).")
+
+
+def columns() -> list[tuple[str, str, str]]:
+    """Every column of the exports: (name, English meaning, French meaning)."""
+    items = breakdowns()
+    names = [name for name in BREAKDOWN_MEANINGS if name in items] + [
+        name for name in items if name not in BREAKDOWN_MEANINGS
+    ]
+    return [*FIRST_COLUMNS, *(breakdown_column(name, items[name]) for name in names), *LAST_COLUMNS]
+
+
 def build() -> dict[str, Any]:
     """The dictionary: columns, versions and the crosswalk from items to the 2017 questions."""
     data = content()
@@ -97,6 +122,6 @@ def build() -> dict[str, Any]:
     return {
         "questionnaire_version": data.questionnaire.version,
         "rubric_version": data.rubric.version,
-        "columns": [{"name": name, "en": en, "fr": fr} for name, en, fr in COLUMNS],
+        "columns": [{"name": name, "en": en, "fr": fr} for name, en, fr in columns()],
         "crosswalk": crosswalk,
     }

@@ -13,20 +13,37 @@ of assessments.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
 
 from benchmark.core.baseline import format_figure
+from benchmark.core.questionnaire import Item
 from benchmark.core.suppression import SuppressedTable, share_or_none, suppress_table
 from benchmark.store import summary
 from benchmark.store.aggregates import pool_option_counts
 from benchmark.store.content import content
 from benchmark.store.models import pool_is_synthetic
 
-BREAKDOWNS = {"province": "q26", "size": "q25", "funding": "q23"}
 STAGES = ("started", "submitted", "reassessed")
+#: The breakdown shown when none is asked for (the first of the questionnaire's if it has no such one).
+DEFAULT_BREAKDOWN = "province"
+
+
+def breakdowns() -> Mapping[str, Item]:
+    """The breakdowns of the dashboard and the API ``?by=``, by public name (``province``, ``size``, ``funding``).
+
+    They are the questionnaire's (``fact: {breakdown: …}``), each counted under its fact's grouping.
+    """
+    return content().questionnaire.breakdowns
+
+
+def default_breakdown() -> str:
+    """The breakdown of the dashboard and the API when the request names none."""
+    names = breakdowns()
+    return DEFAULT_BREAKDOWN if DEFAULT_BREAKDOWN in names else next(iter(names), DEFAULT_BREAKDOWN)
 
 
 def k_min() -> int:
@@ -81,8 +98,8 @@ def uptake_by(breakdown: str, lang: str, titles: dict[str, str]) -> Table:
     for stage in ("started", "submitted"):
         for _grouping, value, _dimension, _bucket, count in _counts(stage, [_grouping_of(breakdown)]):
             counts[(value, stage)] += count
-    counts = _complete(counts, _breakdown_values(breakdown), ("started", "submitted"))
-    table = suppress_table(counts, k_min(), row_totals=False, column_totals=True, grand_total=False)
+    cells = _complete(counts, _breakdown_values(breakdown), ("started", "submitted"))
+    table = suppress_table(cells, k_min(), row_totals=False, column_totals=True, grand_total=False)
     return Table(
         f"uptake_{breakdown}",
         titles[f"uptake_{breakdown}"],
@@ -102,8 +119,8 @@ def levels_by_quarter(dimension: str, lang: str, titles: dict[str, str]) -> Tabl
     counts: Counter[tuple[str, str]] = Counter()
     for _grouping, month_value, _dimension, score, count in _counts("score", ["month"], dimension=dimension):
         counts[(quarter_of(month_value), str(rubric.level_for(int(score)).number))] += count
-    counts = _complete(counts, sorted({q for q, _ in counts}), _level_ids())
-    table = suppress_table(counts, k_min())
+    cells = _complete(counts, sorted({q for q, _ in counts}), _level_ids())
+    table = suppress_table(cells, k_min())
     return Table(
         f"levels_quarter_{dimension}",
         titles["levels_quarter"].format(component=rubric.dimension(dimension).name.get(lang)),
@@ -122,8 +139,8 @@ def levels_by(dimension: str, breakdown: str, lang: str, titles: dict[str, str])
         "latest_score", [_grouping_of(breakdown)], dimension=dimension
     ):
         counts[(value, str(rubric.level_for(int(score)).number))] += count
-    counts = _complete(counts, _breakdown_values(breakdown), _level_ids())
-    table = suppress_table(counts, k_min())
+    cells = _complete(counts, _breakdown_values(breakdown), _level_ids())
+    table = suppress_table(cells, k_min())
     return Table(
         f"levels_{breakdown}_{dimension}",
         titles["levels_by"].format(component=rubric.dimension(dimension).name.get(lang), group=titles[breakdown]),
@@ -176,21 +193,19 @@ def items_against_baseline(lang: str) -> list[dict[str, Any]]:
 
 
 def _grouping_of(breakdown: str) -> str:
-    """The summary grouping of a dashboard breakdown."""
-    groupings = {"province": "region", "size": "size", "funding": "funding"}
-    if breakdown not in groupings:
+    """The summary grouping of a dashboard breakdown (``province`` → ``region``)."""
+    item = breakdowns().get(breakdown)
+    if item is None or item.fact is None or item.fact.grouping is None:
         raise ValueError(breakdown)
-    return groupings[breakdown]
+    return item.fact.grouping
 
 
 def _breakdown_values(breakdown: str) -> list[str]:
-    item = content().questionnaire.items[BREAKDOWNS[breakdown]]
-    return [option.id for option in item.options]
+    return [option.id for option in breakdowns()[breakdown].options]
 
 
 def _value_labels(breakdown: str, lang: str) -> dict[str, str]:
-    item = content().questionnaire.items[BREAKDOWNS[breakdown]]
-    return {option.id: option.label.get(lang) for option in item.options}
+    return {option.id: option.label.get(lang) for option in breakdowns()[breakdown].options}
 
 
 def _level_ids() -> list[str]:

@@ -18,9 +18,13 @@ from benchmark.store.content import content
 HIDDEN = "–"
 
 
-def titles() -> dict[str, str]:
-    """Translated titles and labels of the sector tables."""
-    return {
+def titles(lang: str = "en") -> dict[str, str]:
+    """Translated titles and labels of the sector tables.
+
+    A breakdown without its own wording here (a new grouping question) is labelled with its
+    item's short label, or its text, from the questionnaire.
+    """
+    names = {
         "uptake_month": _("Uptake by month"),
         "uptake_province": _("Uptake by province or territory"),
         "uptake_size": _("Uptake by size"),
@@ -40,11 +44,16 @@ def titles() -> dict[str, str]:
         "submitted": _("Submitted"),
         "reassessed": _("Re-assessed"),
     }
+    for breakdown, item in sector.breakdowns().items():
+        if breakdown not in names:
+            names[breakdown] = (item.short_label or item.text).get(lang)
+            names[f"uptake_{breakdown}"] = _("Uptake by %(group)s", group=names[breakdown])
+    return names
 
 
 def dashboard_tables(lang: str, component: str, by: str) -> list[Table]:
     """Every table of the dashboard for one component and one grouping."""
-    names = titles()
+    names = titles(lang)
     return [
         sector.uptake_by_month(lang, names),
         sector.uptake_by(by, lang, names),

@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from benchmark.funder.sector import bp, dictionary
 from benchmark.funder.sector import services as sector
 from benchmark.funder.sector.services import Table
-from benchmark.funder.sector.tables import HIDDEN, aggregates_json, dashboard_tables, items_rows, table_rows
-from benchmark.store.aggregates import SCORE_COLUMNS, published_baselines
+from benchmark.funder.sector.tables import HIDDEN, aggregates_json, dashboard_tables, items_rows, table_rows, titles
+from benchmark.store.aggregates import published_baselines
 from benchmark.store.content import content
 from benchmark.web.auth import role_required
 from benchmark.web.i18n import current_language
@@ -22,11 +22,11 @@ ANALYSTS = ("analyst", "admin")
 
 
 def _choices() -> tuple[str, str]:
-    component = request.args.get("component", "SK")
-    by = request.args.get("by", "province")
+    component = request.args.get("component", content().rubric.dimension_ids()[0])
+    by = request.args.get("by", sector.default_breakdown())
     if len(request.args.get("baseline", "")) > 100:
         abort(400)
-    if component not in SCORE_COLUMNS or by not in sector.BREAKDOWNS:
+    if component not in content().rubric.dimension_ids() or by not in sector.breakdowns():
         abort(400)
     return component, by
 
@@ -59,6 +59,7 @@ def dashboard() -> str:
         hidden=HIDDEN,
         rubric=content().rubric,
         chart=chart_data(tables[0], items),
+        breakdowns=[(name, label) for name, label in titles(lang).items() if name in sector.breakdowns()],
         baselines=baselines,
         chosen=chosen if record else "",
     )

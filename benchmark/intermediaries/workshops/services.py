@@ -21,9 +21,10 @@ from benchmark.core import peers
 from benchmark.core.rules import render_link
 from benchmark.extensions import db
 from benchmark.store import assessments as assessment_services
-from benchmark.store.aggregates import SCORE_COLUMNS, option_counts, peer_groups_overall
+from benchmark.store.aggregates import option_counts, peer_groups_overall
 from benchmark.store.content import content
 from benchmark.store.models import Assessment, Participation, Workshop
+from benchmark.store.scores import dimensions, scores_of
 
 #: Join-code alphabet without look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B).
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -169,9 +170,9 @@ def cohort_view(workshop: Workshop, lang: str) -> CohortView:
     k = int(current_app.config["WORKSHOP_MIN_GROUP"])
     rows = _cohort_rows(workshop.id)
     completed = [row for row in rows if row.status == "submitted"]
+    scores = scores_of([row.id for row in completed])
     components = {
-        d: peers.summarise([s for row in completed if (s := getattr(row, f"score_{d.lower()}")) is not None], k)
-        for d in SCORE_COLUMNS
+        d: peers.summarise([s for row in completed if (s := scores[row.id][d]) is not None], k) for d in dimensions()
     }
     view = CohortView(
         workshop=workshop,
@@ -186,7 +187,7 @@ def cohort_view(workshop: Workshop, lang: str) -> CohortView:
     view.individuals = [
         {
             "label": row.label or f"#{index}",
-            "scores": {d: getattr(row, f"score_{d.lower()}") for d in SCORE_COLUMNS},
+            "scores": {d: scores[row.id][d] for d in dimensions()},
             "submitted_at": row.submitted_at,
         }
         for index, row in enumerate(completed, start=1)
@@ -198,6 +199,7 @@ def cohort_view(workshop: Workshop, lang: str) -> CohortView:
 
 
 def _cohort_rows(workshop_id: int) -> list[Any]:
+    """The participants' assessments in join order (their scores: :func:`scores_of`, one more query)."""
     columns = [
         Assessment.id,
         Assessment.status,
@@ -205,7 +207,6 @@ def _cohort_rows(workshop_id: int) -> list[Any]:
         Assessment.organisation_id,
         Assessment.submitted_at,
         Participation.share_individual,
-        *SCORE_COLUMNS.values(),
     ]
     query = (
         sa.select(*columns)
@@ -267,9 +268,9 @@ def paired_change(before_id: int, after_id: int, k: int) -> dict[str, Any]:
     after = _latest_scores_by_organisation(after_id)
     organisations = sorted(set(before) & set(after))
     result: dict[str, Any] = {"pairs": len(organisations), "shown": len(organisations) >= k, "components": {}}
-    for d in SCORE_COLUMNS:
+    for d in dimensions():
         changes = [
-            after[o][d] - before[o][d] for o in organisations if before[o][d] is not None and after[o][d] is not None
+            new - old for o in organisations if (old := before[o][d]) is not None and (new := after[o][d]) is not None
         ]
         result["components"][d] = (
             {"n": len(changes), "median": median(changes), "mean": sum(changes) / len(changes)}
@@ -280,8 +281,9 @@ def paired_change(before_id: int, after_id: int, k: int) -> dict[str, Any]:
 
 
 def _latest_scores_by_organisation(workshop_id: int) -> dict[int, dict[str, int | None]]:
-    scores: dict[int, dict[str, int | None]] = {}
+    latest: dict[int, int] = {}
     for row in _cohort_rows(workshop_id):
         if row.status == "submitted":  # rows come in join order: a later one replaces an earlier one
-            scores[row.organisation_id] = {d: getattr(row, f"score_{d.lower()}") for d in SCORE_COLUMNS}
-    return scores
+            latest[row.organisation_id] = row.id
+    stored = scores_of(latest.values())
+    return {organisation_id: stored[assessment_id] for organisation_id, assessment_id in latest.items()}

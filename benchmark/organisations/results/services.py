@@ -15,19 +15,14 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from benchmark.core import peers, rules, scoring
-from benchmark.core.baseline import Figure
+from benchmark.core.baseline import TAKEAWAY_GROUPS, Figure
 from benchmark.core.questionnaire import Item, describe_answer
 from benchmark.extensions import db
 from benchmark.store import aggregates
 from benchmark.store.content import content
+from benchmark.store.facts import values_of
 from benchmark.store.models import Assessment, Participation, as_utc
-from benchmark.store.scores import profile_of
-
-#: Screens whose 2017 takeaways speak of a group of items, not of one item (design §5).
-TAKEAWAY_GROUPS = {
-    "internal_tasks": ("q2_1", "q2_2", "q2_3", "q2_4"),
-    "external_tasks": ("q3_1", "q3_2", "q3_3", "q3_4", "q3_5"),
-}
+from benchmark.store.scores import dimensions, profile_of
 
 
 @dataclass(frozen=True)
@@ -94,7 +89,7 @@ class ResultsView:
     def peer_medians(self) -> dict[str, float | None]:
         """The all-organisations median per dimension, or None where the group is below k."""
         summaries = self.peer_groups[0].summaries
-        return {d: (summary.median if (summary := summaries.get(d)) else None) for d in aggregates.SCORE_COLUMNS}
+        return {d: (summary.median if (summary := summaries.get(d)) else None) for d in dimensions()}
 
 
 def build_results(assessment: Assessment, lang: str) -> ResultsView:
@@ -108,8 +103,11 @@ def build_results(assessment: Assessment, lang: str) -> ResultsView:
         lang=lang,
         profile=profile,
         comparisons=[compare_item(item, answers, lang) for item in data.questionnaire.iter_items()],
+        # Screens whose 2017 takeaways speak of a group of items, in the baseline file's order (design §5).
         group_takeaways={
-            group: [t.text.get(lang) for t in data.baseline.takeaways(group)] for group in TAKEAWAY_GROUPS
+            group: [t.text.get(lang) for t in data.baseline.takeaways(group)]
+            for group in data.baseline.qualitative
+            if group in TAKEAWAY_GROUPS
         },
         peer_groups=peer_groups(assessment, profile, lang, k),
         k=k,
@@ -152,21 +150,37 @@ def _group(key: str, label: str, histograms: dict[str, dict[int, int]], profile:
 
 
 def peer_groups(assessment: Assessment, profile: scoring.Profile, lang: str, k: int) -> list[PeerGroup]:
-    """Today's peers: all organisations, the same size band, and each of its provinces/territories."""
-    q = content().questionnaire
-    regions = sorted(r.region for r in assessment.regions)
-    wanted = [("all", "")] + ([("size", assessment.size_band)] if assessment.size_band else [])
-    histograms = aggregates.histograms(wanted + [("region", region) for region in regions])
+    """Today's peers: all organisations, then those who gave the same answer to each peer-group fact.
+
+    The facts are the questionnaire's (``fact: {peer_group: true}``: the same size band and
+    each of the organisation's provinces/territories); a multiple choice fact gives one group
+    per value.
+    """
+    wanted: list[tuple[str, str, str]] = []  # (group key, grouping, value)
+    labels: dict[str, str] = {}
+    for item in content().questionnaire.facts:
+        if item.fact is None or not item.fact.peer_group or item.fact.grouping is None:
+            continue
+        grouping = item.fact.grouping
+        for value in values_of(item, assessment):
+            key = f"{grouping}:{value}" if item.fact.multiple else grouping
+            option = item.option(value)
+            wanted.append((key, grouping, value))
+            labels[key] = _peer_label(grouping, option.label.get(lang) if option else value)
+    histograms = aggregates.histograms([("all", "")] + [(grouping, value) for _key, grouping, value in wanted])
     groups = [_group("all", _("All organizations"), histograms[("all", "")], profile, k)]
-    if assessment.size_band:
-        size = q.items["q25"].option(assessment.size_band)
-        label = _("Same size (%(size)s)", size=size.label.get(lang) if size else assessment.size_band)
-        groups.append(_group("size", label, histograms[("size", assessment.size_band)], profile, k))
-    for region in regions:
-        option = q.items["q26"].option(region)
-        label = _("Same province or territory (%(region)s)", region=option.label.get(lang) if option else region)
-        groups.append(_group(f"region:{region}", label, histograms[("region", region)], profile, k))
+    for key, grouping, value in wanted:
+        groups.append(_group(key, labels[key], histograms[(grouping, value)], profile, k))
     return groups
+
+
+def _peer_label(grouping: str, answer: str) -> str:
+    """The heading of a peer group (a fact without its own wording gets a general one)."""
+    if grouping == "size":
+        return str(_("Same size (%(size)s)", size=answer))
+    if grouping == "region":
+        return str(_("Same province or territory (%(region)s)", region=answer))
+    return str(_("Same answer as yours (%(answer)s)", answer=answer))
 
 
 def previous_submission(assessment: Assessment) -> Assessment | None:
@@ -262,7 +276,7 @@ def compare_imported(
                 }
             )
     percentiles: dict[str, float | None] = {}
-    for dimension_id in aggregates.SCORE_COLUMNS:
+    for dimension_id in dimensions():
         histogram = {int(s): int(c) for s, c in (record.distributions or {}).get(dimension_id, {}).items()}
         own = profile.score(dimension_id)
         percentiles[dimension_id] = peers.percentile_rank(own, histogram) if histogram and own is not None else None

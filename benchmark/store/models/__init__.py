@@ -1,6 +1,6 @@
 """Every database model, one module per area; importing this package registers them all.
 
-- :mod:`.assessments`: organisations, assessments, answers, provinces/territories, summary counts
+- :mod:`.assessments`: organisations, assessments, answers, provinces/territories, scores, summary counts
 - :mod:`.accounts`: staff accounts and set-password links
 - :mod:`.workshops`: workshops and participations
 - :mod:`.api_tokens`, :mod:`.baselines`: the funder's API tokens and imported baselines
@@ -12,6 +12,7 @@ from benchmark.store.models.assessments import (
     Answer,
     Assessment,
     AssessmentRegion,
+    AssessmentScore,
     Organisation,
     SummaryCount,
     in_pool,
@@ -28,6 +29,7 @@ __all__ = [
     "ApiToken",
     "Assessment",
     "AssessmentRegion",
+    "AssessmentScore",
     "ImportedBaseline",
     "Organisation",
     "Participation",

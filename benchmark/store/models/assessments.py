@@ -6,14 +6,18 @@ never overwrite each other.  Organisation facts used for grouping (size, funding
 age, role, provinces/territories) are copied from the answers into indexed
 columns on :class:`Assessment` and into :class:`AssessmentRegion`, so that peer and
 sector aggregates are plain indexed ``GROUP BY`` queries on SQLite and PostgreSQL
-instead of JSON look-ups.  Component scores are stored on submit for the same
+instead of JSON look-ups.  Which answer goes where is declared by the questionnaire
+(``fact: {column: …}`` of items q22–q26; see :mod:`benchmark.store.facts`): a single
+choice fact is a column of ``assessment``; a multiple choice fact is a table
+``assessment_<column>`` with one row per selected option.  Component scores are stored
+on submit in :class:`AssessmentScore`, one row per dimension of the rubric, for the same
 reason; they can always be recomputed from the answers and ``rubric_version``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -22,8 +26,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from benchmark.extensions import db
 from benchmark.store.models.clock import utcnow
 
+if TYPE_CHECKING:
+    # Flask-SQLAlchemy builds ``db.Model`` at run time (a subclass of Base); mypy cannot take an
+    # attribute of an object as a base class.
+    from benchmark.extensions import Base as Model
+else:
+    Model = db.Model
 
-class Organisation(db.Model):
+
+class Organisation(Model):
     """An anonymous anchor that links the successive assessments of one organisation.
 
     It holds no name: an organisation is known only through the private links of
@@ -38,7 +49,7 @@ class Organisation(db.Model):
     assessments: Mapped[list[Assessment]] = relationship(back_populates="organisation")
 
 
-class Assessment(db.Model):
+class Assessment(Model):
     """One run through the questionnaire by one organisation: a draft, then a submission."""
 
     __table_args__ = (
@@ -70,23 +81,19 @@ class Assessment(db.Model):
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
-    # Organisation facts copied from the answers (q25, q23, q24, q22) for cheap grouping.
+    # Single choice organisation facts copied from the answers for cheap grouping: one column
+    # per ``fact: {column: …}`` of the questionnaire (benchmark.store.facts checks at start).
     size_band: Mapped[str | None] = mapped_column(sa.String(16), index=True)
     funding: Mapped[str | None] = mapped_column(sa.String(16), index=True)
     age_band: Mapped[str | None] = mapped_column(sa.String(16))
     role: Mapped[str | None] = mapped_column(sa.String(16))
-
-    # Component scores (0–100, None when coverage is too low), stored on submit.
-    score_sk: Mapped[int | None] = mapped_column()
-    score_in: Mapped[int | None] = mapped_column()
-    score_ap: Mapped[int | None] = mapped_column()
-    score_pr: Mapped[int | None] = mapped_column()
 
     organisation: Mapped[Organisation] = relationship(back_populates="assessments")
     answers: Mapped[list[Answer]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
     )
     regions: Mapped[list[AssessmentRegion]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    scores: Mapped[list[AssessmentScore]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 
     @property
     def is_submitted(self) -> bool:
@@ -98,7 +105,7 @@ class Assessment(db.Model):
         return {answer.key: answer.value for answer in self.answers}
 
 
-class Answer(db.Model):
+class Answer(Model):
     """One stored answer: an option id, a list of option ids, or an integer."""
 
     assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
@@ -109,14 +116,28 @@ class Answer(db.Model):
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
 
 
-class AssessmentRegion(db.Model):
+class AssessmentRegion(Model):
     """A province or territory where the organisation operates (q26 is multiple choice)."""
 
     assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
     region: Mapped[str] = mapped_column(sa.String(2), primary_key=True, index=True)
 
 
-class SummaryCount(db.Model):
+class AssessmentScore(Model):
+    """One component score of a submission (0–100, None when coverage is too low), written on submit.
+
+    One row per dimension of the rubric the submission was scored with, so a rubric with other
+    dimensions needs no new column.
+    """
+
+    __tablename__ = "assessment_score"
+
+    assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
+    dimension: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    score: Mapped[int | None] = mapped_column()
+
+
+class SummaryCount(Model):
     """One count of assessments under one key, maintained on every change (see :mod:`benchmark.store.summary`)."""
 
     __tablename__ = "summary_count"

@@ -1,0 +1,76 @@
+"""Summary counts, maintained in the transaction of every change they depend on.
+
+Why: peer comparisons, the sector dashboard, cohort views and the API used to aggregate
+over every assessment on every request, so their time and memory grew with the data
+(10,000 → 1,000,000 assessments cost 107–179×; perf/RESULTS.md).  Each row of
+``summary_count`` counts assessments under one key, so every page reads a few hundred
+rows whatever the size of the pool.
+
+What is counted (the *metric* of a row; every key starts with the pool, real or synthetic):
+
+=============== ===================================== =========================================
+metric          counts                                 grouped by
+=============== ===================================== =========================================
+started         every assessment, drafts included      month created; size, funding, region
+submitted       every submission                       month submitted; size, funding, region
+reassessed      submissions taken again                month submitted
+score           every submission's component score     month submitted × dimension × score
+latest_score    each organisation's latest submission  all/size/funding/region × dimension ×
+                                                       rubric version × score
+answered        latest submissions answering a key     answer key ("I don't know" alone is not
+                                                       an answer, as in scoring)
+chosen          latest submissions choosing an option  answer key × option
+=============== ===================================== =========================================
+
+The groupings other than ``month`` and ``all`` are the questionnaire's (``fact: {grouping: …}``
+of q23, q25, q26; :mod:`benchmark.store.facts`): a new grouping question is counted without a
+change here.
+
+How it stays right: every state change goes through :mod:`benchmark.store.assessments`,
+inside :func:`tracking` (:mod:`.tracking`), which reads what the rows it changes count for
+before and after the change, as stored (:func:`contributions`), and applies the difference
+with one upsert (``count = count + delta``, keys in sorted order so that concurrent
+transactions lock rows in the same order).  :func:`recount` (:mod:`.recount`) counts
+everything again with ``GROUP BY`` queries, a second implementation of the same definitions;
+``flask summary check`` compares the two, ``flask summary rebuild`` replaces the stored counts
+by a recount, and the test suite checks after every test that touches the database.
+
+Modules: :mod:`.contributions` (what one row counts for), :mod:`.tracking` (applying a change),
+:mod:`.recount` (from scratch), :mod:`.read` (for the figures), :mod:`.cli` (the commands).
+"""
+
+from benchmark.store.summary.cli import summary_command
+from benchmark.store.summary.contributions import (
+    KEY_COLUMNS,
+    Facts,
+    Key,
+    contributions,
+    counted,
+    facts_of,
+    groupings,
+    month,
+)
+from benchmark.store.summary.read import read
+from benchmark.store.summary.recount import mismatches, rebuild, recount, stored
+from benchmark.store.summary.tracking import Tracker, apply, difference, tracking
+
+__all__ = [
+    "KEY_COLUMNS",
+    "Facts",
+    "Key",
+    "Tracker",
+    "apply",
+    "contributions",
+    "counted",
+    "difference",
+    "facts_of",
+    "groupings",
+    "mismatches",
+    "month",
+    "read",
+    "rebuild",
+    "recount",
+    "stored",
+    "summary_command",
+    "tracking",
+]
