@@ -17,21 +17,14 @@ reason; they can always be recomputed from the answers and ``rubric_version``.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from benchmark.extensions import db
+from benchmark.extensions import Model
 from benchmark.store.models.clock import utcnow
-
-if TYPE_CHECKING:
-    # Flask-SQLAlchemy builds ``db.Model`` at run time (a subclass of Base); mypy cannot take an
-    # attribute of an object as a base class.
-    from benchmark.extensions import Base as Model
-else:
-    Model = db.Model
 
 
 class Organisation(Model):
