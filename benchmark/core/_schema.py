@@ -15,10 +15,10 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Mapping
-from typing import Annotated, TypeVar
+from types import NoneType, UnionType
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 import msgspec
-from msgspec import inspect
 
 from benchmark.core.text import LANGUAGES, Text
 
@@ -97,49 +97,66 @@ _WORDS = {
 
 
 def explain(message: str, raw: object, schema: type, root: str, names: EntryNames) -> str:
-    """Turn msgspec's ``Expected `bool`, got `str` - at `$.items[5].required``` into ``item q23: required …``."""
+    """Turn msgspec's ``Expected `bool`, got `str` - at `$.items[5].required``` into ``item q23: required …``.
+
+    The path is walked in ``raw`` (to name each entry and show the bad value) and in ``schema``
+    (to find which value of a mapping is at fault, and the choices of an enum).
+    """
     match = _AT.match(message)
     assert match is not None  # the pattern matches any text
-    detail, path = match["message"], match["path"] or ""
+    detail = match["message"]
     where: list[str] = []
     subject: str | None = None
     node: object = raw
-    steps = list(_STEP.finditer(path))
-    for step in steps:
+    kind: Any = schema  # the type at the current place of the path
+    key = ""  # the place of the current collection in ``names`` (``items``, ``qualitative[]`` …)
+    for step in _STEP.finditer(match["path"] or ""):
+        kind = _child(kind, step["field"])
         if step["field"]:
             if subject is not None:
                 where.append(subject)
-            subject = step["field"]
+            subject = key = step["field"]
             node = node.get(subject) if isinstance(node, Mapping) else None
-        elif step["index"]:
+            continue
+        noun, id_key = names.get(key, ("", ""))
+        if step["index"]:
             index = int(step["index"])
             node = node[index] if isinstance(node, list) and index < len(node) else None
-            noun, id_key = names.get(subject or "", ("", ""))
             entry_id = node.get(id_key) if isinstance(node, Mapping) else None
-            if noun and isinstance(entry_id, str | int) and not isinstance(entry_id, bool):
-                subject = f"{noun} {entry_id}"
-            else:
-                subject = f"{noun} #{index + 1}" if noun else f"{subject or 'entry'}[{index}]"
+            valid = isinstance(entry_id, str | int) and not isinstance(entry_id, bool)
+            name = (f"{noun} {entry_id}" if valid else f"{noun} #{index + 1}") if noun else f"[{index}]"
+        else:  # ``[...]``: a value of a mapping, found by checking each value against the schema
+            entry_key, node = _culprit(node, kind, values=True)
+            name = f"{noun} {entry_key}" if noun else f"[{entry_key!r}]"
+        if not noun:
+            subject = f"{subject or root}{name}"
+        elif subject == key:  # ``items`` becomes ``item q6``
+            subject = name
         else:
-            subject, node = f"{subject}[…]", None
+            where.append(subject or root)
+            subject = name
+        key += "[]"
     if match["key"]:
         where.append(subject or root)
-        return ": ".join([*where, f"a key {_value_problem(detail, None)}"])
-    return ": ".join([*where, _describe(detail, subject, node, _choices(schema, steps))])
+        culprit, _ = _culprit(node, (get_args(_bare(kind)) or (Any,))[0], values=False)
+        return ": ".join([*where, f"key {_value_problem(detail, culprit)}"])
+    kind = _bare(kind)
+    choices = get_args(kind) if get_origin(kind) is Literal else None
+    return ": ".join([*where, _describe(detail, subject or root, node, choices)])
 
 
-def _describe(detail: str, subject: str | None, node: object, choices: tuple[object, ...] | None) -> str:
-    """The message about ``subject`` (None: the file itself) whose value is ``node``."""
+def _describe(detail: str, subject: str, node: object, choices: tuple[object, ...] | None) -> str:
+    """The message about ``subject`` whose value is ``node``."""
     if detail.startswith("Object contains unknown field "):
-        return f"{subject or 'top level'}: unknown field(s) {detail.rpartition(' ')[2].strip('`')}"
+        return f"{subject}: unknown field(s) {detail.rpartition(' ')[2].strip('`')}"
     if detail.startswith("Object missing required field "):
-        return f"{subject or 'top level'}: {detail.rpartition(' ')[2].strip('`')} is required"
+        return f"{subject}: {detail.rpartition(' ')[2].strip('`')} is required"
     if detail.startswith("Invalid enum value") and choices is not None:
         allowed = ", ".join(str(choice) for choice in choices)
         return f"{subject} must be one of {allowed}, got {node!r}"
     if detail.startswith("Expected "):
-        return f"{subject or 'the file'} {_value_problem(detail, node)}"
-    return f"{subject}: {detail}" if subject else detail  # a message of a schema's __post_init__
+        return f"{subject} {_value_problem(detail, node)}"
+    return f"{subject}: {detail}"  # a message of a schema's __post_init__
 
 
 def _value_problem(detail: str, node: object) -> str:
@@ -161,30 +178,43 @@ def _value_problem(detail: str, node: object) -> str:
     elif got is not None:
         problem += f", got {_WORDS.get(got, got)}"
     if match["want"] == "str" and got in ("int", "float", "bool"):
-        problem += " (quote it in YAML)"
+        problem += " (quote it)"
     return problem
 
 
-def _choices(schema: type, steps: list[re.Match[str]]) -> tuple[object, ...] | None:
-    """The values of the enum (``Literal``) at the end of ``steps`` in ``schema``, if it is one."""
-    info: inspect.Type | None = inspect.type_info(schema)
-    for step in steps:
-        info = _unwrap(info)
-        if step["field"] and isinstance(info, inspect.StructType):
-            info = next((f.type for f in info.fields if f.encode_name == step["field"]), None)
-        elif isinstance(info, inspect.ListType | inspect.VarTupleType):
-            info = info.item_type
-        elif isinstance(info, inspect.DictType):
-            info = info.value_type
+def _bare(kind: Any) -> Any:
+    """``kind`` without ``Annotated`` constraints and without ``| None``."""
+    while True:
+        if get_origin(kind) is Annotated:
+            kind = get_args(kind)[0]
+        elif (
+            get_origin(kind) in (Union, UnionType)
+            and len(others := [a for a in get_args(kind) if a is not NoneType]) == 1
+        ):
+            kind = others[0]
         else:
-            return None
-    info = _unwrap(info)
-    return info.values if isinstance(info, inspect.LiteralType) else None
+            return kind
 
 
-def _unwrap(info: inspect.Type | None) -> inspect.Type | None:
-    """The type inside ``X | None``."""
-    if isinstance(info, inspect.UnionType):
-        others = [t for t in info.types if not isinstance(t, inspect.NoneType)]
-        return others[0] if len(others) == 1 else info
-    return info
+def _child(kind: Any, field: str | None) -> Any:
+    """The type of ``field`` of a struct ``kind``, or of an entry of a list or mapping ``kind`` (None)."""
+    kind = _bare(kind)
+    if field is not None:
+        if isinstance(kind, type) and issubclass(kind, msgspec.Struct):
+            return next((f.type for f in msgspec.structs.fields(kind) if f.encode_name == field), Any)
+        return Any
+    args = get_args(kind)
+    if get_origin(kind) in (list, tuple) and args:
+        return args[0]
+    return args[1] if get_origin(kind) is dict and args else Any
+
+
+def _culprit(node: object, kind: Any, *, values: bool) -> tuple[object, object]:
+    """The first (key, value) of the mapping ``node`` whose value (or key) is not a ``kind``."""
+    if isinstance(node, Mapping):
+        for entry_key, value in node.items():
+            try:
+                msgspec.convert(value if values else entry_key, type=kind)
+            except msgspec.ValidationError:
+                return entry_key, value
+    return "…", None
