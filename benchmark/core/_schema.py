@@ -27,8 +27,10 @@ S = TypeVar("S")
 #: A string with something other than spaces.
 NonBlank = Annotated[str, msgspec.Meta(pattern=r"\S")]
 
-#: How a list entry is named in a message: the list's key → (noun, the entry's key that holds its id),
-#: e.g. ``{"items": ("item", "id")}`` names ``$.items[3]`` ``item q4``.
+#: How an entry of a collection is named in a message: the collection's key → (noun, the entry's
+#: key that holds its id).  ``{"items": ("item", "id")}`` names ``$.items[3]`` ``item q4``; in a
+#: mapping the key is the id (``{"figures": ("figure", "")}``: ``figure yes``); ``"qualitative[]"``
+#: is the key of the lists held by the mapping ``qualitative``.  Unnamed: ``steps[1]``.
 EntryNames = Mapping[str, tuple[str, str]]
 
 
@@ -57,7 +59,7 @@ def optional_text(value: BilingualText | None) -> Text | None:
     return None if value is None else value.text()
 
 
-def convert(raw: object, schema: type[S], error: type[Exception], root: str, names: EntryNames = {}) -> S:  # noqa: B006
+def convert(raw: object, schema: type[S], error: type[Exception], root: str, names: EntryNames) -> S:
     """``raw`` (parsed YAML or JSON) as ``schema``.
 
     :param root: what the error calls ``raw`` itself (``questionnaire``, ``item q6`` …).
