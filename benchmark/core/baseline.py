@@ -30,13 +30,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import get_args
 
-from benchmark.core._shape import Shape
+from benchmark.core._schema import convert
+from benchmark.core.baseline_schema import (
+    ENTRY_NAMES,
+    BaselineFile,
+    BaselineItemSchema,
+    BaselineKind,
+    TakeawaySchema,
+)
 from benchmark.core.questionnaire import Questionnaire, Text
 
 #: Kinds of baseline the loader accepts.
-BASELINE_KINDS: frozenset[str] = frozenset({"published_figures", "per_option_shares", "respondent_level"})
+BASELINE_KINDS: frozenset[str] = frozenset(get_args(BaselineKind))
 
 #: UI markers of the figure statuses used by the 2017 baseline (design §5).
 STATUS_MARKERS: Mapping[str, Text] = {
@@ -244,43 +251,34 @@ def load_baseline(questionnaire: Questionnaire, path: Path | None = None) -> Bas
 def parse_baseline(raw: object, questionnaire: Questionnaire) -> Baseline:
     """Build a :class:`Baseline` from parsed JSON, validating it against ``questionnaire``.
 
-    Checks: every item exists in the questionnaire; every figure's option is an
-    option of its item (and not "I don't know"); percentages lie in 0–100; n is
-    a positive integer or null; every status is defined in ``meta.status_definitions``;
-    every qualitative key is an item id or a known group, and its row/option exist.
+    The shape (types, required keys, percentages in 0–100, n a positive integer or null …)
+    is declared in :mod:`benchmark.core.baseline_schema`.  Checked here: every item exists in
+    the questionnaire; every figure's option is an option of its item (and not "I don't
+    know"); every status is defined in ``meta.status_definitions``; every qualitative key is
+    an item id or a known group, and its row/option exist.
 
     :raises BaselineError: naming the first entry that breaks a rule.
     """
-    data = _mapping(raw, "baseline")
-    meta = _mapping(data.get("meta"), "meta")
-    kind = meta.get("kind", "published_figures")
-    if kind not in BASELINE_KINDS:
-        raise BaselineError(f"meta: kind must be one of {sorted(BASELINE_KINDS)}")
-    statuses = _mapping(meta.get("status_definitions"), "meta: status_definitions")
-    if not statuses:
+    data = convert(raw, BaselineFile, BaselineError, "baseline", ENTRY_NAMES)
+    meta = data.meta
+    if not meta.status_definitions:
         raise BaselineError("meta: status_definitions is empty")
-    year = meta.get("year")
-    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-        raise BaselineError("meta: year must be an integer")
-    items: dict[str, BaselineItem] = {}
-    for item_id, entry in _mapping(data.get("items"), "items").items():
-        items[item_id] = _parse_item(item_id, entry, questionnaire, statuses)
-    qualitative = {
-        key: _parse_takeaways(key, entry, questionnaire)
-        for key, entry in _mapping(data.get("qualitative", {}), "qualitative").items()
+    items = {
+        item_id: _item(item_id, entry, questionnaire, meta.status_definitions) for item_id, entry in data.items.items()
     }
+    qualitative = {key: _takeaways(key, entries, questionnaire) for key, entries in data.qualitative.items()}
     return Baseline(
-        name=_text(meta.get("name"), "meta: name"),
-        kind=cast(str, kind),
-        year=year,
-        study=_str(meta.get("study"), "meta: study"),
-        fieldwork=_str(meta.get("fieldwork"), "meta: fieldwork"),
-        sources={str(k): str(v) for k, v in _mapping(meta.get("sources"), "meta: sources").items()},
-        derived_from=_str(meta.get("derived_from"), "meta: derived_from"),
-        status_definitions={str(k): str(v) for k, v in statuses.items()},
+        name=meta.name.text(),
+        kind=meta.kind,
+        year=meta.year,
+        study=meta.study,
+        fieldwork=meta.fieldwork,
+        sources=meta.sources,
+        derived_from=meta.derived_from,
+        status_definitions=meta.status_definitions,
         items=items,
         qualitative=qualitative,
-        population=cast("str | None", meta.get("population")),
+        population=meta.population,
     )
 
 
@@ -288,111 +286,75 @@ def parse_baseline(raw: object, questionnaire: Questionnaire) -> Baseline:
 TAKEAWAY_GROUPS: frozenset[str] = frozenset({"internal_tasks", "external_tasks"})
 
 
-def _parse_item(item_id: str, raw: object, questionnaire: Questionnaire, statuses: Mapping[str, Any]) -> BaselineItem:
+def _item(
+    item_id: str, data: BaselineItemSchema, questionnaire: Questionnaire, statuses: Mapping[str, str]
+) -> BaselineItem:
     where = f"item {item_id}"
     item = questionnaire.items.get(item_id)
     if item is None:
         raise BaselineError(f"{where}: not an item of the questionnaire")
-    data = _mapping(raw, where)
-    n = data.get("n")
-    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n <= 0):
-        raise BaselineError(f"{where}: n must be null or a positive integer")
     figures: dict[str, Figure] = {}
-    for option_id, entry in _mapping(data.get("figures", {}), f"{where}: figures").items():
+    for option_id, fig in data.figures.items():
         fwhere = f"{where}: figure {option_id}"
         option = item.option(option_id)
         if option is None:
             raise BaselineError(f"{fwhere}: {option_id!r} is not an option of {item_id}")
         if option.missing:
             raise BaselineError(f"{fwhere}: a figure cannot attach to a 'don't know' option")
-        fig = _mapping(entry, fwhere)
         figures[option_id] = Figure(
             item_id=item_id,
             option_id=option_id,
-            pct=_pct(fig.get("pct"), fwhere),
-            status=_status(fig.get("status"), statuses, fwhere),
-            n=n,
-            source=_str(fig.get("source"), f"{fwhere}: source"),
-            confidence=cast("str | None", fig.get("confidence")),
-            count=_count(fig.get("count"), fwhere),
-            raw_text=cast("str | None", fig.get("raw_text")),
-            note=cast("str | None", fig.get("note")),
+            pct=fig.pct,
+            status=_status(fig.status, statuses, fwhere),
+            n=data.n,
+            source=fig.source,
+            confidence=fig.confidence,
+            count=fig.count,
+            raw_text=fig.raw_text,
+            note=fig.note,
         )
-    aggregates = []
-    for entry in _list(data.get("aggregates", []), f"{where}: aggregates"):
-        agg = _mapping(entry, f"{where}: aggregate")
-        agg_id = _str(agg.get("id"), f"{where}: aggregate id")
-        awhere = f"{where}: aggregate {agg_id}"
-        aggregates.append(
-            Aggregate(
-                item_id=item_id,
-                id=agg_id,
-                pct=_pct(agg.get("pct"), awhere),
-                status=_status(agg.get("status"), statuses, awhere),
-                n=n,
-                source=_str(agg.get("source"), f"{awhere}: source"),
-                label=_text(agg.get("label"), f"{awhere}: label"),
-                raw_text=cast("str | None", agg.get("raw_text")),
-                note=cast("str | None", agg.get("note")),
-            )
+    aggregates = tuple(
+        Aggregate(
+            item_id=item_id,
+            id=agg.id,
+            pct=agg.pct,
+            status=_status(agg.status, statuses, f"{where}: aggregate {agg.id}"),
+            n=data.n,
+            source=agg.source,
+            label=agg.label.text(),
+            raw_text=agg.raw_text,
+            note=agg.note,
         )
-    return BaselineItem(id=item_id, n=n, figures=figures, aggregates=tuple(aggregates))
+        for agg in data.aggregates
+    )
+    return BaselineItem(id=item_id, n=data.n, figures=figures, aggregates=aggregates)
 
 
-def _parse_takeaways(key: str, raw: object, questionnaire: Questionnaire) -> tuple[Takeaway, ...]:
+def _takeaways(key: str, entries: tuple[TakeawaySchema, ...], questionnaire: Questionnaire) -> tuple[Takeaway, ...]:
     where = f"qualitative {key}"
     item = questionnaire.items.get(key)
     if item is None and key not in TAKEAWAY_GROUPS:
         raise BaselineError(f"{where}: neither an item of the questionnaire nor a group {sorted(TAKEAWAY_GROUPS)}")
-    takeaways = []
-    for entry in _list(raw, where):
-        data = _mapping(entry, where)
-        takeaway_id = _str(data.get("id"), f"{where}: id")
-        twhere = f"{where}: {takeaway_id}"
-        row = cast("str | None", data.get("row"))
-        option = cast("str | None", data.get("option"))
-        if row is not None and (item is None or all(r.id != row for r in item.rows)):
-            raise BaselineError(f"{twhere}: unknown row {row!r}")
-        if option is not None and (item is None or item.option(option) is None):
-            raise BaselineError(f"{twhere}: unknown option {option!r}")
-        takeaways.append(
-            Takeaway(
-                key=key,
-                id=takeaway_id,
-                text=_text(data.get("text"), f"{twhere}: text"),
-                source=_str(data.get("source"), f"{twhere}: source"),
-                row=row,
-                option=option,
-                source_text=cast("str | None", data.get("source_text")),
-            )
+    for data in entries:
+        if data.row is not None and (item is None or item.row(data.row) is None):
+            raise BaselineError(f"{where}: {data.id}: unknown row {data.row!r}")
+        if data.option is not None and (item is None or item.option(data.option) is None):
+            raise BaselineError(f"{where}: {data.id}: unknown option {data.option!r}")
+    return tuple(
+        Takeaway(
+            key=key,
+            id=data.id,
+            text=data.text.text(),
+            source=data.source,
+            row=data.row,
+            option=data.option,
+            source_text=data.source_text,
         )
-    return tuple(takeaways)
+        for data in entries
+    )
 
 
-# --------------------------------------------------------------------------- helpers
-
-_shape = Shape(BaselineError)
-_mapping = _shape.mapping
-_list = _shape.sequence
-_text = _shape.text
-_str = _shape.nonempty_str
-
-
-def _pct(raw: object, where: str) -> float:
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 <= raw <= 100:
-        raise BaselineError(f"{where}: pct must be a number between 0 and 100")
-    return raw
-
-
-def _count(raw: object, where: str) -> int | None:
-    if raw is None:
-        return None
-    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-        raise BaselineError(f"{where}: count must be null or a non-negative integer")
-    return raw
-
-
-def _status(raw: object, statuses: Mapping[str, Any], where: str) -> str:
-    if not isinstance(raw, str) or raw not in statuses:
-        raise BaselineError(f"{where}: status {raw!r} is not defined in meta.status_definitions")
-    return raw
+def _status(status: str, statuses: Mapping[str, str], where: str) -> str:
+    if status not in statuses:
+        raise BaselineError(f"{where}: status {status!r} is not defined in meta.status_definitions")
+    return status

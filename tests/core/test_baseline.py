@@ -169,3 +169,27 @@ def test_out_of_range_percentage_is_rejected(tmp_path: Path, questionnaire: Ques
     path = _plant(tmp_path, lambda d: d["items"]["q5"]["figures"]["fundraising"].update(pct=147.2))
     with pytest.raises(BaselineError, match=r"item q5: figure fundraising"):
         load_baseline(questionnaire, path)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["items"]["q5"]["figures"]["fundraising"].update(pct="41"), r"item q5: figure fundraising: pct"),
+        (lambda d: d["items"]["q5"]["figures"]["fundraising"].pop("source"), r"figure fundraising: source is required"),
+        (lambda d: d["items"]["q5"].update(n=0), r"item q5: n must be an integer >= 1, got 0"),
+        (lambda d: d["items"]["q6"].update(n=True), r"item q6: n must be an integer or null, got True"),
+        (lambda d: d["items"]["q1"]["aggregates"][0]["label"].pop("fr"), r"item q1: aggregate \w+: label: the FR"),
+        (lambda d: d["items"]["q1"]["aggregates"][0].update(status="guess"), r"item q1: aggregate \w+: status 'guess'"),
+        (lambda d: d["qualitative"]["q8"][0].update(text="x"), r"qualitative q8: takeaway \w+: text must be a mapping"),
+        (lambda d: d["qualitative"]["q8"].append(3), r"qualitative q8: takeaway #\d+ must be a mapping, got 3"),
+        (lambda d: d["qualitative"].update(q99=[]), r"qualitative q99: neither an item"),
+        (lambda d: d["meta"].update(kind="guesswork"), r"meta: kind must be one of .*, got 'guesswork'"),
+        (lambda d: d["meta"].update(year="2017"), r"meta: year must be an integer or null, got '2017'"),
+        (lambda d: d["meta"].update(status_definitions={}), r"meta: status_definitions is empty"),
+        (lambda d: d["meta"]["sources"].update(x=3), r"meta: sources\['x'\] must be a string, got 3"),
+        (lambda d: d["items"].update(q6=[]), r"item q6 must be a mapping, got a list"),
+    ],
+)
+def test_shape_errors_name_the_entry(tmp_path: Path, questionnaire: Questionnaire, change: Any, message: str) -> None:
+    with pytest.raises(BaselineError, match=message):
+        load_baseline(questionnaire, _plant(tmp_path, change))

@@ -466,3 +466,50 @@ def test_loader_rejects_unknown_fields_and_non_boolean_flags(tmp_path: Path) -> 
     stringly.write_text(text.replace("required: true", 'required: "false"', 1), encoding="utf-8")
     with pytest.raises(QuestionnaireError, match=r"item q23: required must be true or false"):
         load_questionnaire(stringly)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: _item(d, "q6")["text"].update(de="Frage?"), r"item q6: text: unknown field\(s\) de"),
+        (
+            lambda d: _item(d, "q6")["text"].update(fr=7),
+            r"item q6: text: fr must be a string, got 7 \(quote it\)",
+        ),
+        (lambda d: _item(d, "q6").update(tier="extra"), r"item q6: tier must be one of core, optional, got 'extra'"),
+        (lambda d: _item(d, "q6").update(n_2017=300), r"item q6: n_2017 must be an integer <= 261, got 300"),
+        (lambda d: _item(d, "q6").update(n_2017=True), r"item q6: n_2017 must be an integer or null, got True"),
+        (lambda d: _item(d, "q6").update(options_from="tools"), r"item q6: options_from must be one of tool_list"),
+        (lambda d: _item(d, "q6").update(id="Q6"), r"item Q6: id must match .*, got 'Q6'"),
+        (lambda d: _item(d, "q6").pop("tier"), r"item q6: tier is required"),
+        (lambda d: _item(d, "q6")["options"][0].update(id=True), r"item q6: option #1: id must be a string"),
+        (lambda d: _item(d, "q8")["rows"][0].update(status="guess"), r"item q8: row privacy: status must be one of"),
+        (
+            lambda d: _item(d, "q8").update(anchors={"min": {"en": "a", "fr": "b"}, "max": {"en": "c", "fr": "d"}}),
+            r"item q8: only a 0–10 scale",
+        ),
+        (lambda d: d["tool_list"]["options"][1].update(tier="fancy"), r"tool_list: option none: tier must be one of"),
+        (lambda d: d["tool_list"].update(ratonale="typo"), r"tool_list: unknown field\(s\) ratonale"),
+        (lambda d: d["sections"][0]["title"].update(en="  "), r"section about_you: title: the EN text is missing"),
+        (
+            lambda d: d["pages"][1].update(layout="columns"),
+            r"page grid: layout must be one of stack, grid, got 'columns'",
+        ),
+        (lambda d: d["pages"][0].update(items="q6"), r"page first: items must be a list, got 'q6'"),
+        (lambda d: d["pages"].append("third"), r"page #3 must be a mapping, got 'third'"),
+        (lambda d: d.update(items={}), r"items must be a list, got a mapping"),
+        (lambda d: d.pop("pages"), r"pages is required"),
+    ],
+)
+def test_shape_errors_name_the_entry(tmp_path: Path, change: Any, message: str) -> None:
+    data = _small_questionnaire()
+    change(data)
+    with pytest.raises(QuestionnaireError, match=message):
+        load_questionnaire(_write(tmp_path, data))
+
+
+def test_the_file_must_be_a_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "questionnaire.yaml"
+    path.write_text("- just\n- a list\n", encoding="utf-8")
+    with pytest.raises(QuestionnaireError, match=r"questionnaire must be a mapping, got a list"):
+        load_questionnaire(path)

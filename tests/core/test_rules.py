@@ -497,3 +497,25 @@ def test_unknown_item_in_a_task_set_is_rejected(tmp_path: Path, questionnaire: Q
     path = _plant(tmp_path, lambda data: data["sets"]["tasks"]["ALL"].append("q2_5"))
     with pytest.raises(RulesError, match="task set ALL.*q2_5"):
         load_rules(questionnaire, path)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: _rule(d, "r1_basic").update(priority="1"), r"rule r1_basic: priority must be an integer, got '1'"),
+        (lambda d: _rule(d, "r1_basic").update(ful_list=True), r"rule r1_basic: unknown field\(s\) ful_list"),
+        (lambda d: _rule(d, "r1_basic")["why"][0].pop("fr"), r"rule r1_basic: why\[0\]: the FR text is missing"),
+        (lambda d: _rule(d, "r1_basic")["steps"].append("Do it"), r"rule r1_basic: steps\[\d+\] must be a mapping"),
+        (lambda d: _rule(d, "r1_basic").pop("trigger"), r"rule r1_basic: trigger is required"),
+        (lambda d: d["rules"][0].update(id="rule one"), r"rule rule one: id must match .*, got 'rule one'"),
+        (lambda d: d["links"][0].update(url_2017="ftp://x"), r"link L01: url_2017 must match \^http, got 'ftp://x'"),
+        (lambda d: d["links"][0].update(english_only="no"), r"link L01: english_only must be true or false, got 'no'"),
+        (lambda d: d["recommendations"][0].update(id="X1"), r"recommendation X1: id must match .*, got 'X1'"),
+        (lambda d: d["recommendations"][0]["text"].update(en=""), r"recommendation R1: text: the EN text is missing"),
+        (lambda d: d["sets"]["tools"]["BASIC"].append(3), r"sets: tool set BASIC\[\d+\] must be a string, got 3"),
+        (lambda d: d.pop("version"), r"recommendations file: version is required"),
+    ],
+)
+def test_shape_errors_name_the_entry(tmp_path: Path, questionnaire: Questionnaire, change: Any, message: str) -> None:
+    with pytest.raises(RulesError, match=message):
+        load_rules(questionnaire, _plant(tmp_path, change))

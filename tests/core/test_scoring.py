@@ -344,3 +344,28 @@ def test_k_is_not_read_from_the_rubric(tmp_path: Path, questionnaire: Questionna
     path = _plant(tmp_path, lambda data: data.update({key: 10}))
     with pytest.raises(ScoringError, match=f"{key}.*app config"):
         load_rubric(questionnaire, path)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: _indicator(d, "SK1")["points"].update(shared_roles=-1), r"indicator SK1: points\['shared_roles'\]"),
+        (
+            lambda d: _indicator(d, "SK1")["points"].update({1: 1}),
+            r"indicator SK1: points: key must be a string, got 1",
+        ),
+        (lambda d: _indicator(d, "SK1").update(weight=0), r"indicator SK1: weight must be an integer >= 1, got 0"),
+        (lambda d: _indicator(d, "SK1").update(wieght=2), r"indicator SK1: unknown field\(s\) wieght"),
+        (lambda d: _indicator(d, "SK1").update(anchor=" "), r"indicator SK1: anchor must not be blank"),
+        (lambda d: _indicator(d, "SK1").pop("description"), r"indicator SK1: description is required"),
+        (lambda d: d["dimensions"][0]["name"].pop("fr"), r"dimension SK: name: the FR text is missing"),
+        (lambda d: d["dimensions"][0].update(min_answered=True), r"dimension SK: min_answered must be an integer"),
+        (lambda d: d["levels"][1].update(min="25"), r"level 2: min must be an integer, got '25'"),
+        (lambda d: d["levels"][1].update(min=60), r"level 2: min must be <= max"),
+        (lambda d: d.update(show_derived_2017_means="no"), r"show_derived_2017_means must be true or false"),
+        (lambda d: d.pop("rubric_version"), r"rubric: rubric_version is required"),
+    ],
+)
+def test_shape_errors_name_the_entry(tmp_path: Path, questionnaire: Questionnaire, change: Any, message: str) -> None:
+    with pytest.raises(ScoringError, match=message):
+        load_rubric(questionnaire, _plant(tmp_path, change))

@@ -9,6 +9,7 @@ offending entry.
 * :mod:`.model` — :class:`Item`, :class:`Option`, :class:`Page`, :class:`Questionnaire`, :class:`Fact` …
 * :mod:`.answers` — :func:`check_answer`, :func:`describe_answer`, :func:`clean_answers`
 * :mod:`.loader` — :func:`load_questionnaire`, :func:`parse_questionnaire`
+* :mod:`.schema` — the shape of the data file (msgspec schemas)
 * per-type behaviour — :mod:`benchmark.core.item_types` (``item.kind``)
 
 This package is pure Python: it must never import Flask, WTForms or SQLAlchemy.
@@ -19,10 +20,17 @@ from __future__ import annotations
 from benchmark.core.item_types import MISSING_OPTION_IDS, AnswerValue, check_multi_selection
 from benchmark.core.questionnaire.answers import check_answer, clean_answers, describe_answer
 from benchmark.core.questionnaire.loader import (
+    ITEM_TYPES,
+    QuestionnaireError,
+    default_data_path,
+    load_questionnaire,
+    parse_questionnaire,
+)
+from benchmark.core.questionnaire.model import Fact, Item, ItemType, Option, Page, Questionnaire, Row, Section
+from benchmark.core.questionnaire.schema import (
     FACT_KEYS,
     ITEM_ID_PATTERN,
     ITEM_KEYS,
-    ITEM_TYPES,
     LAYOUTS,
     OPTION_ID_PATTERN,
     OPTION_KEYS,
@@ -34,12 +42,7 @@ from benchmark.core.questionnaire.loader import (
     TEXT_STATUSES,
     TIERS,
     TOOL_TIERS,
-    QuestionnaireError,
-    default_data_path,
-    load_questionnaire,
-    parse_questionnaire,
 )
-from benchmark.core.questionnaire.model import Fact, Item, ItemType, Option, Page, Questionnaire, Row, Section
 from benchmark.core.text import LANGUAGES, Text
 
 __all__ = [

@@ -29,7 +29,8 @@ Modules:
 * :mod:`.model` — :class:`RuleSet`, :class:`Rule`, :class:`Link` … and the result types;
 * :mod:`.engine` — :func:`evaluate_rules`, :func:`recommend`;
 * :mod:`.render` — why-line placeholders, :func:`render_link`, :func:`practice_links`;
-* :mod:`.loader` — :func:`load_rules`, :func:`parse_rules`.
+* :mod:`.loader` — :func:`load_rules`, :func:`parse_rules`;
+* :mod:`.schema` — the shape of the file (msgspec schemas; conditions stay raw).
 
 This package is pure Python: it must never import Flask, WTForms or SQLAlchemy.
 """
@@ -63,8 +64,6 @@ from benchmark.core.rules.engine import (
 from benchmark.core.rules.loader import (
     DEFAULT_DIMENSIONS,
     DEFAULT_LEVELS,
-    LINK_ID_PATTERN,
-    RULE_ID_PATTERN,
     default_rules_path,
     load_rules,
     parse_rules,
@@ -102,6 +101,7 @@ from benchmark.core.rules.render import (
     render_link,
     short_option_label,
 )
+from benchmark.core.rules.schema import LINK_ID_PATTERN, RULE_ID_PATTERN
 
 __all__ = [
     "COMPARISONS",

@@ -2,8 +2,8 @@
 
 Every item, row, option, set, dimension, link and placeholder a rule names must exist; a
 problem raises :class:`~benchmark.core.rules.parsing.RulesError` naming the rule (or entry).
-Conditions are parsed by the registry of :mod:`benchmark.core.rules.conditions`.
-Pure Python: never Flask, WTForms or SQLAlchemy.
+The shape of the file is declared in :mod:`.schema`; conditions are parsed by the registry
+of :mod:`benchmark.core.rules.conditions`.  Pure Python: never Flask, WTForms or SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -12,23 +12,30 @@ import re
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import cast
 
+import msgspec
 import yaml
 
+from benchmark.core._schema import convert, unique
 from benchmark.core.questionnaire import Questionnaire
 from benchmark.core.rules.conditions import Condition, Otherwise, parse_condition
 from benchmark.core.rules.model import Link, Recommendation, Rule, RuleSet, Variant
-from benchmark.core.rules.parsing import ParseContext, RulesError, shape
+from benchmark.core.rules.parsing import ParseContext, RulesError
 from benchmark.core.rules.render import PLACEHOLDER
+from benchmark.core.rules.schema import (
+    ENTRY_NAMES,
+    LinkSchema,
+    RuleSchema,
+    RulesFile,
+    SetsSchema,
+    VariantSchema,
+)
 from benchmark.core.text import LANGUAGES, Text
 
 #: Dimension ids accepted when no rubric is given to :func:`load_rules`.
 DEFAULT_DIMENSIONS: tuple[str, ...] = ("SK", "IN", "AP", "PR")
 #: Level numbers accepted when no rubric is given to :func:`load_rules`.
 DEFAULT_LEVELS: tuple[int, ...] = (1, 2, 3, 4)
-RULE_ID_PATTERN = re.compile(r"^r\d+_[a-z0-9_]+$")
-LINK_ID_PATTERN = re.compile(r"^L\d{2}$")
 
 
 def default_rules_path() -> Path:
@@ -69,29 +76,22 @@ def parse_rules(
 
     :raises RulesError: naming the rule (or entry) that breaks a rule.
     """
-    data = shape.mapping(raw, "recommendations file")
-    version = data.get("version")
-    if not isinstance(version, str) or not version:
-        raise RulesError("version is missing")
+    data = convert(raw, RulesFile, RulesError, "recommendations file", ENTRY_NAMES)
     parser = ParseContext(questionnaire, dimensions, levels)
-    _parse_sets(data.get("sets"), parser)
-    recommendations = tuple(
-        _parse_recommendation(r) for r in shape.sequence(data.get("recommendations"), "recommendations")
-    )
-    shape.unique([r.id for r in recommendations], "recommendation")
-    links = tuple(_parse_link(entry) for entry in shape.sequence(data.get("links"), "links"))
-    shape.unique([link.id for link in links], "link")
-    rec_ids = {r.id for r in recommendations}
-    link_ids = {link.id for link in links}
-    rules = tuple(_parse_rule(entry, parser, rec_ids, link_ids) for entry in shape.sequence(data.get("rules"), "rules"))
-    shape.unique([rule.id for rule in rules], "rule")
+    _sets(data.sets or SetsSchema(), parser)
+    recommendations = tuple(Recommendation(id=r.id, number=r.number, text=r.text.text()) for r in data.recommendations)
+    rec_ids = unique([r.id for r in recommendations], "recommendation", RulesError)
+    links = tuple(_link(entry) for entry in data.links)
+    link_ids = unique([link.id for link in links], "link", RulesError)
+    rules = tuple(_rule(entry, parser, rec_ids, link_ids) for entry in data.rules)
+    unique([rule.id for rule in rules], "rule", RulesError)
     priorities = [rule.priority for rule in rules]
     if len(set(priorities)) != len(priorities):
         raise RulesError("rules: two rules share a priority")
     if sum(1 for rule in rules if rule.is_default) > 1:
         raise RulesError("rules: only one rule may use {otherwise: true}")
     return RuleSet(
-        version=version,
+        version=data.version,
         recommendations=recommendations,
         links=links,
         rules=rules,
@@ -100,116 +100,75 @@ def parse_rules(
     )
 
 
-def _parse_sets(raw: object, parser: ParseContext) -> None:
-    data = shape.mapping(raw or {}, "sets")
-    for name, tasks in shape.mapping(data.get("tasks", {}), "sets: tasks").items():
-        where = f"task set {name}"
-        items = shape.strings(tasks, where)
+def _sets(data: SetsSchema, parser: ParseContext) -> None:
+    for name, items in data.tasks.items():
         for item_id in items:
             item = parser.questionnaire.items.get(item_id)
             if item is None or not item.kind.multiple:
-                raise RulesError(f"{where}: {item_id!r} is not a multi item of the questionnaire")
-        parser.task_sets[str(name)] = tuple(items)
-    for name, tools in shape.mapping(data.get("tools", {}), "sets: tools").items():
-        parser.tool_sets[str(name)] = tuple(shape.strings(tools, f"tool set {name}"))
+                raise RulesError(f"task set {name}: {item_id!r} is not a multi item of the questionnaire")
+        parser.task_sets[name] = items
+    parser.tool_sets.update(data.tools)
 
 
-def _parse_recommendation(raw: object) -> Recommendation:
-    data = shape.mapping(raw, "recommendation")
-    rec_id = data.get("id")
-    if not isinstance(rec_id, str) or not re.match(r"^R\d$", rec_id):
-        raise RulesError(f"recommendation {rec_id!r}: id must look like R1")
-    number = data.get("number")
-    if isinstance(number, bool) or not isinstance(number, int):
-        raise RulesError(f"recommendation {rec_id}: number must be an integer")
-    return Recommendation(id=rec_id, number=number, text=shape.text(data.get("text"), f"recommendation {rec_id}: text"))
-
-
-def _parse_link(raw: object) -> Link:
-    data = shape.mapping(raw, "link")
-    link_id = data.get("id")
-    if not isinstance(link_id, str) or not LINK_ID_PATTERN.match(link_id):
-        raise RulesError(f"link {link_id!r}: id must look like L01")
-    where = f"link {link_id}"
-    name, url = data.get("name"), data.get("url_2017")
-    if not isinstance(name, str) or not name or not isinstance(url, str) or not url.startswith("http"):
-        raise RulesError(f"{where}: name and url_2017 are required")
-    current = data.get("url_current")
-    if current is not None and (not isinstance(current, str) or not current.startswith("http")):
-        raise RulesError(f"{where}: url_current must be null or a URL")
-    english_only, french_page = data.get("english_only"), data.get("french_page", False)
-    if not isinstance(english_only, bool) or not isinstance(french_page, bool):
-        raise RulesError(f"{where}: english_only and french_page must be true or false")
+def _link(data: LinkSchema) -> Link:
     return Link(
-        id=link_id,
-        name=name,
-        url_2017=url,
-        url_current=current,
-        english_only=english_only,
-        french_page=french_page,
-        indicates=shape.text(data.get("indicates"), f"{where}: indicates"),
+        id=data.id,
+        name=data.name,
+        url_2017=data.url_2017,
+        url_current=data.url_current,
+        english_only=data.english_only,
+        french_page=data.french_page,
+        indicates=data.indicates.text(),
     )
 
 
-def _parse_rule(raw: object, parser: ParseContext, rec_ids: set[str], link_ids: set[str]) -> Rule:
-    data = shape.mapping(raw, "rule")
-    rule_id = data.get("id")
-    if not isinstance(rule_id, str) or not RULE_ID_PATTERN.match(rule_id):
-        raise RulesError(f"rule {rule_id!r}: id must match {RULE_ID_PATTERN.pattern}")
-    where = f"rule {rule_id}"
-    recommendation = data.get("recommendation")
-    if recommendation not in rec_ids:
-        raise RulesError(f"{where}: unknown recommendation {recommendation!r}")
-    priority = data.get("priority")
-    if isinstance(priority, bool) or not isinstance(priority, int):
-        raise RulesError(f"{where}: priority must be an integer")
+def _rule(data: RuleSchema, parser: ParseContext, rec_ids: set[str], link_ids: set[str]) -> Rule:
+    where = f"rule {data.id}"
+    if data.recommendation not in rec_ids:
+        raise RulesError(f"{where}: unknown recommendation {data.recommendation!r}")
     parser.binds = 0
-    trigger_raw = data.get("trigger")
-    if isinstance(trigger_raw, Mapping) and "otherwise" in trigger_raw:
-        if trigger_raw != {"otherwise": True}:
+    if isinstance(data.trigger, Mapping) and "otherwise" in data.trigger:
+        if data.trigger != {"otherwise": True}:
             raise RulesError(f"{where}: the default trigger is exactly {{otherwise: true}}")
         trigger: Condition = Otherwise()
     else:
-        trigger = parse_condition(trigger_raw, parser, f"{where}: trigger")
+        trigger = parse_condition(data.trigger, parser, f"{where}: trigger")
     if parser.binds > 1:
         raise RulesError(f"{where}: at most one counting condition may carry bind: true")
-    has_bind = parser.binds == 1
-    variants = _parse_variants(data.get("why"), parser, where, has_bind)
-    steps = tuple(shape.text(s, f"{where}: step") for s in shape.sequence(data.get("steps"), f"{where}: steps"))
-    if not steps:
+    variants = _variants(data.why, parser, where, has_bind=parser.binds == 1)
+    if not data.steps:
         raise RulesError(f"{where}: at least one next step is needed")
-    links = tuple(shape.strings(data.get("links", []), f"{where}: links"))
-    for link_id in links:
+    for link_id in data.links:
         if link_id not in link_ids:
             raise RulesError(f"{where}: unknown link {link_id!r}")
     return Rule(
-        id=rule_id,
-        recommendation=cast(str, recommendation),
-        priority=priority,
+        id=data.id,
+        recommendation=data.recommendation,
+        priority=data.priority,
         trigger=trigger,
         why=variants,
-        steps=steps,
-        links=links,
-        full_list=bool(data.get("full_list", False)),
+        steps=tuple(step.text() for step in data.steps),
+        links=data.links,
+        full_list=data.full_list,
     )
 
 
-def _parse_variants(raw: object, parser: ParseContext, where: str, has_bind: bool) -> tuple[Variant, ...]:
-    entries = shape.sequence(raw, f"{where}: why")
+def _variants(
+    entries: tuple[VariantSchema, ...], parser: ParseContext, where: str, has_bind: bool
+) -> tuple[Variant, ...]:
     if not entries:
         raise RulesError(f"{where}: why needs at least one text")
     variants = []
-    for index, entry in enumerate(entries):
-        data = shape.mapping(entry, f"{where}: why")
+    for index, data in enumerate(entries):
         vwhere = f"{where}: why[{index}]"
         when = None
-        if "when" in data:
+        if data.when is not msgspec.UNSET:
             binds = parser.binds
-            when = parse_condition(data["when"], parser, f"{vwhere}: when")
+            when = parse_condition(data.when, parser, f"{vwhere}: when")
             parser.binds = binds
         elif index != len(entries) - 1:
             raise RulesError(f"{vwhere}: only the last variant may omit 'when'")
-        text = shape.text({k: v for k, v in data.items() if k in LANGUAGES}, vwhere)
+        text = data.text()
         _check_placeholders(text, parser, vwhere, has_bind)
         variants.append(Variant(text=text, when=when))
     return tuple(variants)
