@@ -87,6 +87,10 @@ def from_environment() -> dict[str, Any]:
         "LOCKOUT_MINUTES": int(os.environ.get("LOCKOUT_MINUTES", 15)),
         "RESET_LINK_MINUTES": int(os.environ.get("RESET_LINK_MINUTES", 60)),
         "INVITE_LINK_HOURS": int(os.environ.get("INVITE_LINK_HOURS", 72)),
+        # argon2id password hashing; the defaults are argon2-cffi's (RFC 9106 "low memory" profile).
+        "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", 3)),
+        "ARGON2_MEMORY_COST": int(os.environ.get("ARGON2_MEMORY_COST", 65536)),
+        "ARGON2_PARALLELISM": int(os.environ.get("ARGON2_PARALLELISM", 4)),
         # Optional e-mail of set-password links; unset MAIL_SERVER = links are only shown/printed.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "").strip() or None,
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 587)),
