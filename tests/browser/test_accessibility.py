@@ -26,12 +26,8 @@ from playwright.sync_api import expect
 from benchmark.staff.accounts.services import create_user
 from tests.browser.accessibility_report import DESKTOP, REFLOW_WIDTH, REPORT, ZOOM_VIEWPORT, Scan
 from tests.browser.axe import AXE_FILE, VENDOR, axe_scan, axe_version, describe
-from tests.browser.conftest import LiveServer
-from tests.conftest import make_app, reset
-from tests.web.test_results import BASE_ANSWERS, seed_submission
-from tests.web.test_workshops import seed_participant
+from tests.factories import BASE_ANSWERS, PASSWORD, LiveServer, make_app, reset, seed_participant, seed_submission
 
-PASSWORD = "a long enough passphrase"
 LANGS = ["en", "fr"]
 TOKEN = re.compile(r"/[A-Za-z0-9_-]{43}(?=/|$)")
 

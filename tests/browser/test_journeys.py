@@ -28,11 +28,8 @@ import pytest
 from playwright.sync_api import expect
 
 from benchmark.staff.accounts.services import create_user
-from tests.browser.conftest import LiveServer
-from tests.conftest import make_app, reset
-from tests.web.test_results import BASE_ANSWERS, seed_submission
+from tests.factories import BASE_ANSWERS, PASSWORD, LiveServer, make_app, reset, seed_submission
 
-PASSWORD = "a long enough passphrase"
 TOKEN = re.compile(r"/assessment/([A-Za-z0-9_-]{43})/")
 LOCALE = {"en": "en-CA", "fr": "fr-CA"}
 #: The sections a workshop asks for (each changes a component score, so participants differ).

@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LiveServer
+from tests.factories import LiveServer
 
 MAX_TABS_PER_PAGE = 200
 

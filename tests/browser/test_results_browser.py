@@ -6,8 +6,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LiveServer
-from tests.web.test_results import BASE_ANSWERS, seed_submission
+from tests.factories import BASE_ANSWERS, LiveServer, seed_submission
 
 
 def test_charts_draw_with_no_console_error_or_csp_violation(live_server: LiveServer, new_page: Any) -> None:

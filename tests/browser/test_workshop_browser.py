@@ -10,12 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from benchmark.staff.accounts.services import create_user
-from tests.browser.conftest import LiveServer
-from tests.conftest import make_app, reset
-from tests.web.test_results import BASE_ANSWERS
-from tests.web.test_workshops import seed_participant
-
-PASSWORD = "a long enough passphrase"
+from tests.factories import BASE_ANSWERS, PASSWORD, LiveServer, make_app, reset, seed_participant
 
 
 @pytest.fixture

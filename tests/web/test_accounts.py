@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from benchmark.extensions import db
 from benchmark.staff.accounts import services
 from benchmark.store.models import PasswordReset, User, utcnow
-from tests.conftest import make_app, reset
+from tests.factories import make_app, reset
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "violet kettle marathon seven"

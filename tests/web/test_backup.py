@@ -27,8 +27,7 @@ from benchmark.store import backup as backup_module
 from benchmark.store.api_tokens import create_token
 from benchmark.store.models import Assessment
 from benchmark.store.scores import profile_of, stored_scores
-from tests.conftest import make_app, reset
-from tests.web.test_results import BASE_ANSWERS
+from tests.factories import BASE_ANSWERS, make_app, reset
 
 
 def on_postgresql(app: Flask) -> bool:

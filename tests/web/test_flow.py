@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from benchmark.extensions import db
 from benchmark.store import assessments as services
 from benchmark.store.models import Answer, Assessment
-from tests.conftest import page_answers, page_ids, start_assessment
+from tests.factories import page_answers, page_ids, start_assessment
 
 
 def stored_answers(app: Flask, token: str) -> dict[str, object]:

@@ -22,7 +22,7 @@ from benchmark.core.peers import PeerSummary
 from benchmark.organisations.results import pdf
 from benchmark.organisations.results.services import PeerGroup, ResultsView, build_results
 from benchmark.store.assessments import find_by_token
-from tests.conftest import page_answers, page_ids, start_assessment
+from tests.factories import page_answers, page_ids, start_assessment
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None, reason="poppler-utils is not installed"

@@ -31,10 +31,8 @@ from benchmark.store.aggregates import peer_groups_overall
 from benchmark.store.models import Answer, Assessment, AssessmentRegion, Organisation, Participation, Workshop, utcnow
 from benchmark.store.scores import profile_of, stored_scores
 from benchmark.web import logging as log_redaction
-from tests.conftest import make_app, page_answers, page_ids, reset, start_assessment
-from tests.web.test_results import BASE_ANSWERS
+from tests.factories import BASE_ANSWERS, PASSWORD, make_app, page_answers, page_ids, reset, start_assessment
 
-PASSWORD = "a long enough passphrase"
 TOKEN = re.compile(r"/(?:assessment|results)/([A-Za-z0-9_-]{43})")
 #: A distinctive answer: its option ids and labels must never reach a log.
 DISTINCT = {"q9": "data_mgmt_expertise", "q4": ["permanent_inhouse"], "q5": ["fundraising"]}

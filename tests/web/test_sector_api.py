@@ -22,10 +22,8 @@ from benchmark.extensions import db
 from benchmark.staff.accounts.services import create_user
 from benchmark.store import api_tokens as tokens
 from benchmark.store.models import ImportedBaseline
-from tests.conftest import empty_tables, make_app, reset
-from tests.web.test_results import BASE_ANSWERS, seed_submission
+from tests.factories import BASE_ANSWERS, PASSWORD, empty_tables, make_app, reset, seed_submission
 
-PASSWORD = "a long enough passphrase"
 SECTOR_ROUTES = [
     "/en/sector/",
     "/fr/sector/?component=PR&by=size",

@@ -23,8 +23,7 @@ from benchmark.store import assessments as services
 from benchmark.store import summary
 from benchmark.store.models import Assessment, SummaryCount, utcnow
 from benchmark.store.scores import profile_of, stored_scores
-from tests.conftest import make_app
-from tests.web.test_workshops import count_queries, create_workshop, seed_participant, signed_in
+from tests.factories import count_queries, create_workshop, make_app, seed_participant, signed_in
 
 SIZES = ["1_5", "6_10", "21_50", "51_100"]
 FUNDING = ["yes_current", "no"]

@@ -9,23 +9,26 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from statistics import median
-from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from benchmark.extensions import db
 from benchmark.intermediaries.workshops import services as workshop_services
-from benchmark.staff.accounts.services import create_user
-from benchmark.store import assessments as assessment_services
 from benchmark.store.models import Workshop
-from benchmark.store.scores import profile_of, stored_scores
-from tests.conftest import make_app, page_answers, page_ids, reset
-from tests.web.test_results import BASE_ANSWERS
-
-PASSWORD = "a long enough passphrase"
+from benchmark.store.scores import profile_of
+from tests.factories import (
+    BASE_ANSWERS,
+    count_queries,
+    create_workshop,
+    make_app,
+    page_answers,
+    page_ids,
+    reset,
+    seed_participant,
+    signed_in,
+)
 
 
 @pytest.fixture
@@ -34,33 +37,6 @@ def small_k_app(database_url: str, _schema: None) -> Iterator[Flask]:
     app = make_app(database_url, WORKSHOP_MIN_GROUP=3)
     yield app
     reset(app)
-
-
-def add_user(app: Flask, email: str, role: str) -> None:
-    with app.app_context():
-        create_user(email, role, PASSWORD)
-
-
-def signed_in(app: Flask, email: str, role: str) -> FlaskClient:
-    add_user(app, email, role)
-    client = app.test_client()
-    response = client.post("/en/account/sign-in", data={"email": email, "password": PASSWORD})
-    assert response.status_code in {302, 303}, response.get_data(as_text=True)[:300]
-    return client
-
-
-def create_workshop(client: FlaskClient, lang: str = "en", **fields: Any) -> tuple[int, str]:
-    data = {"title": "Digital basics", "language": lang, "pages": page_ids_all(client), "previous_id": "0", **fields}
-    response = client.post(f"/{lang}/workshops/new", data=data)
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    workshop_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
-    with client.application.app_context():
-        code = db.session.get(Workshop, workshop_id).join_code
-    return workshop_id, code
-
-
-def page_ids_all(client: FlaskClient) -> list[str]:
-    return page_ids(client.application)
 
 
 def join_and_complete(
@@ -77,20 +53,6 @@ def join_and_complete(
         participant.post(f"/{lang}/assessment/{token}/{page_id}", data={**page_answers(app, page_id), "action": "next"})
     assert participant.post(f"/{lang}/assessment/{token}/review").status_code == 302
     return participant, token
-
-
-def seed_participant(
-    app: Flask, workshop_id: int, answers: dict[str, Any], share: bool = False, earlier: str | None = None
-) -> str:
-    """A completed participant created through the services (fast)."""
-    with app.app_context():
-        workshop = db.session.get(Workshop, workshop_id)
-        previous = assessment_services.find_by_token(earlier) if earlier else None
-        participation, token = workshop_services.join(workshop, "en", previous, share)
-        assessment = assessment_services.find_by_token(token)
-        assessment_services.save_answers(assessment, answers, "organisation")
-        assessment_services.submit(assessment, stored_scores(profile_of(answers)))
-    return token
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -323,22 +285,6 @@ def test_consent_needs_the_participants_own_link(app: Flask) -> None:
 
 
 # ----------------------------------------------------------------------------- cost
-
-
-def count_queries(app: Flask, client: FlaskClient, url: str) -> int:
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
-    return len(statements)
 
 
 def test_live_view_query_count_does_not_grow_with_the_cohort(app: Flask) -> None:
