@@ -12,7 +12,7 @@ from typing import Any
 import jsonschema
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate as validate_spec
@@ -184,7 +184,7 @@ def test_openapi_document_is_valid_and_live_responses_match(app: Flask) -> None:
     assert checked == len(document["paths"])
 
 
-def test_token_authentication_and_revocation(app: Flask) -> None:
+def test_token_authentication_and_revocation(app: Flask, runner: FlaskCliRunner) -> None:
     client = app.test_client()
     assert client.get("/api/v1/uptake").status_code == 401
     assert client.get("/api/v1/uptake", headers={"Authorization": "Bearer nope"}).status_code == 401
@@ -193,7 +193,6 @@ def test_token_authentication_and_revocation(app: Flask) -> None:
         stored = db.session.get(type(token), token.id)
         assert stored is not None and plain not in stored.token_hash
     assert client.get("/api/v1/uptake", headers={"Authorization": f"Bearer {plain}"}).status_code == 200
-    runner = app.test_cli_runner()
     assert runner.invoke(args=["api-tokens", "revoke", str(token.id)]).exit_code == 0
     assert client.get("/api/v1/uptake", headers={"Authorization": f"Bearer {plain}"}).status_code == 401
 
