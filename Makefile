@@ -11,7 +11,7 @@ PORT ?= 8000
 WORKERS ?= 2
 export FLASK_APP := benchmark.app
 
-.PHONY: run test test-sqlite test-postgres system-deps install install-dev config translations assets db lint bench clean
+.PHONY: run test test-sqlite test-postgres accessibility-statement system-deps install install-dev config translations assets db lint bench clean
 
 run: install config translations assets db
 	@echo ""
@@ -65,13 +65,22 @@ test: system-deps install-dev translations
 test-sqlite:
 	$(BIN)/python -m pytest -p no:cacheprovider
 
+# Browser tests run in the SQLite pass only; the PostgreSQL pass reruns the database tests (-m db).
 test-postgres:
 	PYTEST="$(BIN)/python -m pytest -p no:cacheprovider -m db" scripts/with-postgres.sh
+
+# Regenerate the committed data of the public accessibility statement (benchmark/data/accessibility.json):
+# the accessibility tests, all of which must run and pass (CI=true: no skip). Other test runs write it
+# to a temporary folder, and a test run that changes a tracked file fails (tests/conftest.py).
+accessibility-statement: system-deps install-dev translations
+	CI=true ACCESSIBILITY_STATEMENT_FILE=$(CURDIR)/benchmark/data/accessibility.json \
+	  $(BIN)/python -m pytest -p no:cacheprovider tests/browser/test_accessibility.py
 
 lint: install-dev
 	$(BIN)/ruff check benchmark tests perf
 	$(BIN)/ruff format --check benchmark tests perf
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Benchmarks (perf/README.md): page throughput, then the data at 10k/100k/1M synthetic assessments on
 # SQLite and a throwaway PostgreSQL, within about 20 minutes; writes perf/RESULTS.md.

@@ -155,6 +155,10 @@ class Settings:
     lockout_minutes: int = 15
     reset_link_minutes: int = 60
     invite_link_hours: int = 72
+    #: argon2id password hashing; the defaults are argon2-cffi's (RFC 9106 "low memory" profile).
+    argon2_time_cost: int = 3
+    argon2_memory_cost: int = 65536
+    argon2_parallelism: int = 4
     #: Unset: set-password links are only shown or printed, never e-mailed.
     mail_server: str | None = None
     mail_port: int = 587
@@ -191,6 +195,10 @@ class Settings:
             lockout_minutes=parse_int(environ, "LOCKOUT_MINUTES", d.lockout_minutes, minimum=1),
             reset_link_minutes=parse_int(environ, "RESET_LINK_MINUTES", d.reset_link_minutes, minimum=1),
             invite_link_hours=parse_int(environ, "INVITE_LINK_HOURS", d.invite_link_hours, minimum=1),
+            argon2_time_cost=parse_int(environ, "ARGON2_TIME_COST", d.argon2_time_cost, minimum=1),
+            # argon2 needs at least 8 KiB per lane.
+            argon2_memory_cost=parse_int(environ, "ARGON2_MEMORY_COST", d.argon2_memory_cost, minimum=8),
+            argon2_parallelism=parse_int(environ, "ARGON2_PARALLELISM", d.argon2_parallelism, minimum=1),
             mail_server=parse_optional_str(environ, "MAIL_SERVER"),
             mail_port=parse_int(environ, "MAIL_PORT", d.mail_port, minimum=1, maximum=65535),
             mail_starttls=parse_bool(environ, "MAIL_STARTTLS", d.mail_starttls),
@@ -233,6 +241,9 @@ class Settings:
             "LOCKOUT_MINUTES": self.lockout_minutes,
             "RESET_LINK_MINUTES": self.reset_link_minutes,
             "INVITE_LINK_HOURS": self.invite_link_hours,
+            "ARGON2_TIME_COST": self.argon2_time_cost,
+            "ARGON2_MEMORY_COST": self.argon2_memory_cost,
+            "ARGON2_PARALLELISM": self.argon2_parallelism,
             "MAIL_SERVER": self.mail_server,
             "MAIL_PORT": self.mail_port,
             "MAIL_STARTTLS": self.mail_starttls,

@@ -1,73 +1,42 @@
-"""Shared fixtures: the app on SQLite (or on PostgreSQL when TEST_DATABASE_URL is set)."""
+"""Shared fixtures and session checks: the app on SQLite (or on PostgreSQL when TEST_DATABASE_URL is set).
+
+Helpers and factories live in tests/factories.py. Every run ends with two checks of its own:
+
+* under ``CI=true`` a skipped test fails the run (the skips are listed);
+* no test may change a tracked file: ``git status`` of the checkout is the same before and after
+  the session (skipped outside a git checkout). ``ACCESSIBILITY_STATEMENT_FILE`` names the one
+  tracked file a run may rewrite on purpose (``make accessibility-statement``).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
-import re
-import threading
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient
-from werkzeug.serving import make_server
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import downgrade, upgrade
 
-from benchmark.app import create_app
 from benchmark.core.baseline import Baseline, load_baseline
 from benchmark.core.questionnaire import Questionnaire, load_questionnaire
 from benchmark.core.scoring import Rubric, load_rubric
 from benchmark.extensions import db
+from tests.factories import PROJECT_ROOT, make_app, reset
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SHARED = PROJECT_ROOT.parent / "shared"
-TOKEN_IN_URL = re.compile(r"/assessment/([A-Za-z0-9_-]{43})/")
+BROWSER_TESTS = PROJECT_ROOT / "tests" / "browser"
 
-
-def buffered(app: Flask) -> Any:
-    """Wrap a WSGI app so each response body is read and closed before the server sends it.
-
-    When a browser drops a connection (a favicon or a download it no longer wants), Werkzeug's
-    development server can stop before closing the response, leaving a static file open until
-    garbage collection, and the ResourceWarning then fails whichever test is running
-    (``filterwarnings = error``). Tests never need streamed responses.
-    """
-
-    def wsgi(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        body = app(environ, start_response)
-        try:
-            return [b"".join(body)]
-        finally:
-            if hasattr(body, "close"):
-                body.close()
-
-    return wsgi
-
-
-class LiveServer:
-    """The app served by Werkzeug in a thread, on a free loopback port."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
-        self.port = self.server.server_port
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
+_skipped: list[str] = []
+_git_before: dict[str, str] | None = None
+_session_problems: list[str] = []
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Compile the catalogues once: Flask-Babel reads only .mo files."""
+    """Compile the catalogues once (Flask-Babel reads only .mo files); note what git says of the checkout."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
@@ -78,6 +47,96 @@ def pytest_configure(config: pytest.Config) -> None:
                 catalog = read_po(po_file)
             with mo_path.open("wb") as mo_file:
                 write_mo(mo_file, catalog)
+    global _git_before
+    _git_before = tracked_changes()
+
+
+def tracked_changes() -> dict[str, str] | None:
+    """Changed tracked files of the checkout (path -> status and content digest), or None outside git."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    result = subprocess.run(
+        [git, "-C", str(PROJECT_ROOT), "status", "--porcelain", "--untracked-files=no", "-z"],
+        capture_output=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        return None
+    changes: dict[str, str] = {}
+    for entry in result.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        if not entry:
+            continue
+        status, path = entry[:2], entry[3:]
+        file = PROJECT_ROOT / path
+        digest = hashlib.sha256(file.read_bytes()).hexdigest() if file.is_file() else "absent"
+        changes[path] = f"{status} {digest}"
+    return changes
+
+
+def allowed_to_change() -> set[str]:
+    """The tracked file a run was asked to rewrite (``make accessibility-statement``), relative to the root."""
+    target = os.environ.get("ACCESSIBILITY_STATEMENT_FILE")
+    if not target:
+        return set()
+    path = Path(target).resolve()
+    return {path.relative_to(PROJECT_ROOT).as_posix()} if path.is_relative_to(PROJECT_ROOT) else set()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark browser tests, and the tests that use the database so `make test` reruns them on PostgreSQL.
+
+    Browser tests run once, in the SQLite pass: they test pages, not the database. One that does
+    test database behaviour says so with an explicit ``@pytest.mark.db``.
+    """
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(BROWSER_TESTS):
+            item.add_marker(pytest.mark.browser)
+        elif "_schema" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _skipped.append(f"{report.nodeid}: {skip_reason(report)}")
+
+
+def skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2])
+    return str(longrepr)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run on a skip under CI=true, and on any change to a tracked file."""
+    if _skipped and os.environ.get("CI") == "true":
+        _session_problems.append(
+            f"CI=true: {len(_skipped)} test(s) skipped, and nothing may skip in CI:\n  " + "\n  ".join(_skipped)
+        )
+    after = tracked_changes()
+    if _git_before is not None and after is not None:
+        allowed = allowed_to_change()
+        changed = sorted(
+            path
+            for path in set(_git_before) | set(after)
+            if _git_before.get(path) != after.get(path) and path not in allowed
+        )
+        if changed:
+            _session_problems.append(
+                "the test run changed tracked files (tests must write to temporary paths):\n  " + "\n  ".join(changed)
+            )
+    if _session_problems and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for problem in _session_problems:
+        terminalreporter.write_sep("=", "session check failed", red=True, bold=True)
+        terminalreporter.write_line(problem, red=True)
+
+
+# --------------------------------------------------------------------------- content
 
 
 @pytest.fixture(scope="session")
@@ -96,6 +155,9 @@ def baseline(questionnaire: Questionnaire) -> Baseline:
     return load_baseline(questionnaire)
 
 
+# --------------------------------------------------------------------------- the app and its database
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The test database: TEST_DATABASE_URL (PostgreSQL runs) or a fresh SQLite file."""
@@ -105,26 +167,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
-def make_app(database_url: str, **overrides: object) -> Flask:
-    """Create an app configured for tests."""
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "WTF_CSRF_ENABLED": False,
-        "ASSETS_AUTO_BUILD": True,
-        "SERVER_NAME": None,
-        "RATELIMIT_ENABLED": False,  # tests/web/test_accounts.py turns it on where it is tested
-    }
-    config.update(overrides)
-    return create_app(config)
-
-
 @pytest.fixture(scope="session")
 def _schema(database_url: str) -> None:
     """Build the schema once per run with the real migrations."""
-    from flask_migrate import downgrade, upgrade
-
     app = make_app(database_url)
     with app.app_context():
         downgrade(revision="base")
@@ -135,35 +180,10 @@ def _schema(database_url: str) -> None:
 
 @pytest.fixture
 def app(database_url: str, _schema: None) -> Iterator[Flask]:
-    """A fresh app over an emptied database."""
+    """A fresh app over an emptied database (the summary counts are checked against a recount after)."""
     app = make_app(database_url)
     yield app
     reset(app)
-
-
-def reset(app: Flask) -> None:
-    """Check the summary counts, empty the database and close the app's connections.
-
-    Every test that touches the database ends with the summary counts maintained on each
-    change compared with a full recount (benchmark.store.summary), so any path that forgets to
-    keep them is caught by the test that takes it.
-    """
-    from benchmark.store import summary
-
-    with app.app_context():
-        db.session.remove()
-        wrong = summary.mismatches()
-        db.session.remove()
-        empty_tables()
-        db.engine.dispose()
-    assert not wrong, f"summary counts differ from a recount (stored, recounted): {sorted(wrong.items())[:5]}"
-
-
-def empty_tables() -> None:
-    """Delete every row (children first), keeping the schema."""
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(sa.delete(table))
 
 
 @pytest.fixture
@@ -173,51 +193,14 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A runner of the app's ``flask`` commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
 def csrf_app(database_url: str, _schema: None) -> Iterator[Flask]:
     """An app with CSRF protection on, as in production."""
     app = make_app(database_url, WTF_CSRF_ENABLED=True)
     yield app
     reset(app)
-
-
-def start_assessment(client: FlaskClient, lang: str = "en", label: str = "") -> str:
-    """Start a draft through the web flow and return its token."""
-    response = client.post(f"/{lang}/assessment/", data={"label": label})
-    assert response.status_code == 302, response.status_code
-    match = TOKEN_IN_URL.search(response.headers["Location"])
-    assert match
-    return match.group(1)
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test that uses the database, so `make test` can rerun them on PostgreSQL."""
-    for item in items:
-        if "_schema" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.db)
-
-
-def page_answers(app: Flask, page_id: str) -> dict[str, object]:
-    """Valid form data answering every item of a page (first options, a 7 on scales)."""
-    from benchmark.organisations.assessment.forms import field_name
-
-    q = app.extensions["content"].questionnaire
-    page = q.page(page_id)
-    assert page is not None
-    data: dict[str, object] = {}
-    for item in q.page_items(page):
-        plain = [o.id for o in item.options if not o.exclusive and not o.missing]
-        if item.type == "scale_0_10":
-            data[field_name(item.id)] = "7"
-        elif item.type == "multi":
-            data[field_name(item.id)] = plain[:2]
-        elif item.type == "single":
-            data[field_name(item.id)] = plain[0]
-        else:
-            for key in item.answer_keys():
-                data[field_name(key)] = plain[0]
-    return data
-
-
-def page_ids(app: Flask) -> list[str]:
-    """The questionnaire's page ids in flow order."""
-    return [page.id for page in app.extensions["content"].questionnaire.pages]

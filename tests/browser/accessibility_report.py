@@ -3,24 +3,28 @@
 * ``tests/browser/accessibility-results.json``: every scan of this run (page, language, violations
   with their nodes, horizontal overflow at 320 px and at 200 % zoom) and every keyboard check.
   Written after every run that scanned anything, passed or not; not committed (.gitignore).
-* ``benchmark/data/accessibility.json``: the committed summary the public accessibility
-  statement (``/<lang>/accessibility``) is generated from. Rewritten only when every test of
-  ``tests/browser/test_accessibility.py`` ran and passed, so the statement always describes a
-  real, complete, passing run (and its date).
+* the statement data: the summary the public accessibility statement (``/<lang>/accessibility``)
+  is generated from, written only when every test of ``tests/browser/test_accessibility.py`` ran
+  and passed, so the statement always describes a real, complete, passing run (and its date).
+  A test run writes it to a temporary folder (a test never changes a tracked file);
+  ``make accessibility-statement`` points ``ACCESSIBILITY_STATEMENT_FILE`` at the committed
+  ``benchmark/data/accessibility.json`` to regenerate it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tests.browser.axe import WCAG_TAGS, axe_version
-from tests.conftest import PROJECT_ROOT
+from tests.factories import PROJECT_ROOT
 
 RESULTS_FILE = PROJECT_ROOT / "tests" / "browser" / "accessibility-results.json"
-STATEMENT_FILE = PROJECT_ROOT / "benchmark" / "data" / "accessibility.json"
+STATEMENT_FILE_VARIABLE = "ACCESSIBILITY_STATEMENT_FILE"
 TEST_MODULE = "tests/browser/test_accessibility.py"
 LANGUAGES = ("en", "fr")
 REFLOW_WIDTH = 320
@@ -55,6 +59,9 @@ class Report:
     browser: str = ""
     outcomes: dict[str, str] = field(default_factory=dict)  # test node id -> passed/failed/skipped
     collected: set[str] = field(default_factory=set)
+    #: Where the statement data goes: ACCESSIBILITY_STATEMENT_FILE, else a temporary file (tests/browser/conftest.py).
+    statement_file: Path | None = None
+    statement_written: bool = False
 
     def add_scan(self, scan: Scan) -> None:
         self.scans = [s for s in self.scans if (s.page, s.lang) != (scan.page, scan.lang)] + [scan]
@@ -71,11 +78,12 @@ class Report:
         if not self.scans and not self.checks:
             return
         RESULTS_FILE.write_text(json.dumps(self.results_document(), indent=2, ensure_ascii=False) + "\n", "utf-8")
-        if self.complete_and_passing():
-            STATEMENT_FILE.parent.mkdir(exist_ok=True)
-            STATEMENT_FILE.write_text(
+        if self.complete_and_passing() and self.statement_file is not None:
+            self.statement_file.parent.mkdir(parents=True, exist_ok=True)
+            self.statement_file.write_text(
                 json.dumps(self.statement_document(), indent=2, ensure_ascii=False) + "\n", "utf-8"
             )
+            self.statement_written = True
 
     def results_document(self) -> dict[str, Any]:
         return {
@@ -132,6 +140,12 @@ class Report:
             "pages": list(pages.values()),
             "checks": list(checks.values()),
         }
+
+
+def requested_statement_file() -> Path | None:
+    """The statement data file named by ACCESSIBILITY_STATEMENT_FILE, if any."""
+    value = os.environ.get(STATEMENT_FILE_VARIABLE, "").strip()
+    return Path(value).resolve() if value else None
 
 
 REPORT = Report()

@@ -1,7 +1,8 @@
 """Real-browser fixtures: Debian's Chromium driven by Playwright against a live server.
 
 Never run ``playwright install``: the browser is the system's ``chromium`` package.
-Under ``CI=true`` a missing browser is a failure, not a skip.
+Under ``CI=true`` a missing browser is a failure, not a skip. Browser tests run once, in the
+SQLite pass of ``make test`` (tests/conftest.py leaves them out of the ``db`` marker).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from tests.browser.accessibility_report import REPORT, TEST_MODULE
+from tests.browser.accessibility_report import REPORT, TEST_MODULE, requested_statement_file
 from tests.browser.axe import axe_scan as _axe_scan
-from tests.conftest import LiveServer, make_app, reset
+from tests.factories import LiveServer, make_app, reset
 
 EXPECTED_4XX_CONSOLE = re.compile(r"Failed to load resource: the server responded with a status of 4\d\d\b")
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
@@ -39,13 +40,6 @@ def chromium_path() -> str | None:
         if Path(candidate).exists():
             return candidate
     return shutil.which("chromium")
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test in this folder as a browser test."""
-    for item in items:
-        if "tests/browser/" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
@@ -70,6 +64,19 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Write tests/browser/accessibility-results.json (and, after a complete passing run, the statement data)."""
     REPORT.write()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if REPORT.statement_written:
+        terminalreporter.write_line(f"accessibility statement data written to {REPORT.statement_file}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _statement_file(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The statement data goes to ACCESSIBILITY_STATEMENT_FILE, or else to this run's temporary folder."""
+    REPORT.statement_file = (
+        requested_statement_file() or tmp_path_factory.mktemp("accessibility") / "accessibility.json"
+    )
 
 
 @pytest.fixture

@@ -1,8 +1,10 @@
-"""The three users' whole journeys in a real browser, in English and French, with and without JavaScript.
+"""The three users' whole journeys in a real browser: for each user one journey with JavaScript
+(in French) and one without (in English).
 
-* An organisation: start, answer, save, resume the private link in a new browser context, finish,
-  submit, read the results, download the PDF reports, take the questionnaire again (pre-filled,
-  on a new private link) and submit that one too.
+* An organisation: start, answer, save, resume the private link in a new browser context (and
+  switch language there), finish, submit, read the results, download the PDF reports, take the
+  questionnaire again (pre-filled, on a new private link) and submit that one too. With
+  JavaScript the questionnaire is answered with the keyboard alone (Tab, Space, Enter).
 * A workshop: a facilitator and three participants, each in their own browser context; two of the
   three let the facilitator see their individual results. The facilitator follows the live view
   (refreshing itself, or through its Refresh button without JavaScript) and downloads the
@@ -11,7 +13,8 @@
   exports and opens the data dictionary.
 
 Every page is opened through the ``new_page`` fixture, which fails the test on any console
-error, page error, failed request or CSP violation.
+error, page error, failed request or CSP violation. What a journey shows in only one language
+is checked in the other by the test-client tests (tests/web/).
 """
 
 from __future__ import annotations
@@ -28,11 +31,8 @@ import pytest
 from playwright.sync_api import expect
 
 from benchmark.staff.accounts.services import create_user
-from tests.browser.conftest import LiveServer
-from tests.conftest import make_app, reset
-from tests.web.test_results import BASE_ANSWERS, seed_submission
+from tests.factories import BASE_ANSWERS, PASSWORD, LiveServer, make_app, page_ids, reset, seed_submission
 
-PASSWORD = "a long enough passphrase"
 TOKEN = re.compile(r"/assessment/([A-Za-z0-9_-]{43})/")
 LOCALE = {"en": "en-CA", "fr": "fr-CA"}
 #: The sections a workshop asks for (each changes a component score, so participants differ).
@@ -79,16 +79,12 @@ TEXT = {
     },
 }
 
-JOURNEYS = [
-    pytest.param("en", True, id="en"),
-    pytest.param("fr", True, id="fr"),
+#: One journey with JavaScript (in French) and one without (in English) per user.
+WITH_AND_WITHOUT_JAVASCRIPT = [
+    pytest.param("fr", True, id="fr-js"),
     pytest.param("en", False, id="en-no-js"),
 ]
-WORKSHOP_JOURNEYS = [
-    pytest.param("en", True, id="en"),
-    pytest.param("fr", True, id="fr"),
-    pytest.param("fr", False, id="fr-no-js"),
-]
+MAX_TABS_PER_PAGE = 200
 
 
 @pytest.fixture
@@ -204,21 +200,153 @@ def csv_rows(body: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
+# --------------------------------------------------------------------------- the keyboard
+
+
+def focused(page: Any) -> dict[str, str]:
+    return page.evaluate(
+        """() => { const e = document.activeElement;
+                   return {tag: e.tagName, type: e.type || '', name: e.name || '', value: e.value || '',
+                           checked: String(!!e.checked), id: e.id || ''}; }"""
+    )
+
+
+def tab_to(page: Any, predicate: str) -> None:
+    """Press Tab until the focused element satisfies a JS predicate on `e`."""
+    for _ in range(MAX_TABS_PER_PAGE):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const e = document.activeElement; return !!({predicate}); }}"):
+            return
+    raise AssertionError(f"could not reach {predicate} on {page.url}")
+
+
+def tab_to_and_press(page: Any, predicate: str, key: str = "Enter") -> None:
+    """Press Tab until the focused element satisfies a JS predicate on `e`, then press `key` (it navigates)."""
+    tab_to(page, predicate)
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
+def answer_page_with_keyboard(page: Any, button: str = "next") -> list[str]:
+    """Tab through a page: tick the first option of every group with Space, then press Enter on a button.
+
+    :param button: the value of the submit button pressed: ``next`` (Save and continue) or ``save``.
+    :return: the ids of the inputs ticked, as the page was submitted.
+    """
+    answered: set[str] = set()
+    for _ in range(MAX_TABS_PER_PAGE):
+        page.keyboard.press("Tab")
+        element = focused(page)
+        if element["type"] in {"radio", "checkbox"} and element["name"] not in answered:
+            if element["checked"] != "true":
+                page.keyboard.press("Space")
+            answered.add(element["name"])
+        elif element["tag"] == "BUTTON" and element["value"] == button:
+            ticked = checked_ids(page)
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            return ticked
+    raise AssertionError(f"never reached the {button} button on {page.url}")
+
+
 # --------------------------------------------------------------------------- an organisation
 
 
-@pytest.mark.parametrize(("lang", "js"), JOURNEYS)
-def test_organisation_journey(server: LiveServer, new_page: Any, lang: str, js: bool) -> None:
-    text = TEXT[lang]
+def test_organisation_journey_with_javascript_and_the_keyboard(server: LiveServer, new_page: Any) -> None:
+    """In French, with JavaScript: the questionnaire answered with the keyboard alone; charts; downloads."""
+    lang, text = "fr", TEXT["fr"]
     base = f"{server.url}/{lang}"
-    options = {"locale": LOCALE[lang], "java_script_enabled": js}
+    flow = page_ids(server.app)
+    label = "Centre d'accueil"
+
+    # The browser's language picks French; start with the keyboard.
+    page = new_page(locale=LOCALE[lang])
+    page.goto(server.url + "/")
+    expect(page).to_have_url(re.compile(r"/fr/$"))
+    tab_to_and_press(page, "e.tagName === 'A' && e.getAttribute('href') === '/fr/assessment/'")
+    expect(page.get_by_role("button", name="Commencer le questionnaire")).to_be_visible()
+    tab_to(page, "e.id === 'label'")
+    page.keyboard.type(label)
+    tab_to_and_press(page, "e.tagName === 'BUTTON' && e.type === 'submit'")  # Commencer le questionnaire
+    expect(page).to_have_url(re.compile(r"/link\?new=1$"))
+    link = page.locator("#private-link").input_value()
+    match = TOKEN.search(link)
+    assert match and link.startswith(f"{base}/assessment/"), link
+    token = match.group(1)
+    tab_to_and_press(page, "e.classList.contains('button-primary')")
+
+    # The first page answered and continued, the second answered and saved for later.
+    assert page_id_of(page) == flow[0]
+    expect(page.get_by_role("button", name="Enregistrer et continuer")).to_be_visible()
+    first_checked = answer_page_with_keyboard(page)
+    assert first_checked and page_id_of(page) == flow[1]
+    expect(page.get_by_role("button", name="Retour")).to_be_visible()
+    checked = answer_page_with_keyboard(page, button="save")
+    assert checked
+    expect(page).to_have_url(re.compile(r"/link\?saved=1$"))
+    expect(page.locator(".notice-success")).to_have_text(text["saved"])
+
+    # Resume on another device: a new browser context, no cookies. The answers survive a change of
+    # language and a step back.
+    other = new_page(locale=LOCALE[lang])
+    other.goto(link)
+    assert page_id_of(other) == flow[1]
+    assert checked_ids(other) == checked
+    other.get_by_role("link", name="English").click()
+    expect(other).to_have_url(re.compile(re.escape(f"/en/assessment/{token}/{flow[1]}") + "$"))
+    assert checked_ids(other) == checked
+    other.get_by_role("button", name="Back").click()
+    expect(other).to_have_url(re.compile(re.escape(f"/en/assessment/{token}/{flow[0]}") + "$"))
+    assert checked_ids(other) == first_checked
+    other.get_by_role("link", name="Français").click()
+    expect(other).to_have_url(re.compile(re.escape(f"/fr/assessment/{token}/{flow[0]}") + "$"))
+
+    # Every page, in French, with the keyboard alone.
+    seen = []
+    while not other.url.endswith("/review"):
+        assert other.locator("html").get_attribute("lang") == "fr"
+        seen.append(page_id_of(other))
+        assert len(seen) <= len(flow), f"stuck on {other.url}"
+        answer_page_with_keyboard(other)
+    assert seen == flow and len(flow) == 9
+    expect(other.get_by_text(text["not_answered"], exact=True)).to_have_count(0)
+    expect(other.get_by_role("button", name="Transmettre mes réponses")).to_be_visible()
+    tab_to_and_press(other, "e.tagName === 'BUTTON' && e.type === 'submit'")
+    expect(other).to_have_url(re.compile(r"/done$"))
+    expect(other.locator("h1")).to_have_text(text["submitted"])
+
+    # The results: the charts draw under the strict CSP (Chart.js 4), labelled for screen readers.
+    open_results(other, js=True)
+    assert other.evaluate("() => window.Chart && window.Chart.version").startswith("4.")
+    assert other.locator("#components-chart").get_attribute("aria-label")
+    scores = component_scores(other)
+    assert any(scores), scores
+    expect(other.locator("main .lead strong")).to_have_text(label)
+
+    # The PDF report in the page's language, and the bilingual one (the same file from either language).
+    pdf_link = other.locator(f"a[href='/{lang}/results/{token}/report.pdf']")
+    bilingual = other.locator(f"a[href='/{lang}/results/{token}/report-bilingual.pdf']")
+    assert bilingual.get_attribute("hreflang") == "en"
+    name, content_type, body = download(other, pdf_link)
+    assert (name, content_type) == (text["pdf_name"], "application/pdf") and body.startswith(b"%PDF-")
+    name, content_type, body = download(other, bilingual)
+    assert (name, content_type) == ("profile-profil.pdf", "application/pdf") and body.startswith(b"%PDF-")
+
+    take_again(other, server, lang, token, label, scores, js=True)
+
+
+def test_organisation_journey_without_javascript(server: LiveServer, new_page: Any) -> None:
+    """In English, without JavaScript: the same journey with the mouse; the results are tables."""
+    lang, text = "en", TEXT["en"]
+    base = f"{server.url}/{lang}"
+    options = {"locale": LOCALE[lang], "java_script_enabled": False}
+    label = "Welcome centre"
 
     # Start, answer the first page, save the second and stop.
     page = new_page(**options)
     page.goto(f"{base}/assessment/")
-    label = "Centre d'accueil" if lang == "fr" else "Welcome centre"
     page.locator("#label").fill(label)
-    page.locator("form.start-form button[type=submit]").click()
+    page.get_by_role("button", name="Start the questionnaire").click()
     expect(page).to_have_url(re.compile(r"/link\?new=1$"))
     link = page.locator("#private-link").input_value()
     match = TOKEN.search(link)
@@ -232,7 +360,7 @@ def test_organisation_journey(server: LiveServer, new_page: Any, lang: str, js: 
     answer_options(page)
     checked = checked_ids(page)
     assert checked
-    page.locator("button[name=action][value=save]").click()
+    page.get_by_role("button", name="Save and finish later").click()
     expect(page).to_have_url(re.compile(r"/link\?saved=1$"))
     expect(page.locator(".notice-success")).to_have_text(text["saved"])
 
@@ -243,60 +371,69 @@ def test_organisation_journey(server: LiveServer, new_page: Any, lang: str, js: 
     assert checked_ids(other) == checked
     seen = answer_until_review(other)
     assert seen[0] == second_page and first_page not in seen and len(seen) == 8
+    expect(other.locator(".error-summary")).to_have_count(0)
     submit_review(other, lang)
-    open_results(other, js)
+    open_results(other, js=False)
     scores = component_scores(other)
     assert any(scores), scores
     expect(other.locator("main .lead strong")).to_have_text(label)
 
-    # The PDF report in the page's language; the bilingual one (the same file from either language) once.
+    # The PDF links are plain links: the files do not depend on JavaScript (downloaded in the other journey).
     pdf_link = other.locator(f"a[href='/{lang}/results/{token}/report.pdf']")
     bilingual = other.locator(f"a[href='/{lang}/results/{token}/report-bilingual.pdf']")
-    assert bilingual.get_attribute("hreflang") == ("fr" if lang == "en" else "en")
-    if js:  # without JavaScript the same plain links are there; the files do not depend on it
-        name, content_type, body = download(other, pdf_link)
-        assert (name, content_type) == (text["pdf_name"], "application/pdf") and body.startswith(b"%PDF-")
-    if lang == "en" and js:
-        name, content_type, body = download(other, bilingual)
-        assert (name, content_type) == ("profile-profil.pdf", "application/pdf") and body.startswith(b"%PDF-")
-    else:
-        expect(pdf_link).to_be_visible()
-        expect(bilingual).to_be_visible()
+    assert bilingual.get_attribute("hreflang") == "fr"
+    expect(pdf_link).to_be_visible()
+    expect(bilingual).to_be_visible()
 
-    # Take the questionnaire again: a new private link, every page pre-filled; change one answer.
-    other.locator(f"form[action='/{lang}/results/{token}/again'] button[type=submit]").click()
-    expect(other).to_have_url(re.compile(r"/link\?new=1$"))
-    new_link = other.locator("#private-link").input_value()
+    take_again(other, server, lang, token, label, scores, js=False)
+
+    # Another organisation's results without JavaScript: every number is in the tables, and the
+    # collapsed recommendations open natively (<details>).
+    seeded = seed_submission(server.app, BASE_ANSWERS)
+    other.goto(f"{base}/results/{seeded}")
+    assert other.locator("#components table tbody tr").count() == 4
+    expect(other.locator("#baseline table tbody tr")).to_have_count(8)
+    expect(other.get_by_text("41.8 % (n = 239")).to_be_visible()
+    assert other.locator("details.recommendation").count() >= 1
+
+
+def take_again(page: Any, server: LiveServer, lang: str, token: str, label: str, scores: list[str], js: bool) -> None:
+    """From the results: take the questionnaire again (a new private link, every page pre-filled), change one answer."""
+    text = TEXT[lang]
+    base = f"{server.url}/{lang}"
+    page.locator(f"form[action='/{lang}/results/{token}/again'] button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/link\?new=1$"))
+    new_link = page.locator("#private-link").input_value()
     new_match = TOKEN.search(new_link)
     assert new_match and new_match.group(1) != token
     new_token = new_match.group(1)
-    other.locator("main a.button-primary").click()
-    assert page_id_of(other) == "importance"
-    before = other.locator("#q1 input:checked").get_attribute("value")
-    other.locator("#q1-3").check()
+    page.locator("main a.button-primary").click()
+    assert page_id_of(page) == "importance"
+    before = page.locator("#q1 input:checked").get_attribute("value")
+    page.locator("#q1-3").check()
     assert before != "3"
-    save_and_continue(other)
-    assert len(answer_until_review(other, prefilled=True)) == 8
-    submit_review(other, lang)
-    open_results(other, js)
-    assert new_token in other.url
-    expect(other.locator("main .lead strong")).to_have_text(label)  # the name is carried over too
-    change = other.locator("#change")
+    save_and_continue(page)
+    assert len(answer_until_review(page, prefilled=True)) == 8
+    submit_review(page, lang)
+    open_results(page, js)
+    assert new_token in page.url
+    expect(page.locator("main .lead strong")).to_have_text(label)  # the name is carried over too
+    change = page.locator("#change")
     expect(change.locator("h2")).to_have_text(text["change"])
     changed = change.locator("table").nth(1).locator("tbody tr")
     assert changed.count() == 1  # only the importance scale changed
     expect(changed.locator("td")).to_have_text([f"{before} / 10", "3 / 10"])
 
     # The first submission's results are unchanged.
-    other.goto(f"{base}/results/{token}")
-    assert component_scores(other) == scores
-    assert other.locator("#change").count() == 0
+    page.goto(f"{base}/results/{token}")
+    assert component_scores(page) == scores
+    assert page.locator("#change").count() == 0
 
 
 # --------------------------------------------------------------------------- a workshop
 
 
-@pytest.mark.parametrize(("lang", "js"), WORKSHOP_JOURNEYS)
+@pytest.mark.parametrize(("lang", "js"), WITH_AND_WITHOUT_JAVASCRIPT)
 def test_workshop_journey(server: LiveServer, new_page: Any, lang: str, js: bool) -> None:
     text = TEXT[lang]
     base = f"{server.url}/{lang}"
@@ -327,14 +464,18 @@ def test_workshop_journey(server: LiveServer, new_page: Any, lang: str, js: bool
             facilitator.locator("a[data-refresh-button]").click()
         expect(counts).to_have_text([str(joined), str(joined - completed), str(completed)])
 
-    # Three organisations join on their own devices; the first two share their individual results.
+    # Three organisations join on their own devices; the first two type the code (in lower case) and
+    # share their individual results, the third follows the handout's link, which fills the code in.
     participants = []
     for index in range(3):
         participant = new_page(**options)
-        participant.goto(f"{base}/workshops/join")
-        participant.locator("#code").fill(code.lower())
         if index < 2:
+            participant.goto(f"{base}/workshops/join")
+            participant.locator("#code").fill(code.lower())
             participant.locator("#share").check()
+        else:
+            participant.goto(f"{base}/workshops/join?code={code}")
+            expect(participant.locator("#code")).to_have_value(code)
         participant.locator("main form button[type=submit]").click()
         expect(participant).to_have_url(re.compile(r"/link\?new=1$"))
         participant.locator("main a.button-primary").click()
@@ -356,6 +497,7 @@ def test_workshop_journey(server: LiveServer, new_page: Any, lang: str, js: bool
 
     facilitator_sees(joined=3, completed=3)
     expect(facilitator.locator("#cohort-live h2").first).to_have_text(text["cohort"])
+    expect(facilitator.locator("#cohort-live table.data-table").first).to_be_visible()
     assert facilitator.locator("#cohort-live .waiting").count() == 0
     # Individual results are on the full page (not in the polled fragment): reload it.
     facilitator.goto(live_url)
@@ -392,14 +534,7 @@ def test_workshop_journey(server: LiveServer, new_page: Any, lang: str, js: bool
 # --------------------------------------------------------------------------- an IRCC analyst
 
 
-SECTOR_JOURNEYS = [
-    pytest.param("en", True, id="en"),
-    pytest.param("fr", True, id="fr"),
-    pytest.param("en", False, id="en-no-js"),
-]
-
-
-@pytest.mark.parametrize(("lang", "js"), SECTOR_JOURNEYS)
+@pytest.mark.parametrize(("lang", "js"), WITH_AND_WITHOUT_JAVASCRIPT)
 def test_sector_journey(server: LiveServer, new_page: Any, lang: str, js: bool) -> None:
     text = TEXT[lang]
     base = f"{server.url}/{lang}"

@@ -17,9 +17,7 @@ from typing import Any
 import pytest
 
 from benchmark.store import assessments as services
-from tests.browser.conftest import LiveServer
-from tests.conftest import PROJECT_ROOT
-from tests.web.test_results import BASE_ANSWERS, seed_submission
+from tests.factories import BASE_ANSWERS, PROJECT_ROOT, LiveServer, seed_submission
 
 REPORT = PROJECT_ROOT / "perf" / "throttled-first-page.json"
 KBIT = 1000 / 8  # bytes per second in one kbit/s

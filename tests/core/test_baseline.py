@@ -17,15 +17,13 @@ from benchmark.core.baseline import (
     load_baseline,
 )
 from benchmark.core.questionnaire import Questionnaire
-
-SHARED_BASELINE = Path(__file__).parents[3] / "shared" / "sources" / "baseline-2017.json"
+from tests.factories import BASELINE_2017_SOURCE
 
 
 @pytest.fixture(scope="module")
 def shared() -> dict[str, Any]:
-    if not SHARED_BASELINE.exists():
-        pytest.skip(f"shared source file not available: {SHARED_BASELINE}")
-    return json.loads(SHARED_BASELINE.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    """The shared source file (its copy in tests/fixtures/)."""
+    return json.loads(BASELINE_2017_SOURCE.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
 def _shared_questions(shared: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -2,7 +2,7 @@
 
 The data file (``benchmark/core/data/questionnaire.yaml``) implements
 ``shared/design/questionnaire.md`` (short version, 25 items).  2017 joins are checked
-against ``shared/sources/baseline-2017.json`` when that file is available.
+against ``shared/sources/baseline-2017.json`` (its copy in ``tests/fixtures/``).
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ from benchmark.core.questionnaire import (
     default_data_path,
     load_questionnaire,
 )
-
-BASELINE_PATH = Path(__file__).parents[3] / "shared" / "sources" / "baseline-2017.json"
+from tests.factories import BASELINE_2017_SOURCE
 
 #: The 25 items of the short version in flow order (design §2.1).
 DESIGN_ITEM_IDS = [
@@ -77,9 +76,7 @@ EXCLUSIVE_IDS = {"none", "no_one", "dont_know"}
 
 
 def _baseline() -> dict[str, dict[str, Any]]:
-    if not BASELINE_PATH.exists():
-        pytest.skip(f"{BASELINE_PATH} not available")
-    data = json.loads(BASELINE_PATH.read_text(encoding="utf-8"))
+    data = json.loads(BASELINE_2017_SOURCE.read_text(encoding="utf-8"))
     return {question["id"]: question for question in data["questions"]}
 
 

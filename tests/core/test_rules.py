@@ -24,9 +24,8 @@ from benchmark.core.rules import (
     recommend,
 )
 from benchmark.core.scoring import Rubric, load_rubric, score
-from tests.core.test_scoring import TASKS, WORKED_EXAMPLE, answer_sets
+from tests.factories import BASELINE_2017_SOURCE, TASKS, WORKED_EXAMPLE, answer_sets
 
-SHARED_BASELINE = Path(__file__).parents[3] / "shared" / "sources" / "baseline-2017.json"
 DELETE = object()
 
 #: A strong profile: every dimension at level 4 and no rule but the default fires.
@@ -422,13 +421,12 @@ def test_french_links_put_french_pages_first(
 
 
 def test_links_match_the_source(rules: RuleSet) -> None:
-    if not SHARED_BASELINE.exists():
-        pytest.skip("shared source file not available")
-    practices = json.loads(SHARED_BASELINE.read_text(encoding="utf-8"))["meta"]["innovative_practices"]
+    source = json.loads(BASELINE_2017_SOURCE.read_text(encoding="utf-8"))
+    practices = source["meta"]["innovative_practices"]
     assert [(link.name, link.url_2017, link.english_only) for link in rules.links] == [
         (p["name"], p["url"], p["english_only"]) for p in practices
     ]
-    recommendations = json.loads(SHARED_BASELINE.read_text(encoding="utf-8"))["meta"]["recommendations_fr"]
+    recommendations = source["meta"]["recommendations_fr"]
     assert [r.text.fr for r in rules.recommendations] == recommendations
 
 

@@ -20,44 +20,7 @@ from benchmark.core.scoring import (
     round_half_up,
     score,
 )
-
-#: The worked example of design §3.8 (also used by test_rules.py).
-WORKED_EXAMPLE: dict[str, object] = {
-    "q4": ["shared_roles"],
-    "q2_1": ["email", "cloud"],
-    "q2_2": ["email", "video"],
-    # q2_3 skipped
-    "q2_4": ["email", "cloud"],
-    "q3_1": ["email", "sms"],
-    "q3_2": ["website", "social_media"],
-    # q3_3 skipped
-    "q3_4": ["email"],
-    "q3_5": ["website", "social_media", "newsletter"],
-    "q6": "in_progress",
-    "q7": "yes",
-    "q8.privacy": "major",
-    "q8.internet_access": "not_concern",
-    "q8.data_quality": "moderate",
-    "q8.data_management": "dont_know",
-    "q8.staff_literacy": "minor",
-    "q8.understanding_needs": "minor",
-    "q8.evaluating_impact": "moderate",
-    "q8.hardware": "minor",
-    "q8.it_maintenance": "moderate",
-    "q9": "not_shared",
-    "q10.identify_needs": "well",
-    "q10.plan": "neutral",
-    "q10.choose_tools": "dont_know",
-    "q10.implement": "some_improvement",
-    "q10.train_staff": "some_improvement",
-    "q10.evaluate": "great_need",
-    "q1": 8,
-    "q25": "11_20",
-    # q15, q16 skipped
-}
-
-TASKS = ["q2_1", "q2_2", "q2_3", "q2_4", "q3_1", "q3_2", "q3_3", "q3_4", "q3_5"]
-
+from tests.factories import TASKS, WORKED_EXAMPLE, answer_sets
 
 # --------------------------------------------------------------------------- the worked example
 
@@ -271,28 +234,6 @@ def test_level_gap_is_rejected(tmp_path: Path, questionnaire: Questionnaire) -> 
 
 
 # --------------------------------------------------------------------------- properties
-
-
-@st.composite
-def answer_sets(draw: st.DrawFn, questionnaire: Questionnaire) -> dict[str, object]:
-    """Random valid answers to every item (each one possibly skipped)."""
-    answers: dict[str, object] = {}
-    for item in questionnaire.iter_items():
-        for key in item.answer_keys():
-            if draw(st.booleans()) and draw(st.booleans()):
-                continue  # skipped (about a quarter of the time)
-            if item.type == "scale_0_10":
-                answers[key] = draw(st.integers(0, 10))
-            elif item.type == "multi":
-                exclusive = [o.id for o in item.options if o.exclusive]
-                regular = [o.id for o in item.options if not o.exclusive]
-                if exclusive and draw(st.integers(0, 4)) == 0:
-                    answers[key] = [draw(st.sampled_from(exclusive))]
-                else:
-                    answers[key] = draw(st.lists(st.sampled_from(regular), min_size=1, unique=True))
-            else:
-                answers[key] = draw(st.sampled_from([o.id for o in item.options]))
-    return answers
 
 
 QUESTIONNAIRE = load_questionnaire()

@@ -13,10 +13,8 @@ from benchmark.extensions import db
 from benchmark.staff.accounts.services import create_user
 from benchmark.store import api_tokens as tokens
 from benchmark.store.models import ImportedBaseline
-from tests.web.test_results import BASE_ANSWERS, seed_submission
-from tests.web.test_workshops import create_workshop, seed_participant
+from tests.factories import BASE_ANSWERS, PASSWORD, create_workshop, make_app, reset, seed_participant, seed_submission
 
-PASSWORD = "a long enough passphrase"
 ROLES = (
     "anonymous",
     "respondent",
@@ -290,7 +288,6 @@ def test_security_headers_on_every_get_route(app: Flask, world: dict[str, Any]) 
 
 
 def test_https_gets_hsts_and_secure_cookies(database_url: str, _schema: None) -> None:
-    from tests.conftest import make_app, reset
 
     app = make_app(database_url, SESSION_COOKIE_SECURE=True)
     try:

@@ -11,12 +11,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 
 from benchmark.extensions import db
 from benchmark.staff.accounts import services
 from benchmark.store.models import PasswordReset, User, utcnow
-from tests.conftest import make_app, reset
+from tests.factories import make_app, reset
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "violet kettle marathon seven"
@@ -561,7 +561,9 @@ def test_rate_limit_counts_valid_posts_too(limited_app: Flask) -> None:
 # --------------------------------------------------------------------------- logs
 
 
-def test_logs_name_accounts_by_id_only(app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
+def test_logs_name_accounts_by_id_only(
+    app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture, runner: FlaskCliRunner
+) -> None:
     caplog.set_level(logging.DEBUG)
     user_id = create(app)
     sign_in(client)
@@ -569,7 +571,6 @@ def test_logs_name_accounts_by_id_only(app: Flask, client: FlaskClient, caplog: 
     sign_in(client, email="stranger@example.org", password="stranger's password")
     token = issue_link(app, user_id)
     app.test_client().post(f"/en/account/reset/{token}", data={"password": NEW_PASSWORD})
-    runner = app.test_cli_runner()
     runner.invoke(args=["users", "create", ANALYST, "--role", "analyst", "--link"])
     messages = [record.getMessage() for record in caplog.records]
     logged = "\n".join(messages) + caplog.text
@@ -585,8 +586,7 @@ def test_logs_name_accounts_by_id_only(app: Flask, client: FlaskClient, caplog: 
 # --------------------------------------------------------------------------- CLI
 
 
-def test_cli_create_with_password_then_list(app: Flask, client: FlaskClient) -> None:
-    runner = app.test_cli_runner()
+def test_cli_create_with_password_then_list(app: Flask, client: FlaskClient, runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["users", "create", "Admin@Example.org", "--role", "admin", "--password", PASSWORD])
     assert result.exit_code == 0, result.output
     assert "reset/" not in result.output
@@ -595,16 +595,14 @@ def test_cli_create_with_password_then_list(app: Flask, client: FlaskClient) -> 
     assert listing.exit_code == 0 and ADMIN in listing.output and "admin" in listing.output
 
 
-def test_cli_create_prompts_for_a_hidden_password(app: Flask, client: FlaskClient) -> None:
-    runner = app.test_cli_runner()
+def test_cli_create_prompts_for_a_hidden_password(app: Flask, client: FlaskClient, runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["users", "create", ANALYST, "--role", "analyst"], input=f"{PASSWORD}\n{PASSWORD}\n")
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output  # typed without echo
     assert sign_in(client, email=ANALYST).status_code == 303
 
 
-def test_cli_create_without_password_prints_a_link(app: Flask, client: FlaskClient) -> None:
-    runner = app.test_cli_runner()
+def test_cli_create_without_password_prints_a_link(app: Flask, client: FlaskClient, runner: FlaskCliRunner) -> None:
     result = runner.invoke(
         args=[
             "users",
@@ -629,9 +627,8 @@ def test_cli_create_without_password_prints_a_link(app: Flask, client: FlaskClie
     assert sign_in(client, password=NEW_PASSWORD).status_code == 303
 
 
-def test_cli_reset_and_deactivate(app: Flask, client: FlaskClient) -> None:
+def test_cli_reset_and_deactivate(app: Flask, client: FlaskClient, runner: FlaskCliRunner) -> None:
     create(app)
-    runner = app.test_cli_runner()
     result = runner.invoke(args=["users", "reset", FACILITATOR])
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:8000/en/account/reset/" in result.output
@@ -643,8 +640,7 @@ def test_cli_reset_and_deactivate(app: Flask, client: FlaskClient) -> None:
     assert runner.invoke(args=["users", "reset", FACILITATOR]).exit_code == 1
 
 
-def test_cli_refuses_bad_input(app: Flask) -> None:
-    runner = app.test_cli_runner()
+def test_cli_refuses_bad_input(app: Flask, runner: FlaskCliRunner) -> None:
     weak = runner.invoke(args=["users", "create", ANALYST, "--role", "analyst", "--password", "password1"])
     assert weak.exit_code == 1 and "too easy to guess" in weak.output
     bad_role = runner.invoke(args=["users", "create", ANALYST, "--role", "root", "--link"])

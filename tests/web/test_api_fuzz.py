@@ -37,7 +37,7 @@ from benchmark.core.scoring import Rubric
 from benchmark.extensions import db
 from benchmark.store import api_tokens as tokens
 from benchmark.store.models import ImportedBaseline
-from tests.web.test_results import BASE_ANSWERS, seed_submission
+from tests.factories import BASE_ANSWERS, seed_submission
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 MAX_EXAMPLES = 25

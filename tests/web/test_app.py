@@ -12,7 +12,7 @@ from flask import Flask
 
 from benchmark.core.questionnaire import QuestionnaireError
 from benchmark.extensions import db
-from tests.conftest import make_app
+from tests.factories import make_app
 
 
 def test_migrations_match_the_models(app: Flask) -> None:

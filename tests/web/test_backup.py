@@ -27,8 +27,7 @@ from benchmark.store import backup as backup_module
 from benchmark.store.api_tokens import create_token
 from benchmark.store.models import Assessment
 from benchmark.store.scores import profile_of, stored_scores
-from tests.conftest import make_app, reset
-from tests.web.test_results import BASE_ANSWERS
+from tests.factories import BASE_ANSWERS, make_app, reset
 
 
 def on_postgresql(app: Flask) -> bool:
@@ -141,30 +140,37 @@ def test_restore_asks_before_replacing_everything(app: Flask, tmp_path: Path) ->
 
 
 def test_restore_refuses_files_of_the_wrong_kind(app: Flask, tmp_path: Path) -> None:
+    seed_everything(app)
+    with app.app_context():
+        before = snapshot()
     text_file = tmp_path / "notes.txt"
     text_file.write_text("not a backup", encoding="utf-8")
-    result = run_cli(app, "backup", "restore", str(text_file), "--yes")
-    assert result.exit_code != 0
+    results = [run_cli(app, "backup", "restore", str(text_file), "--yes")]
     if on_postgresql(app):
-        assert "is not a pg_dump custom-format archive" in result.output
+        assert "is not a pg_dump custom-format archive" in results[-1].output
         other = tmp_path / "other.sqlite3"
         sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
-        result = run_cli(app, "backup", "restore", str(other), "--yes")
-        assert "is a SQLite file, but this app's database is PostgreSQL" in result.output
+        results.append(run_cli(app, "backup", "restore", str(other), "--yes"))
+        assert "is a SQLite file, but this app's database is PostgreSQL" in results[-1].output
+        refused_by_kind = results
     else:
-        assert "is not a SQLite database file" in result.output
+        assert "is not a SQLite database file" in results[-1].output
         dump = tmp_path / "dump.pgdump"
         dump.write_bytes(b"PGDMP\x01\x0e\x00" + b"\x00" * 64)
-        result = run_cli(app, "backup", "restore", str(dump), "--yes")
-        assert "is a PostgreSQL dump, but this app's database is SQLite" in result.output
+        results.append(run_cli(app, "backup", "restore", str(dump), "--yes"))
+        assert "is a PostgreSQL dump, but this app's database is SQLite" in results[-1].output
+        refused_by_kind = list(results)
         stranger = tmp_path / "stranger.sqlite3"
         connection = sqlite3.connect(stranger)
         connection.execute("CREATE TABLE t (x)")
         connection.commit()
         connection.close()
-        result = run_cli(app, "backup", "restore", str(stranger), "--yes")
-        assert "is not a backup of this app" in result.output
-    assert "nothing was restored" in result.output or "not a backup of this app" in result.output
+        results.append(run_cli(app, "backup", "restore", str(stranger), "--yes"))
+        assert "is not a backup of this app" in results[-1].output
+    assert all(result.exit_code != 0 for result in results), [result.output for result in results]
+    assert all("nothing was restored" in result.output for result in refused_by_kind)
+    with app.app_context():
+        assert snapshot() == before  # every refusal left every row as it was
 
 
 @pytest.fixture

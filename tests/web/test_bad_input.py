@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from benchmark.store import assessments as services
-from tests.conftest import start_assessment
+from tests.factories import start_assessment
 
 
 def stored(app: Flask, token: str) -> dict[str, object]:

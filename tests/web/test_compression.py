@@ -7,7 +7,7 @@ import re
 
 from flask.testing import FlaskClient
 
-from tests.conftest import PROJECT_ROOT
+from tests.factories import PROJECT_ROOT
 
 GZIP = {"Accept-Encoding": "gzip"}
 

@@ -28,7 +28,7 @@ import pytest
 from flask import Flask
 
 from benchmark.store import assessments as services
-from tests.conftest import LiveServer, make_app, reset
+from tests.factories import LiveServer, make_app, reset
 
 DRAFTS = 6  # drafts in (a) and (b): 2 tabs each, so 2 × DRAFTS threads
 SAVES_PER_TAB = 12

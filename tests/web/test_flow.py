@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from benchmark.extensions import db
 from benchmark.store import assessments as services
 from benchmark.store.models import Answer, Assessment
-from tests.conftest import page_answers, page_ids, start_assessment
+from tests.factories import page_answers, page_ids, start_assessment
 
 
 def stored_answers(app: Flask, token: str) -> dict[str, object]:
@@ -140,9 +140,7 @@ def test_switching_language_mid_way_keeps_answers(app: Flask, client: FlaskClien
 def test_toggle_keeps_one_task_per_screen_mode(client: FlaskClient) -> None:
     token = start_assessment(client)
     html = client.get(f"/en/assessment/{token}/internal-tasks?layout=tasks&task=q2_3").get_data(as_text=True)
-    assert f'href="/fr/assessment/{token}/internal-tasks?task=q2_3&amp;layout=tasks"' in html or (
-        f"/fr/assessment/{token}/internal-tasks?layout=tasks&amp;task=q2_3" in html
-    )
+    assert f'href="/fr/assessment/{token}/internal-tasks?layout=tasks&amp;task=q2_3"' in html
     assert "Task 3 of 4" in html
 
 

@@ -38,11 +38,8 @@ from benchmark.staff.accounts.services import create_user, issue_reset
 from benchmark.store import api_tokens as tokens
 from benchmark.store import assessments as services
 from benchmark.store.models import ImportedBaseline
-from tests.conftest import TOKEN_IN_URL
-from tests.web.test_results import BASE_ANSWERS, seed_submission
-from tests.web.test_workshops import create_workshop, seed_participant
+from tests.factories import BASE_ANSWERS, PASSWORD, TOKEN_IN_URL, create_workshop, seed_participant, seed_submission
 
-PASSWORD = "a long enough passphrase"
 ADMIN = "admin@example.org"
 VICTIM = "victim@example.org"
 

@@ -31,11 +31,17 @@ from flask.testing import FlaskClient
 from benchmark.extensions import db
 from benchmark.staff.accounts.services import create_user, find_user, issue_reset
 from benchmark.store.models import ImportedBaseline
-from tests.conftest import make_app, reset, start_assessment
-from tests.web.test_results import BASE_ANSWERS, seed_submission
-from tests.web.test_workshops import create_workshop, seed_participant
+from tests.factories import (
+    BASE_ANSWERS,
+    PASSWORD,
+    create_workshop,
+    make_app,
+    reset,
+    seed_participant,
+    seed_submission,
+    start_assessment,
+)
 
-PASSWORD = "a long enough passphrase"
 LANGS = ("en", "fr")
 OTHER = {"en": "fr", "fr": "en"}
 TOGGLE_TEXT = {"en": "Français", "fr": "English"}

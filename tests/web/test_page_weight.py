@@ -16,8 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from perf import bench_weight
-from tests.conftest import PROJECT_ROOT, start_assessment
-from tests.web.test_results import BASE_ANSWERS, seed_submission
+from tests.factories import BASE_ANSWERS, PROJECT_ROOT, seed_submission, start_assessment
 
 KB = 1024
 BUDGETS = {"first_questionnaire_page": 50 * KB, "results_page": 150 * KB}

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import page_answers, page_ids, start_assessment
+from tests.factories import page_answers, page_ids, start_assessment
 
 
 def test_paper_form_lists_every_question_and_option_in_both_languages(

@@ -17,12 +17,13 @@ from flask import Flask, g
 from flask.testing import FlaskClient
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from werkzeug.http import parse_options_header
 
 from benchmark.core.peers import PeerSummary
 from benchmark.organisations.results import pdf
 from benchmark.organisations.results.services import PeerGroup, ResultsView, build_results
 from benchmark.store.assessments import find_by_token
-from tests.conftest import page_answers, page_ids, start_assessment
+from tests.factories import page_answers, page_ids, start_assessment
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None, reason="poppler-utils is not installed"
@@ -265,6 +266,15 @@ def test_truncated_output_is_refused(app: Flask, client: FlaskClient, monkeypatc
 # --------------------------------------------------------------------------- routes
 
 
+#: The file name a browser offers for each report (the bilingual one is the same file from either language).
+FILE_NAMES = {
+    ("en", "report.pdf"): "digital-capacity-profile.pdf",
+    ("fr", "report.pdf"): "profil-capacites-numeriques.pdf",
+    ("en", "report-bilingual.pdf"): "profile-profil.pdf",
+    ("fr", "report-bilingual.pdf"): "profile-profil.pdf",
+}
+
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_report_routes_send_tagged_pdfs(app: Flask, client: FlaskClient, tmp_path: Path, lang: str) -> None:
     token = submit_assessment(app, client, lang)
@@ -272,7 +282,8 @@ def test_report_routes_send_tagged_pdfs(app: Flask, client: FlaskClient, tmp_pat
         with client.get(f"/{lang}/results/{token}/{name}") as response:
             assert response.status_code == 200, name
             assert response.mimetype == "application/pdf"
-            assert response.headers["Content-Disposition"].startswith("attachment;")
+            disposition, options = parse_options_header(response.headers["Content-Disposition"])
+            assert (disposition, options.get("filename")) == ("attachment", FILE_NAMES[lang, name])
             assert "no-store" in response.headers["Cache-Control"]
             assert int(response.headers["Content-Length"]) == len(response.data)
             path = save(tmp_path, f"{lang}-{name}", response.data)

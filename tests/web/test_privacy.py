@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 
 from benchmark.extensions import db
 from benchmark.intermediaries.workshops import services as workshop_services
@@ -31,10 +31,8 @@ from benchmark.store.aggregates import peer_groups_overall
 from benchmark.store.models import Answer, Assessment, AssessmentRegion, Organisation, Participation, Workshop, utcnow
 from benchmark.store.scores import profile_of, stored_scores
 from benchmark.web import logging as log_redaction
-from tests.conftest import make_app, page_answers, page_ids, reset, start_assessment
-from tests.web.test_results import BASE_ANSWERS
+from tests.factories import BASE_ANSWERS, PASSWORD, make_app, page_answers, page_ids, reset, start_assessment
 
-PASSWORD = "a long enough passphrase"
 TOKEN = re.compile(r"/(?:assessment|results)/([A-Za-z0-9_-]{43})")
 #: A distinctive answer: its option ids and labels must never reach a log.
 DISTINCT = {"q9": "data_mgmt_expertise", "q4": ["permanent_inhouse"], "q5": ["fundraising"]}
@@ -299,7 +297,7 @@ def test_deleting_the_middle_of_a_chain_keeps_the_rest_linked(app: Flask) -> Non
 # --------------------------------------------------------------------------- retention
 
 
-def test_purge_deletes_only_old_drafts(app: Flask) -> None:
+def test_purge_deletes_only_old_drafts(app: Flask, runner: FlaskCliRunner) -> None:
     old_draft = seed(app, BASE_ANSWERS, submit=False)
     new_draft = seed(app, BASE_ANSWERS, submit=False)
     old_submission = seed(app, BASE_ANSWERS)
@@ -308,7 +306,6 @@ def test_purge_deletes_only_old_drafts(app: Flask) -> None:
         for token in (old_draft, old_submission):
             services.find_by_token(token).updated_at = long_ago
         db.session.commit()
-    runner = app.test_cli_runner()
     result = runner.invoke(args=["drafts", "purge", "--dry-run"])
     assert result.exit_code == 0, result.output
     assert "1 draft(s) not saved for 365 days would be deleted" in result.output

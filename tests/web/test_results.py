@@ -13,9 +13,17 @@ from flask.testing import FlaskClient
 
 from benchmark.core.baseline import BaselineError
 from benchmark.core.rules import RulesError
-from benchmark.store import assessments as services
-from benchmark.store.scores import profile_of, stored_scores
-from tests.conftest import SHARED, make_app, page_answers, page_ids, reset, start_assessment
+from benchmark.store.scores import profile_of
+from tests.factories import (
+    BASE_ANSWERS,
+    BASELINE_2017_SOURCE,
+    make_app,
+    page_answers,
+    page_ids,
+    reset,
+    seed_submission,
+    start_assessment,
+)
 
 
 def walk_through(app: Flask, client: FlaskClient, lang: str) -> str:
@@ -26,46 +34,9 @@ def walk_through(app: Flask, client: FlaskClient, lang: str) -> str:
     return token
 
 
-def seed_submission(app: Flask, answers: dict[str, Any], synthetic: bool = False) -> str:
-    """Create a submitted assessment directly through the services (fast, for peer groups)."""
-    with app.app_context():
-        content = app.extensions["content"]
-        assessment, token = services.start_assessment(content.questionnaire, "en", None, synthetic=synthetic)
-        services.save_answers(assessment, answers, "organisation")
-        services.submit(assessment, stored_scores(profile_of(answers)))
-    return token
-
-
-BASE_ANSWERS: dict[str, Any] = {
-    "q23": "yes_current",
-    "q25": "6_10",
-    "q26": ["on"],
-    "q4": ["shared_roles"],
-    "q2_2": ["video"],
-    "q10.train_staff": "well",
-    "q8.staff_literacy": "minor",
-    "q8.internet_access": "minor",
-    "q8.hardware": "minor",
-    "q8.it_maintenance": "minor",
-    "n1": ["backups"],
-    "q7": "yes",
-    "q2_1": ["cloud"],
-    "q2_4": ["cloud"],
-    "q3_1": ["sms"],
-    "q3_3": ["videoconf"],
-    "q6": "yes",
-    "q10.identify_needs": "well",
-    "q10.plan": "well",
-    "q8.privacy": "minor",
-    "q3_2": ["social_media"],
-    "q3_4": ["online_forms"],
-    "q3_5": ["social_media"],
-}
-
-
 @pytest.fixture(scope="module")
 def source_figures() -> list[dict[str, Any]]:
-    raw = json.loads((SHARED / "sources" / "baseline-2017.json").read_text(encoding="utf-8"))
+    raw = json.loads(BASELINE_2017_SOURCE.read_text(encoding="utf-8"))
     figures = []
     for question in raw["questions"]:
         for option in question.get("options", []):

@@ -16,15 +16,14 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 
 from benchmark.extensions import db
 from benchmark.store import assessments as services
 from benchmark.store import summary
 from benchmark.store.models import Assessment, SummaryCount, utcnow
 from benchmark.store.scores import profile_of, stored_scores
-from tests.conftest import make_app
-from tests.web.test_workshops import count_queries, create_workshop, seed_participant, signed_in
+from tests.factories import count_queries, create_workshop, make_app, seed_participant, signed_in
 
 SIZES = ["1_5", "6_10", "21_50", "51_100"]
 FUNDING = ["yes_current", "no"]
@@ -99,7 +98,7 @@ def test_counts_follow_a_random_sequence_of_changes(app: Flask) -> None:
     assert any(key[1] == "chosen" for key in counts)
 
 
-def test_check_and_rebuild_commands(app: Flask) -> None:
+def test_check_and_rebuild_commands(app: Flask, runner: FlaskCliRunner) -> None:
     """`flask summary check` finds a wrong count; `flask summary rebuild` repairs it."""
     with app.app_context():
         q = app.extensions["content"].questionnaire
@@ -109,7 +108,6 @@ def test_check_and_rebuild_commands(app: Flask) -> None:
         services.submit(draft, stored_scores(profile_of(answers)))
         db.session.execute(sa.update(SummaryCount).where(SummaryCount.metric == "latest_score").values(count=7))
         db.session.commit()
-    runner = app.test_cli_runner()
     result = runner.invoke(args=["summary", "check"])
     assert result.exit_code == 1 and "differ from a recount" in result.output
     result = runner.invoke(args=["summary", "rebuild"])

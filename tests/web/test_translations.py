@@ -13,7 +13,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
 
-from tests.conftest import PROJECT_ROOT
+from tests.factories import PROJECT_ROOT
 
 FRENCH_PO = PROJECT_ROOT / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")

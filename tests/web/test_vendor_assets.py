@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from benchmark.extensions import assets
-from tests.conftest import PROJECT_ROOT
+from tests.factories import PROJECT_ROOT
 
 STATIC = PROJECT_ROOT / "static"
 VENDOR = STATIC / "vendor" / "chart.js"

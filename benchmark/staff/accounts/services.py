@@ -33,8 +33,17 @@ PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
 EMAIL_PATTERN = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 
-#: argon2id with argon2-cffi's defaults (RFC 9106 "low memory" profile).
-hasher = PasswordHasher()
+
+def hasher() -> PasswordHasher:
+    """argon2id with the app's ``ARGON2_*`` parameters (defaults: argon2-cffi's, RFC 9106 "low memory")."""
+    config = current_app.config
+    return _hasher(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"], config["ARGON2_PARALLELISM"])
+
+
+@lru_cache(maxsize=4)
+def _hasher(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+
 
 #: Passwords of 8+ characters found at the top of public breach lists (English and
 #: French), checked case-insensitively and without trailing digits/symbols, so that
@@ -103,25 +112,25 @@ def password_problem(password: str, email: str | None = None) -> LazyString | No
 
 def hash_password(password: str) -> str:
     """Return the argon2id hash of ``password``."""
-    return hasher.hash(_normalise_password(password))
+    return hasher().hash(_normalise_password(password))
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     """True when ``password`` matches ``password_hash`` (never raises on a mismatch)."""
     try:
-        return hasher.verify(password_hash, _normalise_password(password))
+        return hasher().verify(password_hash, _normalise_password(password))
     except (VerificationError, InvalidHashError):
         return False
 
 
-@lru_cache(maxsize=1)
-def _dummy_hash() -> str:
-    return hasher.hash(secrets.token_urlsafe(16))
+@lru_cache(maxsize=4)
+def _dummy_hash(by: PasswordHasher) -> str:
+    return by.hash(secrets.token_urlsafe(16))
 
 
 def _spend_verification_time(password: str) -> None:
     """Verify against a throw-away hash, so an unknown email takes as long as a wrong password."""
-    verify_password(_dummy_hash(), password)
+    verify_password(_dummy_hash(hasher()), password)
 
 
 def _check_new_password(user: User, password: str) -> None:
@@ -217,7 +226,7 @@ def authenticate(email: str, password: str) -> User | None:
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
-    if hasher.check_needs_rehash(user.password_hash):
+    if hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     db.session.commit()
     log.info("Sign-in succeeded: account %s", user.id)
