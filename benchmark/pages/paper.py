@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, render_template
+from flask import Response, render_template
 
 from benchmark.pages import bp
 from benchmark.store.content import content
-from benchmark.web.responses import PdfError, html_to_pdf
+from benchmark.web.responses import pdf_download
 
 
 @bp.route("/paper.pdf")
@@ -14,11 +14,4 @@ def paper_form() -> Response:
     """Download the blank questionnaire in English and French, one section per page as online."""
     q = content().questionnaire
     html = render_template("pages/paper_pdf.html", questionnaire=q, pages=q.pages)
-    try:
-        body = html_to_pdf(html)
-    except PdfError:
-        current_app.logger.exception("Paper form rendering failed")
-        abort(503)
-    response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = 'attachment; filename="questionnaire-en-fr.pdf"'
-    return response
+    return pdf_download(html, "questionnaire-en-fr.pdf")

@@ -15,7 +15,7 @@ from typing import Any
 
 import pydyf
 import weasyprint
-from flask import current_app
+from flask import Response, abort, current_app
 
 from benchmark.config import PROJECT_ROOT
 
@@ -88,3 +88,15 @@ def tag_column_languages(document: Any, pdf: Any) -> None:
         cells = [by_reference[k] for k in row["K"] if k in by_reference and by_reference[k].get("S") == "/TD"]
         for cell, lang in zip(cells, ("en", "fr"), strict=False):
             cell["Lang"] = pydyf.String(lang)
+
+
+def pdf_download(html: str, filename: str) -> Response:
+    """The PDF of ``html`` as an attachment; a rendering failure is logged and becomes a 503 page."""
+    try:
+        body = html_to_pdf(html)
+    except PdfError:
+        current_app.logger.exception("PDF rendering failed: %s", filename)
+        abort(503)
+    response = Response(body, mimetype="application/pdf")
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    return response

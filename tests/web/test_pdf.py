@@ -23,6 +23,7 @@ from benchmark.core.peers import PeerSummary
 from benchmark.organisations.results import pdf
 from benchmark.organisations.results.services import PeerGroup, ResultsView, build_results
 from benchmark.store.assessments import find_by_token
+from benchmark.web import responses
 from tests.factories import page_answers, page_ids, start_assessment
 
 pytestmark = pytest.mark.skipif(
@@ -309,3 +310,17 @@ def test_report_route_shows_an_error_page_when_rendering_fails(
 def test_report_route_for_unknown_token_is_404(client: FlaskClient) -> None:
     with client.get("/en/results/" + "x" * 43 + "/report.pdf") as response:
         assert response.status_code == 404
+
+
+def test_the_paper_form_is_a_503_page_when_rendering_fails(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(html: str, finisher: object = None) -> bytes:
+        raise pdf.PdfError("boom")
+
+    monkeypatch.setattr(responses, "html_to_pdf", broken)
+    with client.get("/fr/paper.pdf") as response:
+        assert response.status_code == 503
+        assert response.mimetype == "text/html"
+        assert not response.data.startswith(b"%PDF")
+    assert "PDF rendering failed: questionnaire-en-fr.pdf" in caplog.text

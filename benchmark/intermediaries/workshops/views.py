@@ -21,7 +21,7 @@ from benchmark.web.auth import current_user, role_required, signed_in_user
 from benchmark.web.forms import ConsentForm
 from benchmark.web.i18n import current_language
 from benchmark.web.limits import limit_attempts
-from benchmark.web.responses import PdfError, csv_text, html_to_pdf
+from benchmark.web.responses import csv_text, pdf_download
 
 FACILITATORS = ("facilitator", "admin")
 
@@ -169,14 +169,7 @@ def summary_pdf(workshop_id: int) -> Response | tuple[str, int]:
     workshop = _workshop_or_404(workshop_id)
     view = services.cohort_view(workshop, current_language())
     html = render_template("workshops/summary_pdf.html", workshop=workshop, view=view)
-    try:
-        body = html_to_pdf(html)
-    except PdfError:
-        current_app.logger.exception("Workshop PDF rendering failed")
-        abort(503)
-    response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="workshop-{workshop.join_code}.pdf"'
-    return response
+    return pdf_download(html, f"workshop-{workshop.join_code}.pdf")
 
 
 # --------------------------------------------------------------------------- participants
