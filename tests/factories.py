@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from werkzeug.serving import make_server
 
 from benchmark.app import create_app
-from benchmark.core.questionnaire import Questionnaire
+from benchmark.core.questionnaire import Item, Questionnaire
 from benchmark.extensions import db
 from benchmark.intermediaries.workshops import services as workshop_services
 from benchmark.organisations.assessment.forms import field_name
@@ -251,21 +252,22 @@ def page_answers(app: Flask, page_id: str) -> dict[str, object]:
 def first_answers(app: Flask, page_id: str | None = None) -> dict[str, object]:
     """Stored answers to every item of a page, or of the questionnaire (first options, a 7 on scales)."""
     q = app.extensions["content"].questionnaire
-    pages = q.pages if page_id is None else [q.page(page_id)]
+    page = q.page(page_id) if page_id is not None else None
+    assert page_id is None or page is not None, page_id
+    return answers_to(q.page_items(page) if page is not None else q.iter_items())
+
+
+def answers_to(items: Iterable[Item]) -> dict[str, object]:
+    """Stored answers to these items: a 7 on scales, two plain options of a multiple choice, else the first."""
     answers: dict[str, object] = {}
-    for page in pages:
-        assert page is not None, page_id
-        for item in q.page_items(page):
-            plain = [o.id for o in item.options if not o.exclusive and not o.missing]
-            if item.type == "scale_0_10":
-                answers[item.id] = 7
-            elif item.type == "multi":
-                answers[item.id] = plain[:2]
-            elif item.type == "single":
-                answers[item.id] = plain[0]
-            else:
-                for key in item.answer_keys():
-                    answers[key] = plain[0]
+    for item in items:
+        plain = [o.id for o in item.options if not o.exclusive and not o.missing]
+        if item.kind.numeric:
+            answers[item.id] = 7
+        elif item.kind.multiple:
+            answers[item.id] = plain[:2]
+        else:
+            answers.update(dict.fromkeys(item.answer_keys(), plain[0]))
     return answers
 
 

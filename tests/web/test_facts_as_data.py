@@ -29,7 +29,7 @@ from benchmark.store.content import content
 from benchmark.store.facts import FactStorageError, check_storage
 from benchmark.store.models import AssessmentScore
 from benchmark.store.scores import profile_of, stored_scores
-from tests.conftest import PROJECT_ROOT, make_app, reset
+from tests.factories import PROJECT_ROOT, answers_to, make_app, reset
 
 QUESTIONNAIRE = PROJECT_ROOT / "benchmark" / "core" / "data" / "questionnaire.yaml"
 AGE_FACT = 'fact: {column: "age_band"}'
@@ -37,17 +37,7 @@ AGE_FACT = 'fact: {column: "age_band"}'
 
 def full_answers(q: Questionnaire) -> dict[str, Any]:
     """An answer to every item (first options, a 7 on scales), facts included."""
-    answers: dict[str, Any] = {}
-    for item in q.iter_items():
-        plain = [o.id for o in item.options if not o.exclusive]
-        if item.type == "scale_0_10":
-            answers[item.id] = 7
-        elif item.type == "multi":
-            answers[item.id] = plain[:2]
-        elif item.type == "single":
-            answers[item.id] = plain[0]
-        else:
-            answers.update(dict.fromkeys(item.answer_keys(), plain[0]))
+    answers = answers_to(q.iter_items())
     return {**answers, "q24": "11_25", "q25": "21_50", "q26": ["on", "qc"]}
 
 
