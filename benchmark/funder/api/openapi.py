@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from benchmark.core import item_types
 from benchmark.funder.sector import services as sector
 from benchmark.store.content import content
 
@@ -155,7 +156,7 @@ def openapi_document() -> dict[str, Any]:
                                 "required": ["id", "type", "text", "options"],
                                 "properties": {
                                     "id": {"type": "string"},
-                                    "type": {"type": "string", "enum": ["single", "multi", "scale_0_10", "matrix"]},
+                                    "type": {"type": "string", "enum": sorted(item_types.names())},
                                     "tier": {"type": "string"},
                                     "section": {"type": "string"},
                                     "text": {"type": "string"},

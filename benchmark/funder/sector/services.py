@@ -240,7 +240,7 @@ def items_against_imported(record: Any, lang: str) -> list[dict[str, Any]]:
             continue
         data = record.figures[key]
         for option_id, figure in data.get("options", {}).items():
-            option = item.option(option_id) if item.type != "scale_0_10" else None
+            option = item.option(option_id) if item.kind.has_options else None
             n_today = answered[key]
             count = chosen[(key, option_id)]
             share = share_or_none(count if count >= k else None, n_today, k)
