@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,12 +25,21 @@ STYLESHEET = PROJECT_ROOT / "static" / "css" / "report.css"
 #: Only local resources may be loaded while rendering (no network, no web fonts).
 ALLOWED_PROTOCOLS = frozenset({"file", "data"})
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
+#: Skipped before looking for a formula sign: any whitespace, and separators a spreadsheet may split a cell on.
+LEADING_SEPARATORS = re.compile(r"\A[\s\0,;|\"']+")
 
 
 def safe_cell(value: object) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): prefix risky cells with an apostrophe."""
+    """Neutralise spreadsheet formulas (CSV injection): prefix risky cells with an apostrophe.
+
+    A cell is risky when it starts with a formula sign, also after leading spaces or separators
+    (``" =1+1"``, ``";=1+1"``) and in full-width form (``＝``, ``＋``, ``－``, ``＠``: NFKC-normalised).
+    """
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    rest = LEADING_SEPARATORS.sub("", unicodedata.normalize("NFKC", text), count=1)
+    return "'" + text if rest.startswith(FORMULA_PREFIXES) else text
 
 
 def csv_text(header: list[str], rows: list[list[object]]) -> str:
