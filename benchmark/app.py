@@ -22,7 +22,7 @@ from benchmark.pages import bp as pages_bp
 from benchmark.staff.accounts import bp as accounts_bp
 from benchmark.staff.admin import bp as admin_bp
 from benchmark.store import content, database
-from benchmark.web import assets, auth, compression, errors, i18n, limits, questions, security
+from benchmark.web import assets, auth, compression, errors, i18n, limits, links, questions, security
 from benchmark.web import logging as log_redaction
 
 
@@ -41,6 +41,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(overrides or {})
 
     log_redaction.init_app(app)  # private-link tokens never reach a log
+    links.init_app(app)  # TRUSTED_PROXIES (ProxyFix) and public_url for templates
     content.init_app(app)  # stops here if a data file is broken
     database.init_app(app)
     i18n.init_app(app)

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
@@ -97,6 +98,25 @@ def parse_choice(environ: Mapping[str, str], name: str, default: _Choice, choice
     raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
 
 
+def public_base_url(environ: Mapping[str, str]) -> str | None:
+    """``PUBLIC_BASE_URL``: ``http(s)://host[:port][/path]``, no query or fragment; no trailing slash."""
+    raw = _raw(environ, "PUBLIC_BASE_URL")
+    if raw is None:
+        return None
+    parts = urlsplit(raw)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or "@" in parts.netloc
+    ):
+        raise ConfigError(
+            f"PUBLIC_BASE_URL must be the site's address, like https://benchmark.example.ca (no query), got {raw!r}"
+        )
+    return raw.rstrip("/")
+
+
 def database_url(environ: Mapping[str, str]) -> str:
     """``DATABASE_URL`` if set, else SQLite in ``instance/``."""
     url = _raw(environ, "DATABASE_URL")
@@ -147,6 +167,11 @@ class Settings:
     sqlite_busy_timeout_ms: int = 5000
     assets_auto_build: bool = True
     preferred_url_scheme: UrlScheme = "http"
+    #: Absolute links (private, set-password, workshop join) start with this; unset: the request's
+    #: own address (local use only: production must set it, the Host header can be forged).
+    public_base_url: str | None = None
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none).
+    trusted_proxies: int = 0
     #: memory:// counts per process: several app servers (or gunicorn workers) must share a
     #: store such as redis://host:6379.
     ratelimit_enabled: bool = True
@@ -189,6 +214,8 @@ class Settings:
             preferred_url_scheme=parse_choice(
                 environ, "PREFERRED_URL_SCHEME", d.preferred_url_scheme, ("http", "https")
             ),
+            public_base_url=public_base_url(environ),
+            trusted_proxies=parse_int(environ, "TRUSTED_PROXIES", d.trusted_proxies, minimum=0, maximum=10),
             ratelimit_enabled=parse_bool(environ, "RATELIMIT_ENABLED", d.ratelimit_enabled),
             ratelimit_storage_uri=parse_str(environ, "RATELIMIT_STORAGE_URI", d.ratelimit_storage_uri),
             lockout_threshold=parse_int(environ, "LOCKOUT_THRESHOLD", d.lockout_threshold, minimum=1),
@@ -234,6 +261,8 @@ class Settings:
             "DRAFT_RETENTION_DAYS": self.draft_retention_days,
             "SQLITE_BUSY_TIMEOUT_MS": self.sqlite_busy_timeout_ms,
             "PREFERRED_URL_SCHEME": self.preferred_url_scheme,
+            "PUBLIC_BASE_URL": self.public_base_url,
+            "TRUSTED_PROXIES": self.trusted_proxies,
             "RATELIMIT_ENABLED": self.ratelimit_enabled,
             "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri,
             "RATELIMIT_KEY_PREFIX": "sdcb",

@@ -3,9 +3,10 @@
 Counts live in ``RATELIMIT_STORAGE_URI`` (default ``memory://``: one count per
 process).  Several app servers, or several gunicorn workers, must point it at a
 shared store such as ``redis://host:6379/0``, or each keeps its own count.
-Behind a reverse proxy the client IP must come from the proxy (Werkzeug
-``ProxyFix`` with the right number of hops); a forged ``X-Forwarded-For`` is
-ignored as long as no ``ProxyFix`` trusts it.
+Behind a reverse proxy the client IP must come from the proxy: ``TRUSTED_PROXIES``
+(the number of hops) installs Werkzeug's ``ProxyFix`` (see :mod:`benchmark.web.links`),
+which sets ``request.remote_addr`` from ``X-Forwarded-For``.  With the default 0, a
+forged ``X-Forwarded-For`` is ignored: the key stays the connection's address.
 
 **Failed CSRF checks must count.**  Flask-WTF's ``CSRFProtect`` refuses a bad
 token in a ``before_request`` hook, before a ``@limiter.limit`` decorator ever

@@ -21,6 +21,7 @@ from benchmark.web.auth import current_user, role_required, signed_in_user
 from benchmark.web.forms import ConsentForm
 from benchmark.web.i18n import current_language
 from benchmark.web.limits import limit_attempts
+from benchmark.web.links import public_url
 from benchmark.web.responses import csv_text, pdf_download
 
 FACILITATORS = ("facilitator", "admin")
@@ -238,7 +239,7 @@ def consent(token: str, workshop_id: int) -> BaseResponse:
 
 def join_url(workshop: Workshop) -> str:
     """The address participants open (the QR code encodes it)."""
-    return url_for(".join", lang_code=workshop.language, code=workshop.join_code, _external=True)
+    return public_url(".join", lang_code=workshop.language, code=workshop.join_code)
 
 
 def qr_svg(url: str) -> str:

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import click
-from flask import current_app, url_for
+from flask import current_app
 from flask.cli import AppGroup
 
 from benchmark.staff.accounts import services
 from benchmark.store.models import ROLES, User
+from benchmark.web.links import public_url
 
 users = AppGroup("users", help="Manage staff accounts (facilitators, analysts, administrators).")
 
-BASE_URL_HELP = "Address of the site, for the printed link."
+BASE_URL_HELP = "Address of the site, for the printed link [default: PUBLIC_BASE_URL, else http://127.0.0.1:8000]."
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
-def _link(token: str, base_url: str, lang: str) -> str:
-    """The absolute set-password link, built by the app's own URL rules."""
-    with current_app.test_request_context("/", base_url=base_url.rstrip("/")):
-        return url_for("accounts.reset", lang_code=lang, token=token, _external=True)
+def _link(token: str, base_url: str | None, lang: str) -> str:
+    """The absolute set-password link, built by the app's own URL rules from the site's public address."""
+    base = (base_url or current_app.config.get("PUBLIC_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+    with current_app.test_request_context("/", base_url=base):
+        return public_url("accounts.reset", base_url=base, lang_code=lang, token=token)
 
 
 def _user_or_fail(email: str) -> User:
@@ -28,7 +30,7 @@ def _user_or_fail(email: str) -> User:
     return user
 
 
-def _print_link(user: User, token: str, base_url: str, lang: str) -> None:
+def _print_link(user: User, token: str, base_url: str | None, lang: str) -> None:
     link = _link(token, base_url, lang)
     click.echo("One-time set-password link (works once; keep it private):")
     click.echo(link)
@@ -47,9 +49,9 @@ def _print_link(user: User, token: str, base_url: str, lang: str) -> None:
     help="Set this password (it stays in the shell history; prefer the prompt or --link).",
 )
 @click.option("--link", "send_link", is_flag=True, help="Do not ask for a password: print a set-password link.")
-@click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True, help=BASE_URL_HELP)
+@click.option("--base-url", default=None, help=BASE_URL_HELP)
 @click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True, help="Language of the link.")
-def create(email: str, role: str, password: str | None, send_link: bool, base_url: str, lang: str) -> None:
+def create(email: str, role: str, password: str | None, send_link: bool, base_url: str | None, lang: str) -> None:
     """Create an account.  Without --password, asks for one (hidden); leave it empty to get a link."""
     if password is None and not send_link:
         password = click.prompt(
@@ -71,9 +73,9 @@ def create(email: str, role: str, password: str | None, send_link: bool, base_ur
 
 @users.command("reset")
 @click.argument("email")
-@click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True, help=BASE_URL_HELP)
+@click.option("--base-url", default=None, help=BASE_URL_HELP)
 @click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True, help="Language of the link.")
-def reset(email: str, base_url: str, lang: str) -> None:
+def reset(email: str, base_url: str | None, lang: str) -> None:
     """Print a one-time set-password link for an account (earlier links stop working)."""
     user = _user_or_fail(email)
     try:

@@ -18,6 +18,7 @@ from benchmark.staff.accounts.forms import (
 from benchmark.store.models import User
 from benchmark.web.auth import current_user, end_session, login_required, role_required, safe_next, start_session
 from benchmark.web.limits import SIGN_IN_LIMIT, limit_attempts
+from benchmark.web.links import public_url
 
 Page = str | Response | tuple[str, int]
 
@@ -167,7 +168,7 @@ def _field_errors(form: SignInForm | SetPasswordForm | CreateUserForm, name: str
 def _users_page(
     form: CreateUserForm, link_for: User | None = None, token: str | None = None, created: bool = False
 ) -> str:
-    link = url_for(".reset", token=token, _external=True) if token else None
+    link = public_url(".reset", token=token) if token else None
     emailed = services.send_link(link_for, link) if link and link_for and services.mail_enabled() else None
     deactivated = request.args.get("deactivated", type=int)
     return render_template(
