@@ -104,6 +104,10 @@ def public_base_url(environ: Mapping[str, str]) -> str | None:
     if raw is None:
         return None
     parts = urlsplit(raw)
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number from 0 to 65535
+    except ValueError:
+        parts = urlsplit("")
     if (
         parts.scheme not in ("http", "https")
         or not parts.hostname

@@ -170,7 +170,14 @@ def test_settings_parse_and_check_the_new_variables() -> None:
     assert settings.public_base_url == "https://b.example.ca" and settings.trusted_proxies == 2
     assert settings.flask_config()["PUBLIC_BASE_URL"] == "https://b.example.ca"
     assert settings.flask_config()["TRUSTED_PROXIES"] == 2
-    for bad in ("benchmark.example.ca", "ftp://b.example", "https://b.example/?x=1", "https://u@b.example", "https://"):
+    for bad in (
+        "benchmark.example.ca",
+        "ftp://b.example",
+        "https://b.example/?x=1",
+        "https://u@b.example",
+        "https://",
+        "https://b.example:99999",
+    ):
         with pytest.raises(ConfigError, match="PUBLIC_BASE_URL"):
             Settings.from_environment({**base, "PUBLIC_BASE_URL": bad})
     for bad in ("-1", "one", "11"):
