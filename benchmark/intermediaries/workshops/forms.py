@@ -45,7 +45,7 @@ class JoinForm(BaseForm):
     )
     share = BooleanField(_l("The facilitator may see our organization's individual results"), default=False)
     #: On a shared device, the button pressed on the choice page: "continue" or "new" (anything else asks again).
-    choice = StringField(validators=[Optional(), Length(max=20)])
+    choice = StringField()
 
 
 class StatusForm(BaseForm):
