@@ -8,7 +8,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 2
+# One gunicorn process with threads by default: rate-limit counts in the default RATELIMIT_STORAGE_URI
+# (memory://) live in one process, and with several workers each would allow the whole limit (README,
+# Configuration). With a shared store (redis://...) WORKERS defaults to 2; WORKERS=n overrides either way.
+WORKERS ?= $(if $(filter memory://%,$(or $(RATELIMIT_STORAGE_URI),memory://)),1,2)
+THREADS ?= 8
 export FLASK_APP := benchmark.app
 
 .PHONY: run test test-sqlite test-postgres accessibility-statement system-deps install install-dev config translations assets db lint bench clean
@@ -17,7 +21,7 @@ run: install config translations assets db
 	@echo ""
 	@echo "  Settlement Digital Capacity Benchmark: http://$(HOST):$(PORT)/"
 	@echo ""
-	ASSETS_AUTO_BUILD=false $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	ASSETS_AUTO_BUILD=false $(BIN)/gunicorn --workers $(WORKERS) --worker-class gthread --threads $(THREADS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

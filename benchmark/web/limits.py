@@ -33,7 +33,7 @@ from benchmark.web.errors import render_error
 
 #: Sign-in attempts per client IP (ASVS 6.3.1), on top of the per-account lockout.
 SIGN_IN_LIMIT = "10 per minute"
-#: For the lead's workshop join-code form: ``@limit_attempts(JOIN_CODE_LIMIT)``.
+#: Refused workshop codes per client IP: ``@limit_attempts(JOIN_CODE_LIMIT, count=refused)``.
 JOIN_CODE_LIMIT = "20 per minute"
 
 #: Storage comes from ``RATELIMIT_STORAGE_URI`` (see :mod:`benchmark.config`).
@@ -55,8 +55,18 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(RateLimitExceeded, handle_rate_limited)
 
 
-def limit_attempts(limit_value: str) -> Callable[[View], View]:
+def refused(response: Response) -> bool:
+    """Count a POST only when it was refused (any 4xx answer: a bad code, a bad form, a bad CSRF token)."""
+    return 400 <= response.status_code < 500
+
+
+def limit_attempts(limit_value: str, count: Callable[[Response], bool] | None = None) -> Callable[[View], View]:
     """Limit POSTs to a view per client IP, counting those refused by the CSRF check.
+
+    :param count: when given, only POSTs whose response it accepts are counted (Flask-Limiter's
+        ``deduct_when``, applied after the view): the workshop join counts :func:`refused` codes only,
+        so a whole cohort joining from one venue address is never blocked by its own successful joins,
+        while guessing codes still is.  Without it every POST counts (sign-in).
 
     Use below ``@bp.route``::
 
@@ -80,7 +90,7 @@ def limit_attempts(limit_value: str) -> Callable[[View], View]:
                 csrf.protect()
             return view(*args, **kwargs)
 
-        limited = limiter.limit(limit_value, methods=["POST"])(checked)
+        limited = limiter.limit(limit_value, methods=["POST"], deduct_when=count)(checked)
         # Same qualified name as ``view``: the app-wide CSRF hook skips it; ``checked`` does the check.
         csrf.exempt(limited)
         return limited  # type: ignore[return-value]

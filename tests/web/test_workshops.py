@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import re
 import subprocess
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from statistics import median
@@ -207,14 +209,54 @@ def test_wrong_closed_and_malformed_codes_get_the_same_message(app: Flask) -> No
     }
 
 
-def test_joining_twice_returns_the_same_draft(app: Flask) -> None:
+def _token_in(location: str) -> str:
+    return re.search(r"/assessment/([A-Za-z0-9_-]{43})/", location).group(1)
+
+
+def test_joining_twice_asks_before_reopening_the_draft(app: Flask) -> None:
     facilitator = signed_in(app, "fac@example.org", "facilitator")
     _workshop_id, code = create_workshop(facilitator)
     participant = app.test_client()
-    first = participant.post("/en/workshops/join", data={"code": code}).headers["Location"]
-    token = re.search(r"/assessment/([A-Za-z0-9_-]{43})/", first).group(1)
+    token = _token_in(participant.post("/en/workshops/join", data={"code": code}).headers["Location"])
     second = participant.post("/en/workshops/join", data={"code": code})
-    assert second.headers["Location"].endswith(f"/en/assessment/{token}/")
+    assert second.status_code == 200 and "Start as a new organization" in second.get_data(as_text=True)
+    assert token not in second.get_data(as_text=True)
+    again = participant.post("/en/workshops/join", data={"code": code, "choice": "continue"})
+    assert again.headers["Location"].endswith(f"/en/assessment/{token}/")
+    unknown = participant.post("/fr/workshops/join", data={"code": code, "choice": "<x>"})
+    assert unknown.status_code == 200 and "Commencer comme nouvelle organisation" in unknown.get_data(as_text=True)
+
+
+def test_a_second_organisation_on_the_same_browser_gets_its_own_assessment(app: Flask) -> None:
+    facilitator = signed_in(app, "fac@example.org", "facilitator")
+    workshop_id, code = create_workshop(facilitator)
+    shared = app.test_client()  # one cookie jar: the library's computer
+    first = _token_in(shared.post("/en/workshops/join", data={"code": code}).headers["Location"])
+    offered = shared.post("/en/workshops/join", data={"code": code, "share": "y"})
+    assert offered.status_code == 200 and 'name="choice" value="new"' in offered.get_data(as_text=True)
+    chosen = shared.post("/en/workshops/join", data={"code": code, "share": "y", "choice": "new"})
+    second = _token_in(chosen.headers["Location"])
+    assert second != first
+    with app.app_context():
+        assert workshop_services.cohort_view(db.session.get(Workshop, workshop_id), "en").joined == 2
+    # the browser now offers the second organisation's draft, still only after asking
+    assert shared.post("/en/workshops/join", data={"code": code}).status_code == 200
+    resumed = shared.post("/en/workshops/join", data={"code": code, "choice": "continue"})
+    assert resumed.headers["Location"].endswith(f"/en/assessment/{second}/")
+
+
+def test_the_session_cookie_holds_no_private_token(app: Flask) -> None:
+    facilitator = signed_in(app, "fac@example.org", "facilitator")
+    _workshop_id, code = create_workshop(facilitator)
+    participant = app.test_client()
+    token = _token_in(participant.post("/en/workshops/join", data={"code": code}).headers["Location"])
+    cookie = participant.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
+    payload = cookie.value.lstrip(".").split(".")[0]
+    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    text = (zlib.decompress(raw) if cookie.value.startswith(".") else raw).decode("utf-8")
+    assert "joined" in text
+    assert token not in text
+    assert not re.search(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_=-])", text), text
 
 
 def test_participants_answer_only_the_chosen_sections(app: Flask) -> None:
@@ -316,5 +358,29 @@ def test_join_code_guessing_is_rate_limited(database_url: str, _schema: None) ->
         guesser = app.test_client()
         statuses = [guesser.post("/en/workshops/join", data={"code": f"AAAA{i:02d}"}).status_code for i in range(22)]
         assert statuses[:20].count(429) == 0 and statuses[-1] == 429
+    finally:
+        reset(app)
+
+
+def test_a_cohort_behind_one_address_is_not_blocked_by_its_own_joins(database_url: str, _schema: None) -> None:
+    app = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    try:
+        facilitator = signed_in(app, "fac@example.org", "facilitator")
+        _workshop_id, code = create_workshop(facilitator)
+        joins = [app.test_client().post("/en/workshops/join", data={"code": code}).status_code for _ in range(30)]
+        assert joins == [302] * 30
+        guesser = app.test_client()
+        failures = [guesser.post("/en/workshops/join", data={"code": "AAAAAA"}).status_code for _ in range(21)]
+        assert failures[:20] == [404] * 20 and failures[20] == 429
+    finally:
+        reset(app)
+
+
+def test_join_posts_refused_by_the_csrf_check_count(database_url: str, _schema: None) -> None:
+    app = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", WTF_CSRF_ENABLED=True)
+    try:
+        forger = app.test_client()
+        statuses = [forger.post("/en/workshops/join", data={"code": "AAAAAA"}).status_code for _ in range(21)]
+        assert statuses[:20] == [400] * 20 and statuses[20] == 429
     finally:
         reset(app)

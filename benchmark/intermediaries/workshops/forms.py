@@ -44,6 +44,8 @@ class JoinForm(BaseForm):
         ),
     )
     share = BooleanField(_l("The facilitator may see our organization's individual results"), default=False)
+    #: On a shared device, the button pressed on the choice page: "continue" or "new" (anything else asks again).
+    choice = StringField()
 
 
 class StatusForm(BaseForm):

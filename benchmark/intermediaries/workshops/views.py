@@ -20,9 +20,10 @@ from benchmark.store.models import Workshop
 from benchmark.web.auth import current_user, role_required, signed_in_user
 from benchmark.web.forms import ConsentForm
 from benchmark.web.i18n import current_language
-from benchmark.web.limits import limit_attempts
+from benchmark.web.limits import JOIN_CODE_LIMIT, limit_attempts, refused
 from benchmark.web.links import public_url
 from benchmark.web.responses import csv_text, pdf_download
+from benchmark.web.sealed import seal, unseal
 
 FACILITATORS = ("facilitator", "admin")
 
@@ -177,9 +178,14 @@ def summary_pdf(workshop_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/join", methods=["GET", "POST"])
-@limit_attempts("20 per minute")
+@limit_attempts(JOIN_CODE_LIMIT, count=refused)
 def join() -> str | BaseResponse | tuple[str, int]:
-    """Join a workshop with its code (or its QR code)."""
+    """Join a workshop with its code (or its QR code).
+
+    A browser that already joined this workshop never reopens that draft silently: on a shared
+    device it may belong to another organisation, so the participant chooses (continue it, or
+    start as a new organisation).  Only refused attempts count towards the limit.
+    """
     form = JoinForm()
     if request.method == "GET":
         form.code.data = request.args.get("code", "")[:20]
@@ -196,8 +202,10 @@ def join() -> str | BaseResponse | tuple[str, int]:
         ]
         return render_template("workshops/join.html", form=form), 404
     existing = _draft_in_session(workshop.id)
-    if existing:
+    if existing and form.choice.data == "continue":
         return redirect(url_for("assessment.resume", token=existing))
+    if existing and form.choice.data != "new":
+        return render_template("workshops/join_choice.html", form=form, workshop=workshop)
     earlier = None
     if form.earlier_link.data:
         token = assessment_services.extract_token(form.earlier_link.data)
@@ -208,14 +216,18 @@ def join() -> str | BaseResponse | tuple[str, int]:
             ]
             return render_template("workshops/join.html", form=form), 404
     _participation, token = services.join(workshop, current_language(), earlier, bool(form.share.data))
-    session.setdefault("joined", {})[str(workshop.id)] = token
-    session.modified = True
+    joined = session.get("joined")
+    session["joined"] = {**(joined if isinstance(joined, dict) else {}), str(workshop.id): seal(token)}
     return redirect(url_for("assessment.private_link", token=token, new=1))
 
 
 def _draft_in_session(workshop_id: int) -> str | None:
-    """A participant who joins twice from the same browser gets their existing draft back."""
-    token = (session.get("joined") or {}).get(str(workshop_id))
+    """The token of the draft this browser joined the workshop with, if it is still there.
+
+    The session cookie holds it sealed (:mod:`benchmark.web.sealed`): decoding the cookie does not give it away.
+    """
+    joined = session.get("joined")
+    token = unseal(joined.get(str(workshop_id))) if isinstance(joined, dict) else None
     assessment = assessment_services.find_by_token(token) if token else None
     return token if assessment is not None and services.participation_for(workshop_id, assessment) else None
 
