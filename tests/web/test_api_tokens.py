@@ -47,7 +47,8 @@ def test_an_expired_token_is_refused_with_token_expired(app: Flask, client: Flas
     response = client.get(UPTAKE, headers=bearer(plain))
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "token_expired"
-    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
+    assert "error=" not in client.get(UPTAKE).headers["WWW-Authenticate"]  # no credentials, no error (RFC 6750)
 
 
 def test_a_token_without_the_scope_gets_403_insufficient_scope(app: Flask, client: FlaskClient) -> None:

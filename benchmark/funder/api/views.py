@@ -81,8 +81,12 @@ def token_required(scope: str) -> Callable[[Callable[..., Any]], Callable[..., A
             if refusal is not None:
                 status, message = REFUSALS[refusal]
                 response = api_error(status, refusal, message)
-                error = "insufficient_scope" if status == 403 else "invalid_token"
-                response.headers["WWW-Authenticate"] = f'Bearer realm="api", error="{error}", scope="{scope}"'
+                # RFC 6750: no error attribute when no credentials were sent; token_expired is an invalid_token.
+                challenge = f'Bearer realm="api", scope="{scope}"'
+                if header:
+                    error = "insufficient_scope" if status == 403 else "invalid_token"
+                    challenge += f', error="{error}"'
+                response.headers["WWW-Authenticate"] = challenge
                 return response
             return view(*args, **kwargs)
 
