@@ -497,7 +497,7 @@ def post_data(endpoint: str, world: World) -> dict[str, Any]:
         "accounts.change_password": {"current_password": "wrong password", "password": "short"},
         "accounts.reset": {"password": "x"},
         "accounts.users": {"email": "new@example.org", "role": "facilitator"},
-        "admin.index": {"name": "ok"},
+        "admin.index": {"name": "ok", "scopes": "uptake", "days": "90"},
     }.get(endpoint, {})
 
 
@@ -966,5 +966,5 @@ def test_replayed_and_cross_session_csrf_tokens_are_refused(csrf_app: Flask, mon
     assert after == before, "a refused token changed nothing"
     # A good token is not one-time (tokens are per session, HMAC-signed): replaying it in its own session works.
     for _attempt in range(2):
-        response = admin.post("/en/admin/", data={"name": "replayed", "csrf_token": own})
+        response = admin.post("/en/admin/", data={"name": "replayed", "scopes": "uptake", "csrf_token": own})
         assert response.status_code == 200

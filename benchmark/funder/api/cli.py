@@ -18,10 +18,27 @@ def api_tokens() -> None:
 
 @api_tokens.command("create")
 @click.argument("name")
-def create(name: str) -> None:
-    """Create a token named NAME and print it once (only its hash is kept)."""
-    token, plain = tokens.create_token(name)
-    click.echo(f"Token {token.id} ({token.name}): {plain}")
+@click.option(
+    "--days",
+    type=click.IntRange(1, tokens.MAX_DAYS),
+    default=tokens.DEFAULT_DAYS,
+    show_default=True,
+    help="Days until the token expires.",
+)
+@click.option(
+    "--scope",
+    "scopes",
+    type=click.Choice(tokens.SCOPES),
+    multiple=True,
+    help="A scope the token grants (repeatable; default: every scope).",
+)
+def create(name: str, days: int, scopes: tuple[str, ...]) -> None:
+    """Create a token named NAME and print it once (only its hash is kept).
+
+    A token created here has no creating account: it stays valid until it expires or is revoked.
+    """
+    token, plain = tokens.create_token(name, days=days, scopes=scopes or tokens.SCOPES)
+    click.echo(f"Token {token.id} ({token.name}, scopes: {token.scopes}, expires {token.expires_at:%Y-%m-%d}): {plain}")
     click.echo("Keep it now: it cannot be shown again.")
 
 
@@ -29,8 +46,11 @@ def create(name: str) -> None:
 def list_tokens() -> None:
     """List tokens (never their values)."""
     for token in tokens.all_tokens():
-        state = "active" if token.active else "revoked"
-        click.echo(f"{token.id}  {token.name}  {state}  created {token.created_at:%Y-%m-%d}")
+        state = "revoked" if not token.active else "expired" if token.expired else "active"
+        click.echo(
+            f"{token.id}  {token.name}  {state}  scopes {token.scopes or '-'}  created {token.created_at:%Y-%m-%d}"
+            f"  expires {token.expires_at:%Y-%m-%d}"
+        )
 
 
 @api_tokens.command("revoke")

@@ -6,6 +6,7 @@ from typing import Any
 
 from benchmark.core import item_types
 from benchmark.funder.sector import services as sector
+from benchmark.store import api_tokens as tokens
 from benchmark.store.content import content
 
 NULLABLE_INT = {"type": ["integer", "null"]}
@@ -103,12 +104,32 @@ FIGURE = {
 }
 
 
+TOKEN_DESCRIPTION = (
+    "An API token created by an administrator (or `flask api-tokens create`), sent as "
+    "`Authorization: Bearer sdcb_…`. A token grants scopes (the scope each endpoint needs is listed in its "
+    f"security requirement: {', '.join(tokens.SCOPES)}) and expires (by default {tokens.DEFAULT_DAYS} days "
+    f"after its creation, at most {tokens.MAX_DAYS}). It is refused once revoked, once expired, and once the "
+    "account of the administrator who created it is deactivated; a token created on the command line has no "
+    "creator and stays valid until it expires or is revoked."
+)
+
+
 def _ok(schema_ref: str, description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": schema_ref}}}}
 
 
 def _errors(*statuses: int) -> dict[str, Any]:
     return {str(s): _ok("#/components/schemas/Error", "An error with a stable code") for s in statuses}
+
+
+TOKEN_ERRORS = {
+    "401": _ok(
+        "#/components/schemas/Error",
+        "No valid token: `invalid_token` (missing, malformed, unknown, revoked, or its creator's account "
+        "deactivated) or `token_expired`",
+    ),
+    "403": _ok("#/components/schemas/Error", "`insufficient_scope`: the token does not grant this endpoint's scope"),
+}
 
 
 def openapi_document() -> dict[str, Any]:
@@ -126,7 +147,13 @@ def openapi_document() -> dict[str, Any]:
         },
         "servers": [{"url": "/api/v1"}],
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": TOKEN_DESCRIPTION,
+                }
+            },
             "schemas": {
                 "Error": ERROR,
                 "Table": TABLE,
@@ -264,11 +291,12 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "summary": "Uptake by month and group (token)",
                     "operationId": "uptake",
-                    "security": [{"bearer": []}],
+                    "security": [{"bearer": [tokens.UPTAKE]}],
                     "parameters": [LANG, by_parameter()],
                     "responses": {
                         "200": _ok("#/components/schemas/Aggregates", "Uptake tables"),
-                        **_errors(400, 401, 429),
+                        **_errors(400, 429),
+                        **TOKEN_ERRORS,
                     },
                 }
             },

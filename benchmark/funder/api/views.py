@@ -1,4 +1,4 @@
-"""The JSON API, version 1. Public: questionnaire, baselines, suppressed aggregates. Token: uptake."""
+"""The JSON API, version 1. Public: questionnaire, baselines, suppressed aggregates. Token (scope uptake): uptake."""
 
 from __future__ import annotations
 
@@ -58,20 +58,41 @@ def query(*allowed: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return decorate
 
 
-def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Require ``Authorization: Bearer <token>`` with an active token."""
+REFUSALS = {
+    tokens.INVALID: (401, "a valid bearer token is required"),
+    tokens.EXPIRED: (401, "this token has expired: ask an administrator for a new one"),
+    tokens.INSUFFICIENT_SCOPE: (403, "this token does not grant the scope this endpoint needs"),
+}
 
-    @wraps(view)
-    def checked(*args: Any, **kwargs: Any) -> Any:
-        header = request.headers.get("Authorization", "")
-        scheme, _, value = header.partition(" ")
-        if scheme.lower() != "bearer" or tokens.verify(value.strip()) is None:
-            response = api_error(401, "invalid_token", "a valid bearer token is required")
-            response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
-            return response
-        return view(*args, **kwargs)
 
-    return checked
+def token_required(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Require ``Authorization: Bearer <token>`` with a token that is valid and grants ``scope``.
+
+    401 ``invalid_token`` (none, unknown, revoked, or its creator's account deactivated) or
+    ``token_expired``; 403 ``insufficient_scope``.
+    """
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            header = request.headers.get("Authorization", "")
+            scheme, _, value = header.partition(" ")
+            refusal = tokens.INVALID if scheme.lower() != "bearer" else tokens.check(value.strip(), scope)
+            if refusal is not None:
+                status, message = REFUSALS[refusal]
+                response = api_error(status, refusal, message)
+                # RFC 6750: no error attribute when no credentials were sent; token_expired is an invalid_token.
+                challenge = f'Bearer realm="api", scope="{scope}"'
+                if header:
+                    error = "insufficient_scope" if status == 403 else "invalid_token"
+                    challenge += f', error="{error}"'
+                response.headers["WWW-Authenticate"] = challenge
+                return response
+            return view(*args, **kwargs)
+
+        return checked
+
+    return decorate
 
 
 @bp.route("/")
@@ -224,9 +245,9 @@ def aggregates() -> Response:
 
 @bp.route("/uptake")
 @query("lang", "by")
-@token_required
+@token_required(tokens.UPTAKE)
 def uptake() -> Response:
-    """Uptake by month and by group (token required)."""
+    """Uptake by month and by group (a token with the ``uptake`` scope)."""
     lang = request.args.get("lang", "en")
     by = request.args.get("by", sector.default_breakdown())
     if by not in sector.breakdowns():

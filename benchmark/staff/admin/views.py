@@ -2,25 +2,42 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
-from wtforms import StringField
+from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, Length
 
 from benchmark.staff.admin import bp
 from benchmark.store import api_tokens as tokens
 from benchmark.store import baselines
 from benchmark.web.auth import role_required, signed_in_user
-from benchmark.web.forms import BaseForm, NoUnreadableCharacters
+from benchmark.web.forms import BaseForm, MultiCheckboxField, NoUnreadableCharacters
+
+#: What each scope lets a token read (one line per scope of :data:`benchmark.store.api_tokens.SCOPES`).
+SCOPE_LABELS = {tokens.UPTAKE: _l("Uptake: assessments started and submitted, by month and by group")}
 
 
 class TokenForm(BaseForm):
-    """Name a new API token."""
+    """Name a new API token, choose what it may read and how long it lasts."""
 
     name = StringField(
         _l("Who or what will use the token"), validators=[DataRequired(), Length(max=80), NoUnreadableCharacters()]
     )
+    scopes = MultiCheckboxField(
+        _l("What the token may read"), validators=[DataRequired(_l("Choose at least one thing the token may read."))]
+    )
+    days = RadioField(_l("The token expires after"), coerce=int, default=tokens.DEFAULT_DAYS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.scopes.choices = [(scope, SCOPE_LABELS[scope]) for scope in tokens.SCOPES]
+        self.days.choices = [(days, ngettext("%(num)d day", "%(num)d days", days)) for days in tokens.LIFETIMES]
+        if not self.is_submitted():
+            self.scopes.data = list(tokens.SCOPES)
 
 
 class ActionForm(BaseForm):
@@ -36,8 +53,11 @@ def index() -> str | tuple[str, int]:
     status = 200
     if form.is_submitted():
         if form.validate():
-            _token, new_token = tokens.create_token(form.name.data, signed_in_user().id)
+            _token, new_token = tokens.create_token(
+                form.name.data, signed_in_user().id, scopes=form.scopes.data, days=form.days.data
+            )
             form = TokenForm(formdata=None)
+            form.scopes.data = list(tokens.SCOPES)
         else:
             status = 400
     return render_template(
@@ -47,6 +67,7 @@ def index() -> str | tuple[str, int]:
         tokens=tokens.all_tokens(),
         baselines=baselines.all_baselines(),
         action=ActionForm(),
+        scope_labels=SCOPE_LABELS,
     ), status
 
 
