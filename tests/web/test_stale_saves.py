@@ -265,3 +265,13 @@ def test_an_expired_security_check_shows_the_choices_again(csrf_app: Flask) -> N
 )
 def test_merge_answers(posted: Any, stored_now: Any, loaded: Any, expected: Any) -> None:
     assert services.merge_answers(posted, stored_now, loaded) == expected
+
+
+def test_a_base_signed_for_another_draft_counts_as_a_bare_revision(app: Flask, client: FlaskClient) -> None:
+    token, elsewhere = start_assessment(client), start_assessment(client)
+    old = Tab(client, token)
+    foreign = Tab(client, elsewhere).hidden["base"]
+    Tab(client, token).post({"q4": ["contractor"]})
+    response = client.post(old.url, data={**old.hidden, "base": foreign, "q5": ["fundraising"], "action": "save"})
+    assert response.status_code == 409  # the values shown are unknown: nothing is dropped on a guess
+    assert stored(app, token) == {"q4": ["contractor"]}
