@@ -12,6 +12,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -113,21 +114,121 @@ def _copy_answers(questionnaire: Questionnaire, source: Assessment, target: Asse
 
 
 def save_answers(assessment: Assessment, changes: Mapping[str, Any], current_page: str) -> None:
-    """Save one page's answers: each key maps to its new value, or to None to clear it.
+    """Save one page's answers as given: each key maps to its new value, or to None to clear it.
 
     Only the given keys are written (an upsert per key), so saves of other pages —
-    from another window, say — are never overwritten.
+    from another window, say — are never overwritten.  A page form from the web goes
+    through :func:`save_page`, which also protects answers of the *same* page.
 
     :raises AlreadySubmitted: if the assessment was submitted meanwhile.
     """
+    _lock_and_bump(assessment, current_page)
+    _write_answers(assessment, changes)
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class Base:
+    """What a page form was loaded with: the draft's revision then and, when known, the page's values then."""
+
+    revision: int
+    values: Mapping[str, Any] | None = None
+
+
+@dataclass
+class SaveOutcome:
+    """What :func:`save_page` did besides writing the person's own changes."""
+
+    #: The draft's revision after this save.
+    revision: int
+    #: Keys where a value saved in another window was kept (the person had not changed them here).
+    kept: dict[str, Any] = field(default_factory=dict)
+    #: Keys changed both here and elsewhere, differently: key → (stored, posted); neither was written.
+    conflicts: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+
+def save_page(assessment: Assessment, posted: Mapping[str, Any], current_page: str, base: Base | None) -> SaveOutcome:
+    """Save a page form without ever dropping an answer saved meanwhile in another window.
+
+    ``base`` says what the form was loaded with.  When nothing was saved since
+    (``base.revision`` is the revision before this save) or ``base`` is None (a client
+    that sends no revision), the posted values are written as given.  Otherwise each key
+    is merged three ways by :func:`merge_answers`: what this window changed is written,
+    what only the other window changed is kept, and a key both changed differently is a
+    conflict, left as stored until the person chooses.  It all runs under the row lock
+    taken by the revision bump, so two saves of one draft never interleave.
+
+    :raises AlreadySubmitted: if the assessment was submitted meanwhile.
+    """
+    revision = _lock_and_bump(assessment, current_page)
+    changes: Mapping[str, Any] = posted
+    outcome = SaveOutcome(revision)
+    if base is not None and base.revision != revision - 1:
+        rows = db.session.execute(
+            sa.select(Answer.key, Answer.value).where(
+                Answer.assessment_id == assessment.id, Answer.key.in_(list(posted))
+            )
+        )
+        stored = {key: value for key, value in rows}
+        changes, outcome.kept, outcome.conflicts = merge_answers(posted, stored, base.values)
+    _write_answers(assessment, changes)
+    db.session.commit()
+    return outcome
+
+
+def merge_answers(
+    posted: Mapping[str, Any], stored: Mapping[str, Any], loaded: Mapping[str, Any] | None
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, tuple[Any, Any]]]:
+    """Merge a stale page save by key: return (changes to write, stored values kept, conflicts).
+
+    For each posted key: ``loaded`` is the value the form showed, ``stored`` the value now.
+    Changed only here → written; changed only in the store → kept; changed in both, to
+    different values → a conflict.  When ``loaded`` is unknown (None), any difference
+    between posted and stored is a conflict: nothing is dropped on a guess.
+    """
+    changes: dict[str, Any] = {}
+    kept: dict[str, Any] = {}
+    conflicts: dict[str, tuple[Any, Any]] = {}
+    for key, mine in posted.items():
+        theirs = stored.get(key)
+        if same_answer(mine, theirs):
+            continue
+        if loaded is not None:
+            before = loaded.get(key)
+            if same_answer(theirs, before):
+                changes[key] = mine
+                continue
+            if same_answer(mine, before):
+                kept[key] = theirs
+                continue
+        conflicts[key] = (theirs, mine)
+    return changes, kept, conflicts
+
+
+def same_answer(a: Any, b: Any) -> bool:
+    """Two stored answers are the same (a multiple choice is a set: its order does not matter)."""
+    if isinstance(a, list) and isinstance(b, list):
+        return sorted(map(str, a)) == sorted(map(str, b))
+    return bool(a == b and type(a) is type(b))
+
+
+def _lock_and_bump(assessment: Assessment, current_page: str) -> int:
+    """Bump the draft's revision (locking its row until commit); return the new revision."""
     bumped = db.session.execute(
         sa.update(Assessment)
         .where(Assessment.id == assessment.id, Assessment.status == "draft")
         .values(revision=Assessment.revision + 1, current_page=current_page, updated_at=utcnow())
+        .returning(Assessment.revision)
+        .execution_options(synchronize_session=False)
     )
-    if bumped.rowcount != 1:  # type: ignore[attr-defined]
+    revision = bumped.scalar()
+    if revision is None:
         db.session.rollback()
         raise AlreadySubmitted
+    return int(revision)
+
+
+def _write_answers(assessment: Assessment, changes: Mapping[str, Any]) -> None:
     to_clear = [key for key, value in changes.items() if value is None]
     if to_clear:
         db.session.execute(sa.delete(Answer).where(Answer.assessment_id == assessment.id, Answer.key.in_(to_clear)))
@@ -142,7 +243,6 @@ def save_answers(assessment: Assessment, changes: Mapping[str, Any], current_pag
                 sa.select(Answer.key, Answer.value).where(Answer.assessment_id == assessment.id, Answer.key.in_(keys))
             )
             write_facts(questionnaire, assessment.id, {key: value for key, value in facts})
-    db.session.commit()
 
 
 def _upsert_answers(assessment_id: int, values: Mapping[str, Any]) -> None:

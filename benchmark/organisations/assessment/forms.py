@@ -22,7 +22,16 @@ from benchmark.core.questionnaire import Page, Questionnaire
 from benchmark.web.forms import BaseForm, NoUnreadableCharacters
 from benchmark.web.questions import field_name, item_fields
 
-__all__ = ["PageForm", "ResumeForm", "StartForm", "SubmitForm", "field_name", "page_field_names", "page_form_class"]
+__all__ = [
+    "ConflictForm",
+    "PageForm",
+    "ResumeForm",
+    "StartForm",
+    "SubmitForm",
+    "field_name",
+    "page_field_names",
+    "page_form_class",
+]
 
 LABEL_MAX_LENGTH = 120
 
@@ -33,6 +42,8 @@ class PageForm(BaseForm):
     #: Set by the view: enforce required items (on Next / Submit, not on Back / Save).
     enforce_required = False
     revision = HiddenField()
+    #: The revision and page values the form was loaded with, signed (see :mod:`.conflicts`).
+    base = HiddenField()
     layout = HiddenField()
     task = HiddenField()
     return_to = HiddenField()
@@ -73,3 +84,9 @@ class ResumeForm(BaseForm):
 
 class SubmitForm(BaseForm):
     """The review page's final submit button (CSRF only)."""
+
+
+class ConflictForm(BaseForm):
+    """The conflict page: both versions of each conflicting answer, signed, plus the CSRF token."""
+
+    state = HiddenField()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from benchmark.core.questionnaire import Item, Page, describe_answer
-from benchmark.organisations.assessment import bp
+from benchmark.organisations.assessment import bp, conflicts
 from benchmark.organisations.assessment.forms import (
     PageForm,
     ResumeForm,
@@ -242,7 +242,10 @@ class PageView:
         return form
 
     def _fill_hidden(self, form: PageForm) -> None:
+        answers = self.assessment.answer_map()
+        shown = {key: answers[key] for key in self.q.page_answer_keys(self.page) if key in answers}
         form.revision.data = str(self.assessment.revision)
+        form.base.data = conflicts.sign_base(self.assessment, self.page, self.assessment.revision, shown)
         form.layout.data = self.layout if self.layout == "tasks" else ""
         form.task.data = self.task or ""
         form.return_to.data = self.return_to
@@ -251,6 +254,11 @@ class PageView:
     def handle_post(self) -> str | Response | tuple[str, int]:
         """Validate, save what is valid, then move on or show the errors."""
         action = request.form.get("action", "next")
+        if action == "resolve":
+            try:
+                return conflicts.resolve(self)
+            except services.AlreadySubmitted:
+                return _already_submitted(self.token)
         if action not in NAVIGATION_ACTIONS:
             action = "next"
         form = self.form_class()()
@@ -262,13 +270,34 @@ class PageView:
             return self.render(form, notice="tampered"), 400
         changes, invalid = self._changes(form)
         try:
-            services.save_answers(self.assessment, changes, self.page.id)
+            outcome = services.save_page(self.assessment, changes, self.page.id, self._base(form))
         except services.AlreadySubmitted:
             return _already_submitted(self.token)
+        if outcome.conflicts:
+            return conflicts.render_conflicts(self, conflicts.state_of(outcome)), 409
+        if outcome.kept:
+            invalid = self._show_kept(form, outcome.kept, invalid)
+            flash(_("Your answers were combined with answers saved in another window."))
         if invalid:
             self._fill_hidden(form)
             return self.render(form, notice="errors"), 400
         return redirect(self._target(action))
+
+    def _base(self, form: PageForm) -> services.Base | None:
+        """What the form was loaded with: the signed base, else its bare revision, else None (a blind save)."""
+        base = conflicts.read_base(form.base.data, self.assessment, self.page)
+        revision = (form.revision.data or "").strip()
+        if base is None and revision.isascii() and revision.isdecimal() and len(revision) < 12:
+            base = services.Base(int(revision))  # values unknown: any difference is a conflict
+        return base
+
+    def _show_kept(self, form: PageForm, kept: dict[str, Any], invalid: list[str]) -> list[str]:
+        """Show the answers kept from another window (not this window's blanks); return the fields still invalid."""
+        for key, value in kept.items():
+            field = form[field_name(key)]
+            field.data = str(value) if isinstance(value, int) else value
+            field.errors = []
+        return [name for name in invalid if form[name].errors]
 
     def _changes(self, form: PageForm) -> tuple[dict[str, Any], list[str]]:
         changes: dict[str, Any] = {}

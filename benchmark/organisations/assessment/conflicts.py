@@ -1,0 +1,166 @@
+"""Saves from two windows of one page: what a form was loaded with, and the conflict page.
+
+Design: every page form carries, in its hidden ``base`` field, the draft's revision and
+the page's values *as the form showed them*, signed with the app's secret key (so it
+cannot be forged, and needs no new column).  On a save, the store compares that revision
+with the current one; if another window saved meanwhile, it merges by answer key
+(:func:`benchmark.store.assessments.merge_answers`): this window's changes are written,
+the other window's are kept, and a key both windows changed differently is a conflict —
+left as stored while this module's page shows both versions and asks which to keep.
+The choice is saved the same way, with the versions shown as its base, so a third
+window saving meanwhile is caught again.  A per-answer revision column could not tell
+"not touched here" from "cleared here" (a cleared answer has no row): the loaded values can.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadData, URLSafeSerializer
+from werkzeug.wrappers import Response
+
+from benchmark.core.questionnaire import Page, Questionnaire, describe_answer
+from benchmark.organisations.assessment.forms import ConflictForm, PageForm
+from benchmark.store import assessments as services
+from benchmark.store.models import Assessment
+from benchmark.web.i18n import current_language
+from benchmark.web.questions import field_name
+
+CHOICES = ("stored", "mine")
+
+
+class PageScreen(Protocol):
+    """What this module needs of the page view (:class:`.views.PageView`)."""
+
+    assessment: Assessment
+    page: Page
+    token: str
+    q: Questionnaire
+    layout: str
+    task: str | None
+    return_to: str
+
+    def form_from_answers(self) -> PageForm: ...
+
+    def render(self, form: PageForm, notice: str | None = None) -> str: ...
+
+
+def _serializer(salt: str) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key or "", salt=f"benchmark.assessment.{salt}")
+
+
+def sign_base(assessment: Assessment, page: Page, revision: int, values: dict[str, Any]) -> str:
+    """Sign what a page form is loaded with: this draft, this page, the revision and the values shown."""
+    return str(_serializer("base").dumps({"a": assessment.id, "p": page.id, "r": revision, "v": values}))
+
+
+def read_base(text: str | None, assessment: Assessment, page: Page) -> services.Base | None:
+    """Read a signed base back (None if missing, forged, or from another draft or page)."""
+    data = _load("base", text, assessment, page)
+    if data is None or not isinstance(data.get("v"), dict):
+        return None
+    return services.Base(data["r"], data["v"])
+
+
+def _load(salt: str, text: str | None, assessment: Assessment, page: Page) -> dict[str, Any] | None:
+    if not text:
+        return None
+    try:
+        data = _serializer(salt).loads(text)
+    except (BadData, ValueError, UnicodeError):
+        return None
+    if not isinstance(data, dict) or data.get("a") != assessment.id or data.get("p") != page.id:
+        return None
+    return data if isinstance(data.get("r"), int) else None
+
+
+@dataclass(frozen=True)
+class ConflictState:
+    """Both versions of each conflicting answer, and the revision at which they were shown."""
+
+    revision: int
+    stored: dict[str, Any]
+    mine: dict[str, Any]
+
+    def sign(self, assessment: Assessment, page: Page) -> str:
+        payload = {"a": assessment.id, "p": page.id, "r": self.revision, "s": self.stored, "m": self.mine}
+        return str(_serializer("conflict").dumps(payload))
+
+
+def read_state(text: str | None, assessment: Assessment, page: Page) -> ConflictState | None:
+    """Read the conflict page's signed state (None if missing, forged or from elsewhere)."""
+    data = _load("conflict", text, assessment, page)
+    if data is None or not isinstance(data.get("s"), dict) or not isinstance(data.get("m"), dict):
+        return None
+    if set(data["s"]) != set(data["m"]) or not data["s"]:
+        return None
+    return ConflictState(data["r"], data["s"], data["m"])
+
+
+def state_of(outcome: services.SaveOutcome) -> ConflictState:
+    """The conflict page's state after a save that found conflicts."""
+    return ConflictState(
+        outcome.revision,
+        {key: stored for key, (stored, _mine) in outcome.conflicts.items()},
+        {key: mine for key, (_stored, mine) in outcome.conflicts.items()},
+    )
+
+
+def render_conflicts(
+    screen: PageScreen, state: ConflictState, form: ConflictForm | None = None, notice: str | None = None
+) -> str:
+    """Show both versions of each conflicting answer, as a choice per question."""
+    form = form or ConflictForm(formdata=None)
+    form.state.data = state.sign(screen.assessment, screen.page)
+    lang = current_language()
+    questions = []
+    for key in state.stored:
+        item, row = screen.q.item_for_key(key)
+        label = item.text.get(lang) + (f" — {row.label.get(lang)}" if row else "")
+        questions.append(
+            {
+                "name": f"choice-{field_name(key)}",
+                "label": label,
+                "stored": describe_answer(item, state.stored[key], lang) or _("Not answered"),
+                "mine": describe_answer(item, state.mine[key], lang) or _("Not answered"),
+                "chosen": request.form.get(f"choice-{field_name(key)}") if notice else None,
+            }
+        )
+    return render_template(
+        "assessment/conflict.html",
+        token=screen.token,
+        page=screen.page,
+        form=form,
+        questions=questions,
+        notice=notice,
+        hidden={"layout": screen.layout if screen.layout == "tasks" else "", "task": screen.task or ""}
+        | {"return_to": screen.return_to},
+    )
+
+
+def resolve(screen: PageScreen) -> str | Response | tuple[str, int]:
+    """Save the person's choice for each conflicting answer, then show the page again."""
+    form = ConflictForm()
+    form.validate()
+    state = read_state(form.state.data, screen.assessment, screen.page)
+    if state is None:
+        return screen.render(screen.form_from_answers(), notice="tampered"), 400
+    if form.csrf_failed:
+        return render_conflicts(screen, state, form, notice="csrf"), 400
+    choices = {key: request.form.get(f"choice-{field_name(key)}") for key in state.stored}
+    if any(choice not in CHOICES for choice in choices.values()):
+        return render_conflicts(screen, state, form, notice="missing"), 400
+    chosen = {key: state.mine[key] if choice == "mine" else state.stored[key] for key, choice in choices.items()}
+    outcome = services.save_page(screen.assessment, chosen, screen.page.id, services.Base(state.revision, state.stored))
+    if outcome.conflicts:  # yet another window saved these answers meanwhile
+        return render_conflicts(screen, state_of(outcome)), 409
+    flash(_("Your choices were saved."))
+    args: dict[str, Any] = {"token": screen.token, "page_id": screen.page.id}
+    if screen.layout == "tasks":
+        args.update(layout="tasks", task=screen.task)
+    if screen.return_to:
+        args["return_to"] = screen.return_to
+    return redirect(url_for(".page", **args))
