@@ -13,6 +13,7 @@ from benchmark.core.suppression import (
     TOTAL,
     SuppressedTable,
     recoverable_cells,
+    releasable_count,
     share_or_none,
     suppress_table,
 )
@@ -238,7 +239,7 @@ def test_publishing_is_deterministic(case: tuple[Counts, int, tuple[bool, bool, 
 
 def test_share_or_none() -> None:
     assert share_or_none(12, 40, k=10) == Fraction(3, 10)
-    assert share_or_none(0, 40, k=10) == 0
+    assert share_or_none(0, 40, k=10) is None  # was 0: a 0 share states every organisation's answer (issue 13)
     assert share_or_none(None, 40, k=10) is None  # numerator suppressed
     assert share_or_none(12, None, k=10) is None  # denominator suppressed
     assert share_or_none(9, 9, k=10) is None  # group below k
@@ -246,6 +247,51 @@ def test_share_or_none() -> None:
     assert share_or_none(0, 0, k=1) is None
     with pytest.raises(ValueError):
         share_or_none(41, 40, k=10)
+
+
+@pytest.mark.parametrize(
+    ("count", "base", "k", "shown"),
+    [
+        (10, 20, 10, True),  # both the count and the remainder reach k
+        (12, 40, 10, True),
+        (28, 40, 10, True),
+        (9, 40, 10, False),  # count below k
+        (1, 40, 10, False),
+        (31, 40, 10, False),  # remainder below k (9 did not choose it)
+        (11, 12, 10, False),  # 11 "yes" of 12 gives away the twelfth's "no"
+        (10, 19, 10, False),  # remainder 9
+        (0, 12, 10, False),  # 0: every organisation did not choose it
+        (0, 40, 10, False),
+        (40, 40, 10, False),  # the full base: every organisation chose it
+        (12, 12, 10, False),
+        (5, 10, 5, True),
+        (4, 10, 5, False),
+        (6, 10, 5, False),
+        (0, 0, 1, False),
+        (1, 2, 1, True),
+        (0, 2, 1, False),
+        (2, 2, 1, False),
+    ],
+)
+def test_share_needs_the_count_and_the_remainder_to_reach_k(count: int, base: int, k: int, shown: bool) -> None:
+    assert releasable_count(count, base, k) is shown
+    assert (share_or_none(count, base, k) is not None) is shown
+    if shown:
+        assert share_or_none(count, base, k) == Fraction(count, base)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 15), st.integers(0, 80), st.data())
+def test_a_shown_share_never_points_at_fewer_than_k(k: int, base: int, data: st.DataObject) -> None:
+    count = data.draw(st.integers(0, base))
+    share = share_or_none(count, base, k)
+    if share is None:
+        assert count < k or base - count < k
+    else:
+        # Whoever knows the share and the base learns both the count and the remainder: both must reach k.
+        assert share * base == count
+        assert count >= k and base - count >= k
+        assert base >= 2 * k
 
 
 def test_shares_from_a_suppressed_table() -> None:

@@ -58,11 +58,20 @@ Each round hides one more value, so the loop ends; ties are broken by the
 labels (not the input order), so the result does not depend on the order of
 ``counts``.
 
+Shares of organisations choosing an option (:func:`share_or_none`,
+:func:`releasable_count`; the sector's today-against-2017 items and a workshop
+cohort's item shares) follow a stricter rule: a share is shown only when both
+its count and the remainder (base − count) reach ``k``, because a share
+describes the organisations that did not choose the option as much as those
+that did (11 "yes" of 12 gives away the twelfth organisation's "no"). Hence 0
+and the full base are hidden too.
+
 Not covered here (by design, §3.7): attacks that combine several tables
 (differencing across groupings) — the product allows one grouping variable at
 a time — and interval (bounds) inference beyond exact recovery.
 
-Modules: :mod:`.table` (:class:`SuppressedTable`, :func:`suppress_table`, :func:`share_or_none`)
+Modules: :mod:`.table` (:class:`SuppressedTable`, :func:`suppress_table`, :func:`share_or_none`,
+:func:`releasable_count`)
 and :mod:`.recovery` (the recovery engine behind :func:`recoverable_cells`).
 
 This package is pure Python: it must never import Flask, WTForms or SQLAlchemy.
@@ -75,8 +84,18 @@ from benchmark.core.suppression.table import (
     DEFAULT_K,
     SuppressedTable,
     recoverable_cells,
+    releasable_count,
     share_or_none,
     suppress_table,
 )
 
-__all__ = ["DEFAULT_K", "TOTAL", "Key", "SuppressedTable", "recoverable_cells", "share_or_none", "suppress_table"]
+__all__ = [
+    "DEFAULT_K",
+    "TOTAL",
+    "Key",
+    "SuppressedTable",
+    "recoverable_cells",
+    "releasable_count",
+    "share_or_none",
+    "suppress_table",
+]

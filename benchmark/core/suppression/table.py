@@ -158,10 +158,17 @@ def recoverable_cells(table: SuppressedTable) -> set[Key]:
 def share_or_none(numerator: int | None, denominator: int | None, k: int = DEFAULT_K) -> Fraction | None:
     """Return the exact share ``numerator / denominator`` (0–1), or None when it must not be shown.
 
-    None when the denominator is hidden (None), zero or below ``k``; when the
-    numerator cell is suppressed (None); and, defensively, when the numerator is
-    itself a small count (``0 < numerator < k``) that should have been hidden.
-    Multiply by 100 and round only for display.
+    The share of organisations choosing an option (or the count behind it) is
+    shown only when BOTH the count and its complement reach ``k``:
+    ``numerator >= k`` and ``denominator - numerator >= k`` (so the group itself
+    holds at least ``2k``). A share says as much about the organisations that
+    did *not* choose the option as about those that did: 11 "yes" of 12 tells
+    that the one remaining organisation answered "no". For the same reason 0
+    and the full base are hidden too: 0 of 12 (or 12 of 12) tells every
+    organisation's answer.
+
+    None as well when the numerator or the denominator is itself hidden (None)
+    or the denominator is zero. Multiply by 100 and round only for display.
 
     :raises ValueError: on negative values or a numerator above the denominator.
     """
@@ -171,9 +178,21 @@ def share_or_none(numerator: int | None, denominator: int | None, k: int = DEFAU
         raise ValueError("counts must be non-negative")
     if numerator > denominator:
         raise ValueError("the numerator cannot exceed the denominator")
-    if denominator < k or denominator == 0 or 0 < numerator < k:
+    if not releasable_count(numerator, denominator, k):
         return None
     return Fraction(numerator, denominator)
+
+
+def releasable_count(count: int, base: int, k: int = DEFAULT_K) -> bool:
+    """True when ``count`` organisations out of ``base`` choosing an option may be shown (as a count or a share).
+
+    Both the count and the remainder must reach k: ``count >= k`` and
+    ``base - count >= k``. A count below k points at a few organisations; a
+    remainder below k does the same for those that did not choose it (11 of 12
+    gives away the twelfth); 0 and ``base`` are therefore never shown, since
+    they state every organisation's answer.
+    """
+    return count >= k and base - count >= k
 
 
 # --------------------------------------------------------------------------- building blocks

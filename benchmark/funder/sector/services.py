@@ -2,7 +2,9 @@
 
 Every table goes through :func:`benchmark.core.suppression.suppress_table`: no cell
 under k organisations (``SECTOR_MIN_CELL``, 10 by default) and complementary
-suppression so that no hidden cell can be recovered from published totals.  The
+suppression so that no hidden cell can be recovered from published totals.  A share
+of organisations choosing an option is shown only when both its count and the
+remainder reach k (:func:`benchmark.core.suppression.share_or_none`).  The
 same tables feed the dashboard, the CSV/JSON exports, the open-data release and
 the API.  Only this deployment's pool counts (real data, or synthetic data in a
 demonstration; never both).  Every count comes from the summary rows maintained on each
@@ -158,7 +160,8 @@ def items_against_baseline(lang: str) -> list[dict[str, Any]]:
     """Today's share choosing each option with a 2017 figure, beside that figure, with both n's.
 
     Today's share counts each organisation's latest submission; it is shown only when
-    at least k organisations answered the item and at least k chose the option (else None).
+    at least k organisations chose the option AND at least k did not (else None; see
+    :func:`benchmark.core.suppression.share_or_none`): 11 of 12 would give away the twelfth's answer.
     """
     data = content()
     figures = data.baseline.all_figures()
@@ -171,7 +174,7 @@ def items_against_baseline(lang: str) -> list[dict[str, Any]]:
         option = item.option(figure.option_id)
         n_today = answered[figure.item_id]
         count = chosen[(figure.item_id, figure.option_id)]
-        share = share_or_none(count if count >= k else None, n_today, k)
+        share = share_or_none(count, n_today, k)
         result.append(
             {
                 "item": figure.item_id,
@@ -226,7 +229,7 @@ def _complete(counts: Counter[tuple[str, str]], rows: list[str], columns: Any) -
 
 
 def items_against_imported(record: Any, lang: str) -> list[dict[str, Any]]:
-    """Today's share beside an imported baseline's figures (the same small-cell rule as for 2017)."""
+    """Today's share beside an imported baseline's figures (the same count-and-remainder rule as for 2017)."""
 
     q = content().questionnaire
     keys = sorted(record.figures)
@@ -243,7 +246,7 @@ def items_against_imported(record: Any, lang: str) -> list[dict[str, Any]]:
             option = item.option(option_id) if item.kind.has_options else None
             n_today = answered[key]
             count = chosen[(key, option_id)]
-            share = share_or_none(count if count >= k else None, n_today, k)
+            share = share_or_none(count, n_today, k)
             question = item.short_label.get(lang) if item.short_label else item.text.get(lang)
             result.append(
                 {

@@ -19,6 +19,7 @@ from flask import current_app
 
 from benchmark.core import peers
 from benchmark.core.rules import render_link
+from benchmark.core.suppression import share_or_none
 from benchmark.extensions import db
 from benchmark.store import assessments as assessment_services
 from benchmark.store.aggregates import option_counts, peer_groups_overall
@@ -218,7 +219,12 @@ def _cohort_rows(workshop_id: int) -> list[Any]:
 
 
 def _item_shares(assessment_ids: list[int], k: int, lang: str) -> list[dict[str, Any]]:
-    """The cohort's share choosing each option that has a 2017 figure, beside that figure."""
+    """The cohort's share choosing each option that has a 2017 figure, beside that figure.
+
+    A share (percent) is shown only when at least k participants chose the option AND at least k
+    did not (:func:`benchmark.core.suppression.share_or_none`), else None: 11 of 12 would tell the
+    facilitator the twelfth organisation's answer.
+    """
     data = content()
     figures = data.baseline.all_figures()
     item_ids = sorted({figure.item_id for figure in figures})
@@ -228,13 +234,14 @@ def _item_shares(assessment_ids: list[int], k: int, lang: str) -> list[dict[str,
         item = data.questionnaire.items[figure.item_id]
         option = item.option(figure.option_id)
         base = answered[figure.item_id]
+        share = share_or_none(chosen[(figure.item_id, figure.option_id)], base, k)
         rows.append(
             {
                 "item": item,
                 "option_label": option.label.get(lang) if option else figure.option_id,
                 "figure": figure.format(lang),
                 "answered": base,
-                "share": None if base < k else 100 * chosen[(figure.item_id, figure.option_id)] / base,
+                "share": None if share is None else 100 * float(share),
             }
         )
     return rows

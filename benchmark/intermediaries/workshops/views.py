@@ -266,6 +266,7 @@ def cohort_table(view: services.CohortView) -> tuple[list[str], list[list[Any]]]
     """The cohort aggregates as one table; suppressed cells are empty with a note."""
     lang = current_language()
     suppressed = _("not shown: fewer than %(k)s completed", k=view.k)
+    share_hidden = _("not shown: fewer than %(k)s chose this option, or fewer than %(k)s did not", k=view.k)
     header = [_("Section"), _("Measure"), _("Option"), _("Value"), _("Note")]
     rows: list[list[Any]] = [
         [_("Participants"), _("Joined"), "", view.joined, ""],
@@ -293,7 +294,7 @@ def cohort_table(view: services.CohortView) -> tuple[list[str], list[list[Any]]]
                 _("Cohort share (%)"),
                 item["option_label"],
                 "" if share is None else round(share, 1),
-                "" if share is not None else suppressed,
+                "" if share is not None else share_hidden,
             ]
         )
         rows.append([item["item"].id, _("2017"), item["option_label"], item["figure"], ""])
