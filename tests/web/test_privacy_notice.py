@@ -41,6 +41,7 @@ NOTICE = {
         "The facilitator never sees your answers to the questions",
         "IRCC analysts use staff accounts that open only these figures",
         "We keep only a fingerprint (a hash) of the link",
+        "shown only when at least 17 chose it and at least 17 did not",  # shares and their complement
     ],
     "fr": [
         "au moins 13 organisations",
@@ -51,6 +52,7 @@ NOTICE = {
         "L'animateur ne voit jamais vos réponses aux questions",
         "Les analystes d'IRCC utilisent des comptes du personnel",
         f"Si vous participez à un atelier{NBSP}:",
+        "que si au moins 17 l'ont choisie et au moins 17 ne l'ont pas choisie",
     ],
 }
 START = {
