@@ -50,7 +50,7 @@ def default_breakdown() -> str:
 
 def k_min() -> int:
     """The smallest count shown in sector tables."""
-    return int(current_app.config.get("SECTOR_MIN_CELL", current_app.config["PEER_MIN_GROUP"]))
+    return int(current_app.config["SECTOR_MIN_CELL"])
 
 
 def quarter_of(month: str) -> str:
