@@ -11,6 +11,7 @@ read. An unset or empty variable takes its default.
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 import sys
@@ -61,6 +62,20 @@ def parse_int(
         else:
             bound = ""
         raise ConfigError(f"{name} must be a whole number{bound}, got {raw!r}")
+    return value
+
+
+def parse_positive_float(environ: Mapping[str, str], name: str, default: float) -> float:
+    """A number greater than 0 (a decimal point, not a comma)."""
+    raw = _raw(environ, name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise ConfigError(f"{name} must be a number greater than 0, got {raw!r}")
     return value
 
 
@@ -165,6 +180,8 @@ class Settings:
     #: Which data aggregates count; never both.
     data_pool: DataPool = "real"
     workshop_min_group: int = 5
+    #: ε of each noisy figure over a group an attacker could pad (README, "Disclosure control").
+    disclosure_epsilon: float = 2.0
     workshop_refresh_seconds: int = 10
     #: Drafts not saved for this many days are deleted by `flask drafts purge` (privacy notice).
     draft_retention_days: int = 365
@@ -209,6 +226,7 @@ class Settings:
             sector_min_cell=parse_int(environ, "SECTOR_MIN_CELL", d.sector_min_cell, minimum=1),
             data_pool=parse_choice(environ, "DATA_POOL", d.data_pool, ("real", "synthetic")),
             workshop_min_group=parse_int(environ, "WORKSHOP_MIN_GROUP", d.workshop_min_group, minimum=1),
+            disclosure_epsilon=parse_positive_float(environ, "DISCLOSURE_EPSILON", d.disclosure_epsilon),
             workshop_refresh_seconds=parse_int(
                 environ, "WORKSHOP_REFRESH_SECONDS", d.workshop_refresh_seconds, minimum=1
             ),
@@ -261,6 +279,7 @@ class Settings:
             "SECTOR_MIN_CELL": self.sector_min_cell,
             "DATA_POOL": self.data_pool,
             "WORKSHOP_MIN_GROUP": self.workshop_min_group,
+            "DISCLOSURE_EPSILON": self.disclosure_epsilon,
             "WORKSHOP_REFRESH_SECONDS": self.workshop_refresh_seconds,
             "DRAFT_RETENTION_DAYS": self.draft_retention_days,
             "SQLITE_BUSY_TIMEOUT_MS": self.sqlite_busy_timeout_ms,

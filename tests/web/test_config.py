@@ -19,6 +19,7 @@ from benchmark.config import (
     parse_choice,
     parse_int,
     parse_optional_str,
+    parse_positive_float,
     parse_str,
 )
 
@@ -209,3 +210,14 @@ def test_gunicorn_entry_point_reports_the_error_without_a_traceback() -> None:
     )
     assert result.returncode == 4  # gunicorn's "App failed to load": the server stops
     assert result.stderr == "Configuration error: WORKSHOP_MIN_GROUP must be a whole number ≥ 1, got 'five'\n"
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "nan", "inf", "two", "1,5"])
+def test_disclosure_epsilon_must_be_a_positive_number(raw: str) -> None:
+    with pytest.raises(ConfigError, match="DISCLOSURE_EPSILON must be a number greater than 0"):
+        parse_positive_float({"DISCLOSURE_EPSILON": raw}, "DISCLOSURE_EPSILON", 2.0)
+
+
+def test_disclosure_epsilon_reads_a_decimal() -> None:
+    assert parse_positive_float({"DISCLOSURE_EPSILON": " 0.5 "}, "DISCLOSURE_EPSILON", 2.0) == 0.5
+    assert parse_positive_float({}, "DISCLOSURE_EPSILON", 2.0) == 2.0

@@ -72,7 +72,8 @@ a time — and interval (bounds) inference beyond exact recovery.
 
 Modules: :mod:`.table` (:class:`SuppressedTable`, :func:`suppress_table`, :func:`share_or_none`,
 :func:`releasable_count`)
-and :mod:`.recovery` (the recovery engine behind :func:`recoverable_cells`).
+and :mod:`.recovery` (the recovery engine behind :func:`recoverable_cells`); :mod:`.noise`
+(private quantiles and noisy counts for groups an attacker could pad, deterministic per figure).
 
 This package is pure Python: it must never import Flask, WTForms or SQLAlchemy.
 """
