@@ -18,6 +18,8 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from benchmark.core.suppression.noise import figure_random, private_quantile, quartile_band
+
 
 @dataclass(frozen=True)
 class PeerSummary:
@@ -125,6 +127,47 @@ def summarise(scores: Iterable[int] | Mapping[int, int], k: int) -> PeerSummary 
         q3=_histogram_quantile(histogram, 0.75),
         mean=sum(score * count for score, count in histogram) / n,
     )
+
+
+def private_summarise(
+    scores: Iterable[int] | Mapping[int, int],
+    k: int,
+    epsilon: float,
+    secret: bytes | str,
+    name: str,
+) -> PeerSummary | None:
+    """Summarise a group as :func:`summarise` does, with deliberate noise (None below ``k``).
+
+    The median and quartiles are drawn with :func:`benchmark.core.suppression.noise.private_quantile`
+    (ε each), seeded by ``secret``, ``name`` and the group's histogram, so that the same group
+    always shows the same figures and someone who padded the group with organisations of their
+    own cannot compute the one they did not add.  The quartiles are put in order (post-processing
+    costs no privacy).  The mean is not released (a padded group's exact mean gives the last
+    score away, and a noisy mean adds nothing to the median): ``mean`` is NaN.
+
+    :param name: what the group is (e.g. ``"peer:region:QC:skills"``); part of the seed.
+    """
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    histogram = dict(_histogram(scores))
+    n = sum(histogram.values())
+    if n < k or not n:
+        return None
+    figures = []
+    for label, p in (("q1", 0.25), ("median", 0.5), ("q3", 0.75)):
+        rng = figure_random(secret, f"{name}:{label}", histogram)
+        figures.append(float(private_quantile(histogram, p, epsilon, rng)))
+    q1, median, q3 = sorted(figures)
+    return PeerSummary(n=n, median=median, q1=q1, q3=q3, mean=math.nan)
+
+
+def private_band(score: int, summary: PeerSummary) -> int:
+    """The quarter (1 lowest … 4 highest) of a private summary a score falls in.
+
+    Shown instead of an exact percentile rank, which an organisation that padded its group
+    could use to locate another organisation's score.
+    """
+    return quartile_band(score, summary.q1, summary.median, summary.q3)
 
 
 def percentile_rank(score: int, scores: Iterable[int] | Mapping[int, int]) -> float:

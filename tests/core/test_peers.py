@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmark.core import peers
 from benchmark.core.peers import PeerSummary, percentile_rank, quantile, summarise, suppress
 
 # --------------------------------------------------------------------------- summaries
@@ -184,3 +185,46 @@ def test_suppression_properties(cells: dict[str, int], k: int, total_shown: bool
         shown_nonzero = [key for key, value in result.items() if value]
         if hidden and shown_nonzero:
             assert sum(cells[key] for key in hidden) > len(hidden)
+
+
+# ------------------------------------------------------------------ private summaries (noise)
+
+
+def test_private_summary_is_none_below_k_and_stable_above() -> None:
+    assert peers.private_summarise([50] * 9, 10, 2.0, "s", "g") is None
+    first = peers.private_summarise({40: 6, 60: 6}, 10, 2.0, "s", "g")
+    again = peers.private_summarise([60] * 6 + [40] * 6, 10, 2.0, "s", "g")
+    assert first is not None and again is not None
+    assert first == again or (first.median, first.q1, first.q3) == (again.median, again.q1, again.q3)
+    assert first.n == 12 and first.q1 <= first.median <= first.q3
+    assert first.mean != first.mean  # NaN: the mean is not released
+
+
+def test_private_summary_of_a_large_group_is_close_to_the_exact_one() -> None:
+    histogram = {score: 5 for score in range(20, 81)}
+    exact = peers.summarise(histogram, 10)
+    private = peers.private_summarise(histogram, 10, 2.0, "s", "peer:all:skills")
+    assert exact is not None and private is not None
+    assert (
+        abs(private.median - exact.median) <= 3 and abs(private.q1 - exact.q1) <= 3 and abs(private.q3 - exact.q3) <= 3
+    )
+
+
+def test_padding_a_group_does_not_give_the_victim_score() -> None:
+    """Nine fakes around one victim: the exact summary gives the victim away, the private one does not."""
+    exact_hits = private_hits = 0
+    for victim in range(1, 100, 3):
+        histogram = {0: 5, 100: 4}
+        histogram[victim] = histogram.get(victim, 0) + 1
+        exact = peers.summarise(histogram, 10)
+        private = peers.private_summarise(histogram, 10, 2.0, "s", "peer:region:NU:skills")
+        assert exact is not None and private is not None
+        exact_hits += 2 * exact.median == victim
+        private_hits += 2 * private.median == victim
+    assert exact_hits == 33
+    assert private_hits <= 3
+
+
+def test_private_band() -> None:
+    summary = peers.PeerSummary(n=10, median=50, q1=25, q3=75, mean=float("nan"))
+    assert [peers.private_band(score, summary) for score in (0, 30, 60, 80)] == [1, 2, 3, 4]
