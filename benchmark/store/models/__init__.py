@@ -3,6 +3,7 @@
 - :mod:`.assessments`: organisations, assessments, answers, provinces/territories, scores, summary counts
 - :mod:`.accounts`: staff accounts and set-password links
 - :mod:`.workshops`: workshops and participations
+- :mod:`.releases`: released (frozen) copies of the summary counts, and what changed since
 - :mod:`.api_tokens`, :mod:`.baselines`: the funder's API tokens and imported baselines
 """
 
@@ -19,6 +20,7 @@ from benchmark.store.models.assessments import (
     pool_is_synthetic,
 )
 from benchmark.store.models.baselines import ImportedBaseline
+from benchmark.store.models.releases import ReleasedCount, ReleasePending, SummaryRelease
 from benchmark.store.models.clock import as_utc, utcnow
 from benchmark.store.models.workshops import Participation, Workshop
 
@@ -34,7 +36,10 @@ __all__ = [
     "Organisation",
     "Participation",
     "PasswordReset",
+    "ReleasePending",
+    "ReleasedCount",
     "SummaryCount",
+    "SummaryRelease",
     "User",
     "Workshop",
     "as_utc",
