@@ -187,7 +187,11 @@ def test_a_release_needs_ten_organisations_and_a_day(world: dict[str, Any], monk
     assert observe(world) == before and releases_of(app) == first
     runner = app.test_cli_runner()
     result = runner.invoke(args=["summary", "release"])
-    assert result.exit_code == 0 and "No release cut" in result.output and "10 organisation(s) changed since" in result.output
+    assert (
+        result.exit_code == 0
+        and "No release cut" in result.output
+        and "10 organisation(s) changed since" in result.output
+    )
 
     later = clock.utcnow() + timedelta(minutes=1441)
     monkeypatch.setattr(clock, "utcnow", lambda: later)
@@ -196,7 +200,7 @@ def test_a_release_needs_ten_organisations_and_a_day(world: dict[str, Any], monk
     assert result.exit_code == 0 and "(10 organisation(s) changed)" in result.output, result.output
     after = observe(world)
     assert after != before
-    assert '"release_id"' in after[f"/api/v1/aggregates?lang=en&component=SK&by=province"]
+    assert '"release_id"' in after["/api/v1/aggregates?lang=en&component=SK&by=province"]
 
     # The next change, a day later still, is counted afresh: one organisation is not a release.
     submit_through_the_web(app)

@@ -169,7 +169,9 @@ def test_pools_are_released_separately(three: Flask) -> None:
         assert summary.read(False, "submitted", ["month"]) == []
         release = db.session.get(SummaryRelease, all_releases(three)[0][0])
         assert release is not None
-        keys = set(db.session.scalars(sa.select(ReleasedCount.is_synthetic).where(ReleasedCount.release_id == release.id)))
+        keys = set(
+            db.session.scalars(sa.select(ReleasedCount.is_synthetic).where(ReleasedCount.release_id == release.id))
+        )
         assert keys == {True}
 
 
@@ -244,7 +246,7 @@ def test_the_release_command(three: Flask, monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_migration_0009_releases_the_counts_already_stored(database_url: str, _schema: None) -> None:
-    """Upgrading a database with counts (SQLite and PostgreSQL) gives each pool a first release, drafts' facts left out."""
+    """Upgrading a database with counts (SQLite, PostgreSQL) releases them once, drafts' facts left out."""
     app = make_app(database_url)
     try:
         submitted(app)

@@ -20,8 +20,8 @@ from benchmark.store.models.assessments import (
     pool_is_synthetic,
 )
 from benchmark.store.models.baselines import ImportedBaseline
-from benchmark.store.models.releases import ReleasedCount, ReleasePending, SummaryRelease
 from benchmark.store.models.clock import as_utc, utcnow
+from benchmark.store.models.releases import ReleasedCount, ReleasePending, SummaryRelease
 from benchmark.store.models.workshops import Participation, Workshop
 
 __all__ = [

@@ -129,7 +129,9 @@ def note_changes(changed: Mapping[bool, set[int]], session: Any = None) -> list[
     return cut
 
 
-def cut_if_due(pool: bool, session: Any = None, *, locked: bool = False, now: datetime | None = None) -> SummaryRelease | None:
+def cut_if_due(
+    pool: bool, session: Any = None, *, locked: bool = False, now: datetime | None = None
+) -> SummaryRelease | None:
     """Cut a release of the pool if both rules hold now (the caller commits); return it, or None."""
     session = session or db.session
     if not locked:
