@@ -177,6 +177,10 @@ class Settings:
     csrf_time_limit: int = 86400
     peer_min_group: int = 10
     sector_min_cell: int = 10
+    #: Released figures: a new release of the summary counts needs this many changed
+    #: organisations AND this many minutes since the previous one (time differencing).
+    release_min_changes: int = 10
+    release_interval_minutes: int = 1440
     #: Which data aggregates count; never both.
     data_pool: DataPool = "real"
     workshop_min_group: int = 5
@@ -224,6 +228,10 @@ class Settings:
             csrf_time_limit=parse_int(environ, "CSRF_TIME_LIMIT", d.csrf_time_limit, minimum=1),
             peer_min_group=parse_int(environ, "PEER_MIN_GROUP", d.peer_min_group, minimum=1),
             sector_min_cell=parse_int(environ, "SECTOR_MIN_CELL", d.sector_min_cell, minimum=1),
+            release_min_changes=parse_int(environ, "RELEASE_MIN_CHANGES", d.release_min_changes, minimum=1),
+            release_interval_minutes=parse_int(
+                environ, "RELEASE_INTERVAL_MINUTES", d.release_interval_minutes, minimum=0
+            ),
             data_pool=parse_choice(environ, "DATA_POOL", d.data_pool, ("real", "synthetic")),
             workshop_min_group=parse_int(environ, "WORKSHOP_MIN_GROUP", d.workshop_min_group, minimum=1),
             disclosure_epsilon=parse_positive_float(environ, "DISCLOSURE_EPSILON", d.disclosure_epsilon),
@@ -277,6 +285,8 @@ class Settings:
             "ASSETS_DEBUG": False,
             "PEER_MIN_GROUP": self.peer_min_group,
             "SECTOR_MIN_CELL": self.sector_min_cell,
+            "RELEASE_MIN_CHANGES": self.release_min_changes,
+            "RELEASE_INTERVAL_MINUTES": self.release_interval_minutes,
             "DATA_POOL": self.data_pool,
             "WORKSHOP_MIN_GROUP": self.workshop_min_group,
             "DISCLOSURE_EPSILON": self.disclosure_epsilon,

@@ -47,6 +47,10 @@ TEST_CONFIG: dict[str, Any] = {
     "WTF_CSRF_ENABLED": False,
     "ASSETS_AUTO_BUILD": True,
     "SERVER_NAME": None,
+    # A release of the summary counts after every change, so figures follow a submission at once;
+    # tests/web/test_attack_differencing.py uses the production rules (10 organisations, a day).
+    "RELEASE_MIN_CHANGES": 1,
+    "RELEASE_INTERVAL_MINUTES": 0,
     "RATELIMIT_ENABLED": False,  # tests/web/test_accounts.py turns it on where it is tested
     # The cheapest argon2id parameters argon2-cffi accepts: hashing is not what the tests measure.
     "ARGON2_TIME_COST": 1,

@@ -55,7 +55,7 @@ TEXT = {
         "individual_first": "Participant",
         "uptake_province": "Uptake by province or territory",
         "uptake_size": "Uptake by size",
-        "size_header": ["Size", "Started", "Submitted"],
+        "size_header": ["Size", "Submitted"],
         "dictionary_header": ["Column", "English", "Français"],
     },
     "fr": {
@@ -74,7 +74,7 @@ TEXT = {
         "individual_first": "Participant",
         "uptake_province": "Adoption par province ou territoire",
         "uptake_size": "Adoption selon la taille",
-        "size_header": ["Taille", "Commencé", "Transmis"],
+        "size_header": ["Taille", "Transmis"],
         "dictionary_header": ["Colonne", "English", "Français"],
     },
 }

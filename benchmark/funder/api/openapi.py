@@ -84,6 +84,15 @@ AGGREGATES = {
         "questionnaire_version": {"type": "string"},
         "rubric_version": {"type": "string"},
         "k": {"type": "integer", "minimum": 1},
+        "release_id": {
+            "type": ["integer", "null"],
+            "description": "The release of the counts these figures come from (null before the first release).",
+        },
+        "released_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "When that release was cut (UTC): figures change only when a new release is cut.",
+        },
         "language": {"type": "string", "enum": ["en", "fr"]},
         "tables": {"type": "array", "items": {"$ref": "#/components/schemas/Table"}},
         "items_2017": {"type": "array", "items": {"$ref": "#/components/schemas/Item2017"}},

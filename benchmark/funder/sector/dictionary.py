@@ -33,8 +33,8 @@ FIRST_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("quarter", "Calendar quarter (YYYY-Qn) of submission.", "Trimestre civil (AAAA-Tn) de la transmission."),
     (
         "started",
-        "Assessments started (drafts created), synthetic data excluded.",
-        "Évaluations commencées (brouillons créés), données synthétiques exclues.",
+        "Assessments started (drafts created), synthetic data excluded; by month only (a draft's organization facts are never published).",
+        "Évaluations commencées (brouillons créés), données synthétiques exclues; par mois seulement (les caractéristiques d'une organisation dont l'évaluation est un brouillon ne sont jamais publiées).",
     ),
     ("submitted", "Assessments submitted.", "Évaluations transmises."),
     (

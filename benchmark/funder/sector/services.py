@@ -7,9 +7,10 @@ of organisations choosing an option is shown only when both its count and the
 remainder reach k (:func:`benchmark.core.suppression.share_or_none`).  The
 same tables feed the dashboard, the CSV/JSON exports, the open-data release and
 the API.  Only this deployment's pool counts (real data, or synthetic data in a
-demonstration; never both).  Every count comes from the summary rows maintained on each
-change (:mod:`benchmark.store.summary`), so a table costs one small query whatever the number
-of assessments.
+demonstration; never both).  Every count comes from the latest *release* of the summary
+counts (:mod:`benchmark.store.summary.releases`): a frozen copy cut only after enough
+organisations changed and enough time passed, so that the figures cannot be differenced around
+one organisation's change; a table costs one small query whatever the number of assessments.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
@@ -51,6 +53,11 @@ def default_breakdown() -> str:
 def k_min() -> int:
     """The smallest count shown in sector tables."""
     return int(current_app.config["SECTOR_MIN_CELL"])
+
+
+def release() -> tuple[int, datetime] | None:
+    """The id and cut time (UTC) of the release every figure comes from, or None before the first."""
+    return summary.released_at(pool_is_synthetic())
 
 
 def quarter_of(month: str) -> str:
@@ -94,19 +101,24 @@ def uptake_by_month(lang: str, titles: dict[str, str]) -> Table:
     return Table("uptake_month", titles["uptake_month"], titles["month"], _stage_labels(titles), {}, table)
 
 
+#: The stages counted by group: submissions only. A draft's organisation facts are never released
+#: (benchmark.store.summary.releases), so saving the organisation page of a draft moves no figure.
+GROUP_STAGES = ("submitted",)
+
+
 def uptake_by(breakdown: str, lang: str, titles: dict[str, str]) -> Table:
-    """Started and submitted assessments by province/territory, size band or IRCC funding status."""
+    """Submitted assessments by province/territory, size band or IRCC funding status (drafts: by month only)."""
     counts: Counter[tuple[str, str]] = Counter()
-    for stage in ("started", "submitted"):
+    for stage in GROUP_STAGES:
         for _grouping, value, _dimension, _bucket, count in _counts(stage, [_grouping_of(breakdown)]):
             counts[(value, stage)] += count
-    cells = _complete(counts, _breakdown_values(breakdown), ("started", "submitted"))
+    cells = _complete(counts, _breakdown_values(breakdown), GROUP_STAGES)
     table = suppress_table(cells, k_min(), row_totals=False, column_totals=True, grand_total=False)
     return Table(
         f"uptake_{breakdown}",
         titles[f"uptake_{breakdown}"],
         titles[breakdown],
-        {s: titles[s] for s in ("started", "submitted")},
+        {s: titles[s] for s in GROUP_STAGES},
         _value_labels(breakdown, lang),
         table,
     )

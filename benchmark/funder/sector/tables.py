@@ -91,11 +91,14 @@ def items_rows(items: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]
 
 
 def aggregates_json(lang: str, component: str, by: str) -> dict[str, Any]:
-    """The aggregates as one JSON document (hidden values are null)."""
+    """The aggregates as one JSON document (hidden values are null), with the release they come from."""
+    release = sector.release()
     return {
         "questionnaire_version": content().questionnaire.version,
         "rubric_version": content().rubric.version,
         "k": sector.k_min(),
+        "release_id": None if release is None else release[0],
+        "released_at": None if release is None else release[1].isoformat(timespec="seconds"),
         "language": lang,
         "tables": [
             {

@@ -56,6 +56,7 @@ def dashboard() -> str:
         component=component,
         by=by,
         k=sector.k_min(),
+        release=sector.release(),
         hidden=HIDDEN,
         rubric=content().rubric,
         chart=chart_data(tables[0], items),

@@ -3,6 +3,7 @@
 - :mod:`.assessments`: organisations, assessments, answers, provinces/territories, scores, summary counts
 - :mod:`.accounts`: staff accounts and set-password links
 - :mod:`.workshops`: workshops and participations
+- :mod:`.releases`: released (frozen) copies of the summary counts, and what changed since
 - :mod:`.api_tokens`, :mod:`.baselines`: the funder's API tokens and imported baselines
 """
 
@@ -20,6 +21,7 @@ from benchmark.store.models.assessments import (
 )
 from benchmark.store.models.baselines import ImportedBaseline
 from benchmark.store.models.clock import as_utc, utcnow
+from benchmark.store.models.releases import ReleasedCount, ReleasePending, SummaryRelease
 from benchmark.store.models.workshops import Participation, Workshop
 
 __all__ = [
@@ -34,7 +36,10 @@ __all__ = [
     "Organisation",
     "Participation",
     "PasswordReset",
+    "ReleasePending",
+    "ReleasedCount",
     "SummaryCount",
+    "SummaryRelease",
     "User",
     "Workshop",
     "as_utc",

@@ -35,10 +35,20 @@ everything again with ``GROUP BY`` queries, a second implementation of the same 
 ``flask summary check`` compares the two, ``flask summary rebuild`` replaces the stored counts
 by a recount, and the test suite checks after every test that touches the database.
 
+What is shown: figures never read the live counts.  They read the latest *release* of their
+pool (:mod:`.releases`): a frozen copy of the counts, cut in the transaction of a change only
+when ``RELEASE_MIN_CHANGES`` organisations changed since the previous release and
+``RELEASE_INTERVAL_MINUTES`` have passed, so that reading the figures before and after one
+organisation's change gives nothing away (time differencing).  Drafts' facts are not released
+(``started`` by month only).
+
 Modules: :mod:`.contributions` (what one row counts for), :mod:`.tracking` (applying a change),
-:mod:`.recount` (from scratch), :mod:`.read` (for the figures), :mod:`.cli` (the commands).
+:mod:`.releases` (cutting releases), :mod:`.recount` (from scratch), :mod:`.read` (for the
+figures: :func:`read` from the latest release, :func:`read_live` for internal checks),
+:mod:`.cli` (the commands).
 """
 
+from benchmark.store.summary import releases
 from benchmark.store.summary.cli import summary_command
 from benchmark.store.summary.contributions import (
     KEY_COLUMNS,
@@ -50,7 +60,7 @@ from benchmark.store.summary.contributions import (
     groupings,
     month,
 )
-from benchmark.store.summary.read import read
+from benchmark.store.summary.read import read, read_live, released_at
 from benchmark.store.summary.recount import mismatches, rebuild, recount, stored
 from benchmark.store.summary.tracking import Tracker, apply, difference, tracking
 
@@ -68,6 +78,9 @@ __all__ = [
     "mismatches",
     "month",
     "read",
+    "read_live",
+    "released_at",
+    "releases",
     "rebuild",
     "recount",
     "stored",

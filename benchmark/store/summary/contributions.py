@@ -43,6 +43,8 @@ class Facts:
     rubric_version: str
     groups: tuple[tuple[str, str], ...] = ()
     scores: tuple[tuple[str, int | None], ...] = ()
+    #: The organisation it belongs to (releases count changed organisations; 0 when unknown).
+    organisation_id: int = 0
 
 
 def groupings() -> dict[str, Fact]:
@@ -140,11 +142,12 @@ def facts_of(assessment_ids: Iterable[int], session: Any = None) -> dict[int, Fa
         Assessment.created_at,
         Assessment.submitted_at,
         Assessment.rubric_version,
+        Assessment.organisation_id,
         *single.values(),
     ).where(Assessment.id.in_(ids))
     rows = list(session.execute(query))
     for row in rows:
-        groups[row[0]] += [(name, value) for name, value in zip(single, row[8:], strict=True) if value]
+        groups[row[0]] += [(name, value) for name, value in zip(single, row[9:], strict=True) if value]
     for name, fact in facts.items():
         if fact.multiple:
             table, column = table_of(fact), column_of(fact)
@@ -164,6 +167,7 @@ def facts_of(assessment_ids: Iterable[int], session: Any = None) -> dict[int, Fa
             rubric_version=row[7],
             groups=tuple(groups[row[0]]),
             scores=tuple(sorted(scores.get(row[0], {}).items())),
+            organisation_id=row[8],
         )
         for row in rows
     }
@@ -184,9 +188,14 @@ def answers_of(assessment_ids: Iterable[int], session: Any = None) -> dict[int, 
 
 def counted(facts: Iterable[Facts], session: Any = None) -> Counter[Key]:
     """What these assessments count for now (their answers are read for latest submissions)."""
+    total: Counter[Key] = Counter()
+    for keys in counted_each(facts, session).values():
+        total.update(keys)
+    return total
+
+
+def counted_each(facts: Iterable[Facts], session: Any = None) -> dict[int, Counter[Key]]:
+    """What each of these assessments counts for now, by assessment id (one query for answers)."""
     facts = list(facts)
     answers = answers_of([f.id for f in facts if f.is_latest and f.status == "submitted"], session)
-    total: Counter[Key] = Counter()
-    for one in facts:
-        total.update(contributions(one, answers.get(one.id)))
-    return total
+    return {one.id: contributions(one, answers.get(one.id)) for one in facts}

@@ -8,7 +8,9 @@ Every state change of an assessment runs inside :func:`tracking`::
         track.created(new.id)        # rows inserted by the change (they counted nothing before)
 
 Before-states are read from the database when a row is watched, after-states when the block
-ends; the difference is applied in the same transaction with one upsert.  Nothing is worked
+ends; the difference is applied in the same transaction with one upsert.  The organisations
+whose *released* counts changed are noted in the same transaction, and a new release of their
+pool is cut when the rules allow (:mod:`.releases`).  Nothing is worked
 out by hand, so a new kind of change cannot forget a count.  Watch a row *before* the
 statement that changes it, under the lock that keeps others from changing it meanwhile.
 """
@@ -24,7 +26,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from benchmark.extensions import db
 from benchmark.store.models import SummaryCount
-from benchmark.store.summary.contributions import KEY_COLUMNS, Key, counted, facts_of
+from benchmark.store.summary import releases
+from benchmark.store.summary.contributions import KEY_COLUMNS, Facts, Key, counted_each, facts_of
 
 
 class Tracker:
@@ -34,6 +37,9 @@ class Tracker:
         self.session = session
         self.ids: set[int] = set()
         self.before: Counter[Key] = Counter()
+        #: What each watched row counted for before the change, and its facts then.
+        self.before_each: dict[int, Counter[Key]] = {}
+        self.facts_before: dict[int, Facts] = {}
 
     def watch(self, *assessment_ids: int) -> None:
         """Read what these rows count for now; they are read again when the block ends.
@@ -43,7 +49,11 @@ class Tracker:
         new = set(assessment_ids) - self.ids
         if new:
             self.ids |= new
-            self.before.update(counted(facts_of(new, self.session).values(), self.session))
+            facts = facts_of(new, self.session)
+            self.facts_before.update(facts)
+            for assessment_id, keys in counted_each(facts.values(), self.session).items():
+                self.before_each[assessment_id] = keys
+                self.before.update(keys)
 
     def created(self, *assessment_ids: int) -> None:
         """Rows inserted during the block: they counted for nothing before it."""
@@ -51,7 +61,23 @@ class Tracker:
 
     def delta(self) -> Counter[Key]:
         """What the watched rows count for now minus what they counted before."""
-        return difference(self.before, counted(facts_of(self.ids, self.session).values(), self.session))
+        return self.finish()[0]
+
+    def finish(self) -> tuple[Counter[Key], dict[bool, set[int]]]:
+        """The change of the counts, and the organisations whose released counts it changes, by pool."""
+        facts_after = facts_of(self.ids, self.session)
+        after_each = counted_each(facts_after.values(), self.session)
+        after: Counter[Key] = Counter()
+        changed: dict[bool, set[int]] = {}
+        for assessment_id in self.ids:
+            now = after_each.get(assessment_id, Counter())
+            after.update(now)
+            then = self.before_each.get(assessment_id, Counter())
+            if releases.released_part(then) != releases.released_part(now):
+                facts = facts_after.get(assessment_id) or self.facts_before.get(assessment_id)
+                if facts is not None:
+                    changed.setdefault(facts.is_synthetic, set()).add(facts.organisation_id)
+        return difference(self.before, after), changed
 
 
 @contextmanager
@@ -64,7 +90,9 @@ def tracking(session: Any = None, assessment_ids: Iterable[int] = ()) -> Iterato
     tracker = Tracker(session or db.session)
     tracker.watch(*assessment_ids)
     yield tracker
-    apply(tracker.delta(), tracker.session)
+    delta, changed = tracker.finish()
+    apply(delta, tracker.session)
+    releases.note_changes(changed, tracker.session)
 
 
 def apply(delta: Mapping[Key, int], session: Any = None) -> None:
