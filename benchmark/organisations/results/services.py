@@ -27,13 +27,18 @@ from benchmark.store.scores import dimensions, profile_of
 
 @dataclass(frozen=True)
 class PeerGroup:
-    """Today's peers in one group: a summary per dimension, or None below k."""
+    """Today's peers in one group: a private summary per dimension (None below k), and where the organisation stands.
+
+    ``bands`` gives the quarter (1 lowest … 4 highest) of the group's private quartiles the
+    organisation's score falls in; no exact percentile rank is released (an organisation that
+    padded the group with submissions of its own could turn it into another one's score).
+    """
 
     key: str
     label: str
     n: int
     summaries: dict[str, peers.PeerSummary | None]
-    percentiles: dict[str, float | None]
+    bands: dict[str, int | None]
 
     @property
     def shown(self) -> bool:
@@ -84,6 +89,11 @@ class ResultsView:
     previous: Assessment | None = None
     previous_profile: scoring.Profile | None = None
     changed_items: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def noise_note(self) -> str:
+        """The sentence that says peer figures carry deliberate noise (page, JSON, PDF)."""
+        return peer_noise_note()
 
     @property
     def peer_medians(self) -> dict[str, float | None]:
@@ -137,20 +147,42 @@ def compare_item(item: Item, answers: dict[str, Any], lang: str) -> ItemComparis
     return ItemComparison(item, your_answer, rows, aggregates, takeaways)
 
 
-def _group(key: str, label: str, histograms: dict[str, dict[int, int]], profile: scoring.Profile, k: int) -> PeerGroup:
+def peer_noise_note() -> str:
+    """One sentence, in the current language: peer figures are noisy on purpose, hence approximate for small groups."""
+    return str(
+        _(
+            "These figures carry deliberate noise so that no single organization's results can be worked out "
+            "from them; for small groups they are therefore approximate."
+        )
+    )
+
+
+def _group(
+    key: str,
+    label: str,
+    group: tuple[str, str],
+    histograms: dict[str, dict[int, int]],
+    profile: scoring.Profile,
+    k: int,
+) -> PeerGroup:
+    """One peer group: the private summary of each dimension and the quarter the organisation falls in."""
+    grouping, value = group
     summaries: dict[str, peers.PeerSummary | None] = {}
-    percentiles: dict[str, float | None] = {}
+    bands: dict[str, int | None] = {}
     for dimension_id, histogram in histograms.items():
-        summary = peers.summarise(histogram, k) if histogram else None
+        summary = aggregates.peer_summary(grouping, value, dimension_id, histogram, k)
         summaries[dimension_id] = summary
         own = profile.score(dimension_id)
-        percentiles[dimension_id] = None if summary is None or own is None else peers.percentile_rank(own, histogram)
+        bands[dimension_id] = None if summary is None or own is None else peers.private_band(own, summary)
     n = max((sum(h.values()) for h in histograms.values()), default=0)
-    return PeerGroup(key, label, n, summaries, percentiles)
+    return PeerGroup(key, label, n, summaries, bands)
 
 
 def peer_groups(assessment: Assessment, profile: scoring.Profile, lang: str, k: int) -> list[PeerGroup]:
     """Today's peers: all organisations, then those who gave the same answer to each peer-group fact.
+
+    Every figure is private (:func:`benchmark.store.aggregates.peer_summary`): noisy quartiles, no mean,
+    and a quarter instead of a percentile rank.
 
     The facts are the questionnaire's (``fact: {peer_group: true}``: the same size band and
     each of the organisation's provinces/territories); a multiple choice fact gives one group
@@ -168,9 +200,9 @@ def peer_groups(assessment: Assessment, profile: scoring.Profile, lang: str, k: 
             wanted.append((key, grouping, value))
             labels[key] = _peer_label(grouping, option.label.get(lang) if option else value)
     histograms = aggregates.histograms([("all", "")] + [(grouping, value) for _key, grouping, value in wanted])
-    groups = [_group("all", _("All organizations"), histograms[("all", "")], profile, k)]
+    groups = [_group("all", _("All organizations"), ("all", ""), histograms[("all", "")], profile, k)]
     for key, grouping, value in wanted:
-        groups.append(_group(key, labels[key], histograms[(grouping, value)], profile, k))
+        groups.append(_group(key, labels[key], (grouping, value), histograms[(grouping, value)], profile, k))
     return groups
 
 
