@@ -22,12 +22,12 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+from benchmark.core import peers
 from benchmark.extensions import db
 from benchmark.intermediaries.workshops import services as workshop_services
 from benchmark.organisations.assessment.forms import field_name
 from benchmark.staff.accounts.services import create_user
 from benchmark.store import assessments as services
-from benchmark.core import peers
 from benchmark.store.aggregates import histograms, peer_groups_overall
 from benchmark.store.models import Answer, Assessment, AssessmentRegion, Organisation, Participation, Workshop, utcnow
 from benchmark.store.scores import profile_of, stored_scores
@@ -139,7 +139,7 @@ def private_median(app: Flask, dimension: str, score: int | None) -> float | Non
     if score is None:
         return None
     summary = peers.private_summarise(
-        {score: 1}, 1, app.config["DISCLOSURE_EPSILON"], app.config["SECRET_KEY"], f"peer:all::{dimension}"
+        {score: 1}, 1, app.config["DISCLOSURE_EPSILON"], app.config["SECRET_KEY"], f"peer:{dimension}"
     )
     assert summary is not None
     return summary.median

@@ -157,20 +157,12 @@ def peer_noise_note() -> str:
     )
 
 
-def _group(
-    key: str,
-    label: str,
-    group: tuple[str, str],
-    histograms: dict[str, dict[int, int]],
-    profile: scoring.Profile,
-    k: int,
-) -> PeerGroup:
+def _group(key: str, label: str, histograms: dict[str, dict[int, int]], profile: scoring.Profile, k: int) -> PeerGroup:
     """One peer group: the private summary of each dimension and the quarter the organisation falls in."""
-    grouping, value = group
     summaries: dict[str, peers.PeerSummary | None] = {}
     bands: dict[str, int | None] = {}
     for dimension_id, histogram in histograms.items():
-        summary = aggregates.peer_summary(grouping, value, dimension_id, histogram, k)
+        summary = aggregates.peer_summary(dimension_id, histogram, k)
         summaries[dimension_id] = summary
         own = profile.score(dimension_id)
         bands[dimension_id] = None if summary is None or own is None else peers.private_band(own, summary)
@@ -200,9 +192,9 @@ def peer_groups(assessment: Assessment, profile: scoring.Profile, lang: str, k: 
             wanted.append((key, grouping, value))
             labels[key] = _peer_label(grouping, option.label.get(lang) if option else value)
     histograms = aggregates.histograms([("all", "")] + [(grouping, value) for _key, grouping, value in wanted])
-    groups = [_group("all", _("All organizations"), ("all", ""), histograms[("all", "")], profile, k)]
+    groups = [_group("all", _("All organizations"), histograms[("all", "")], profile, k)]
     for key, grouping, value in wanted:
-        groups.append(_group(key, labels[key], (grouping, value), histograms[(grouping, value)], profile, k))
+        groups.append(_group(key, labels[key], histograms[(grouping, value)], profile, k))
     return groups
 
 
