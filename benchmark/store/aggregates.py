@@ -43,10 +43,34 @@ def histograms(groups: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str,
     return result
 
 
+def peer_summary(dimension: str, histogram: dict[int, int], k: int) -> peers.PeerSummary | None:
+    """The private summary of one peer group's scores in one dimension (None when empty or below ``k``).
+
+    Every peer figure shown to anyone goes through here: anyone can pad a group with anonymous
+    submissions, so its median and quartiles carry deliberate noise
+    (:func:`benchmark.core.peers.private_summarise`, ``DISCLOSURE_EPSILON``), seeded by the
+    secret key, the dimension and the group's histogram.  The same data therefore show the same
+    figures on every page and in every download (the results page and a workshop's sector
+    medians included), so that reading them again or elsewhere cannot average the noise away.
+    The group's name is deliberately *not* part of the seed: a padded province, size band and
+    the whole pool often hold the very same organisations, and separate draws for each would
+    let the attacker combine three noisy medians of one histogram.
+    """
+    if not histogram:
+        return None
+    config = current_app.config
+    return peers.private_summarise(
+        histogram, k, float(config["DISCLOSURE_EPSILON"]), config["SECRET_KEY"], f"peer:{dimension}"
+    )
+
+
 def peer_groups_overall() -> dict[str, float | None]:
-    """Today's median of all organisations per dimension (None below the peer k)."""
+    """Today's (private) median of all organisations per dimension (None below the peer k).
+
+    The same figure as the results page's "All organizations" median (:func:`peer_summary`).
+    """
     k = int(current_app.config["PEER_MIN_GROUP"])
-    summaries = {d: peers.summarise(h, k) if h else None for d, h in histograms([("all", "")])[("all", "")].items()}
+    summaries = {d: peer_summary(d, h, k) for d, h in histograms([("all", "")])[("all", "")].items()}
     return {d: (summary.median if summary else None) for d, summary in summaries.items()}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import re
 import shutil
 import subprocess
@@ -164,19 +165,23 @@ def test_report_pdf_shows_peer_medians_only_where_a_group_reaches_k(
 ) -> None:
     token = submit_assessment(app, client, "en")
     with results_context(app, token, "en") as view:
-        summary = PeerSummary(n=14, median=61.5, q1=48.0, q3=73.0, mean=60.0)
+        # A private summary (benchmark.core.peers.private_summarise): noisy quartiles, no mean.
+        summary = PeerSummary(n=14, median=61.5, q1=48.0, q3=73.0, mean=math.nan)
         view.peer_groups[0] = PeerGroup(
             "all",
             "All organizations",
             14,
             {"SK": summary, "IN": summary, "AP": None, "PR": summary},
-            {"SK": 70.0, "IN": 80.0, "AP": None, "PR": 30.0},
+            {"SK": 3, "IN": 4, "AP": None, "PR": 1},
         )
         body = pdf.render_report_pdf(view)
     text = pdf_text(save(tmp_path, "peers.pdf", body))
     assert "Median of all organizations today" in text  # the chart's marker legend
     assert "48–73" in text and " 62 " in text
-    assert f"Skills and training {view.profile.score('SK')} 62 48–73 70" in text
+    assert f"Skills and training {view.profile.score('SK')} 62 48–73 In the third quarter of this group" in text
+    assert "In the highest quarter of this group" in text and "In the lowest quarter of this group" in text
+    assert "Your percentile" not in text and "nan" not in text.lower().split()  # no rank, no mean
+    assert "carry deliberate noise" in text and "therefore approximate" in text
     assert (
         f"Applications {view.profile.score('AP')} Not enough organizations yet" in text
     )  # below k inside a shown group

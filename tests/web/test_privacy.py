@@ -22,12 +22,13 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+from benchmark.core import peers
 from benchmark.extensions import db
 from benchmark.intermediaries.workshops import services as workshop_services
 from benchmark.organisations.assessment.forms import field_name
 from benchmark.staff.accounts.services import create_user
 from benchmark.store import assessments as services
-from benchmark.store.aggregates import peer_groups_overall
+from benchmark.store.aggregates import histograms, peer_groups_overall
 from benchmark.store.models import Answer, Assessment, AssessmentRegion, Organisation, Participation, Workshop, utcnow
 from benchmark.store.scores import profile_of, stored_scores
 from benchmark.web import logging as log_redaction
@@ -133,6 +134,17 @@ def test_my_data_of_unknown_tokens_and_drafts_is_404(app: Flask, client: FlaskCl
 # --------------------------------------------------------------------------- delete
 
 
+def private_median(app: Flask, dimension: str, score: int | None) -> float | None:
+    """The private "all organizations" median of a pool holding one organisation with this score."""
+    if score is None:
+        return None
+    summary = peers.private_summarise(
+        {score: 1}, 1, app.config["DISCLOSURE_EPSILON"], app.config["SECRET_KEY"], f"peer:{dimension}"
+    )
+    assert summary is not None
+    return summary.median
+
+
 def test_deleting_a_submission_removes_it_everywhere(k1_app: Flask) -> None:
     app = k1_app
     client = app.test_client()
@@ -188,9 +200,12 @@ def test_deleting_a_submission_removes_it_everywhere(k1_app: Flask) -> None:
         assert latest == 1
         after_peers = peer_groups_overall()
         expected = profile_of(services.find_by_token(second).answer_map())
-        assert after_peers == {
-            d: float(expected.score(d)) if expected.score(d) is not None else None for d in after_peers
+        # The pool now holds the previous submission alone; its (noisy) medians are drawn from it.
+        assert histograms([("all", "")])[("all", "")] == {
+            d: ({score: 1} if (score := expected.score(d)) is not None else {}) for d in after_peers
         }
+        assert after_peers == {d: private_median(app, d, expected.score(d)) for d in after_peers}
+        assert before_peers == {d: private_median(app, d, profile_of(BASE_ANSWERS).score(d)) for d in before_peers}
         assert before_peers != after_peers
 
     # Deleting the other two removes the organisation row.

@@ -11,8 +11,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from benchmark.core import peers
 from benchmark.core.baseline import BaselineError
 from benchmark.core.rules import RulesError
+from benchmark.core.suppression.noise import quartile_band
+from benchmark.store import aggregates
+from benchmark.store.assessments import find_by_token
 from benchmark.store.scores import profile_of
 from tests.factories import (
     BASE_ANSWERS,
@@ -24,6 +28,7 @@ from tests.factories import (
     seed_submission,
     start_assessment,
 )
+from tests.web.test_attack_padding import victim_answers
 
 
 def walk_through(app: Flask, client: FlaskClient, lang: str) -> str:
@@ -143,6 +148,52 @@ def test_peer_figures_appear_only_from_k_organisations(database_url: str, _schem
         assert overall["n"] == 3
         peers_html = html.split('id="peers"')[1].split("</section>")[0]
         assert "Median" in peers_html
+    finally:
+        reset(app)
+
+
+def test_peer_figures_are_private_near_the_exact_ones_and_the_same_on_every_read(
+    database_url: str, _schema: None
+) -> None:
+    """A large group (40, default k and ε): noisy median and quartiles near the exact ones, a quarter, no mean."""
+    app = make_app(database_url, PEER_MIN_GROUP=10, DISCLOSURE_EPSILON=2.0)
+    try:
+        client = app.test_client()
+        tokens = [seed_submission(app, victim_answers(app, seed)) for seed in range(40)]
+        own = tokens[0]
+        data = client.get(f"/en/results/{own}/data.json").get_json()
+        assert client.get(f"/en/results/{own}/data.json").get_json()["peers"] == data["peers"]
+        assert "deliberate noise" in data["peers"]["note"]
+        with app.app_context():
+            histograms = aggregates.histograms([("all", "")])[("all", "")]
+            profile = profile_of(find_by_token(own).answer_map())
+        overall = data["peers"]["groups"][0]
+        assert overall["group"] == "all"
+        for dimension, shown in overall["components"].items():
+            exact = peers.summarise(histograms[dimension], 10)
+            assert shown is not None and exact is not None and shown["n"] == exact.n == 40
+            assert set(shown) == {"n", "median", "q1", "q3", "your_quarter"}  # no mean, no percentile rank
+            assert shown["q1"] <= shown["median"] <= shown["q3"]
+            ordered = sorted(s for s, c in histograms[dimension].items() for _ in range(c))
+            # Within the noise: the private median lies among the middle organisations of the group.
+            assert peers.quantile(ordered, 0.3) <= shown["median"] <= peers.quantile(ordered, 0.7), (shown, exact)
+            assert shown["your_quarter"] == quartile_band(
+                profile.score(dimension), shown["q1"], shown["median"], shown["q3"]
+            )
+        html = client.get(f"/en/results/{own}").get_data(as_text=True)
+        assert client.get(f"/en/results/{own}").get_data(as_text=True) == html
+        peers_html = html.split('id="peers"')[1].split("</section>")[0]
+        assert "Where you stand" in peers_html and "quarter of this group" in peers_html
+        assert "Your percentile" not in peers_html
+        french = client.get(f"/fr/results/{own}").get_data(as_text=True).split('id="peers"')[1].split("</section>")[0]
+        assert "Votre position" in french and "quart" in french and "bruit délibéré" in french
+        bands = {
+            1: "Dans le quart inférieur du groupe",
+            2: "Dans le deuxième quart du groupe",
+            3: "Dans le troisième quart du groupe",
+            4: "Dans le quart supérieur du groupe",
+        }
+        assert bands[overall["components"]["SK"]["your_quarter"]] in french
     finally:
         reset(app)
 

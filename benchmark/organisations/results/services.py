@@ -2,7 +2,9 @@
 
 Everything here reads; nothing writes.  One :class:`ResultsView` feeds the HTML
 page, the JSON download and both PDFs, so the small-group rule (no peer figure
-for fewer than k organisations) is applied once and holds in every format.
+for fewer than k organisations) is applied once and holds in every format, and so
+does privacy against padded groups: peer figures are the noisy private ones
+(:func:`benchmark.store.aggregates.peer_summary`), with a quarter instead of a percentile rank.
 """
 
 from __future__ import annotations
@@ -18,27 +20,11 @@ from benchmark.core import peers, rules, scoring
 from benchmark.core.baseline import TAKEAWAY_GROUPS, Figure
 from benchmark.core.questionnaire import Item, describe_answer
 from benchmark.extensions import db
+from benchmark.organisations.results.peer_view import PeerGroup, peer_groups, peer_noise_note
 from benchmark.store import aggregates
 from benchmark.store.content import content
-from benchmark.store.facts import values_of
 from benchmark.store.models import Assessment, Participation, as_utc
 from benchmark.store.scores import dimensions, profile_of
-
-
-@dataclass(frozen=True)
-class PeerGroup:
-    """Today's peers in one group: a summary per dimension, or None below k."""
-
-    key: str
-    label: str
-    n: int
-    summaries: dict[str, peers.PeerSummary | None]
-    percentiles: dict[str, float | None]
-
-    @property
-    def shown(self) -> bool:
-        """True when the group is large enough to show any figure."""
-        return any(summary is not None for summary in self.summaries.values())
 
 
 @dataclass(frozen=True)
@@ -86,8 +72,13 @@ class ResultsView:
     changed_items: list[dict[str, Any]] = field(default_factory=list)
 
     @property
+    def noise_note(self) -> str:
+        """The sentence that says peer figures carry deliberate noise (page, JSON, PDF)."""
+        return peer_noise_note()
+
+    @property
     def peer_medians(self) -> dict[str, float | None]:
-        """The all-organisations median per dimension, or None where the group is below k."""
+        """The all-organisations (private, noisy) median per dimension, or None where the group is below k."""
         summaries = self.peer_groups[0].summaries
         return {d: (summary.median if (summary := summaries.get(d)) else None) for d in dimensions()}
 
@@ -135,52 +126,6 @@ def compare_item(item: Item, answers: dict[str, Any], lang: str) -> ItemComparis
     takeaways = [takeaway.text.get(lang) for takeaway in baseline.takeaways(item.id)]
     your_answer = None if item.kind.has_rows else describe_answer(item, value, lang)
     return ItemComparison(item, your_answer, rows, aggregates, takeaways)
-
-
-def _group(key: str, label: str, histograms: dict[str, dict[int, int]], profile: scoring.Profile, k: int) -> PeerGroup:
-    summaries: dict[str, peers.PeerSummary | None] = {}
-    percentiles: dict[str, float | None] = {}
-    for dimension_id, histogram in histograms.items():
-        summary = peers.summarise(histogram, k) if histogram else None
-        summaries[dimension_id] = summary
-        own = profile.score(dimension_id)
-        percentiles[dimension_id] = None if summary is None or own is None else peers.percentile_rank(own, histogram)
-    n = max((sum(h.values()) for h in histograms.values()), default=0)
-    return PeerGroup(key, label, n, summaries, percentiles)
-
-
-def peer_groups(assessment: Assessment, profile: scoring.Profile, lang: str, k: int) -> list[PeerGroup]:
-    """Today's peers: all organisations, then those who gave the same answer to each peer-group fact.
-
-    The facts are the questionnaire's (``fact: {peer_group: true}``: the same size band and
-    each of the organisation's provinces/territories); a multiple choice fact gives one group
-    per value.
-    """
-    wanted: list[tuple[str, str, str]] = []  # (group key, grouping, value)
-    labels: dict[str, str] = {}
-    for item in content().questionnaire.facts:
-        if item.fact is None or not item.fact.peer_group or item.fact.grouping is None:
-            continue
-        grouping = item.fact.grouping
-        for value in values_of(item, assessment):
-            key = f"{grouping}:{value}" if item.fact.multiple else grouping
-            option = item.option(value)
-            wanted.append((key, grouping, value))
-            labels[key] = _peer_label(grouping, option.label.get(lang) if option else value)
-    histograms = aggregates.histograms([("all", "")] + [(grouping, value) for _key, grouping, value in wanted])
-    groups = [_group("all", _("All organizations"), histograms[("all", "")], profile, k)]
-    for key, grouping, value in wanted:
-        groups.append(_group(key, labels[key], histograms[(grouping, value)], profile, k))
-    return groups
-
-
-def _peer_label(grouping: str, answer: str) -> str:
-    """The heading of a peer group (a fact without its own wording gets a general one)."""
-    if grouping == "size":
-        return str(_("Same size (%(size)s)", size=answer))
-    if grouping == "region":
-        return str(_("Same province or territory (%(region)s)", region=answer))
-    return str(_("Same answer as yours (%(answer)s)", answer=answer))
 
 
 def previous_submission(assessment: Assessment) -> Assessment | None:

@@ -208,7 +208,12 @@ def chart_data(view: ResultsView) -> dict[str, Any]:
 
 
 def results_json(view: ResultsView) -> dict[str, Any]:
-    """The results as JSON: scores, 2017 figures with provenance, peers (None below k), recommendations."""
+    """The results as JSON: scores, 2017 figures with provenance, peers (None below k), recommendations.
+
+    Peer figures are the private ones (noisy median and quartiles, no mean) and the organisation's
+    place is the quarter of the group it falls in (``your_quarter``, 1 lowest … 4 highest), never an
+    exact percentile rank; ``peers.note`` says so in the page's language.
+    """
     return {
         "questionnaire_version": view.assessment.questionnaire_version,
         "rubric_version": view.profile.rubric_version,
@@ -240,6 +245,7 @@ def results_json(view: ResultsView) -> dict[str, Any]:
         "items_without_2017_figure": [c.item.id for c in view.comparisons if not c.has_figure],
         "peers": {
             "k": view.k,
+            "note": view.noise_note,
             "groups": [
                 {
                     "group": group.key,
@@ -252,7 +258,7 @@ def results_json(view: ResultsView) -> dict[str, Any]:
                             "median": summary.median,
                             "q1": summary.q1,
                             "q3": summary.q3,
-                            "your_percentile": group.percentiles[dimension],
+                            "your_quarter": group.bands[dimension],
                         }
                         for dimension, summary in group.summaries.items()
                     },

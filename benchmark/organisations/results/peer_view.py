@@ -1,0 +1,101 @@
+"""Today's peers on a results page: one private summary per group and component, and a quarter.
+
+Anyone can pad a peer group with anonymous submissions, so every figure here is private
+(:func:`benchmark.store.aggregates.peer_summary`: noisy median and quartiles, no mean), and the
+organisation's place is the quarter of the group it falls in, never an exact percentile rank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from benchmark.core import peers, scoring
+from benchmark.store import aggregates
+from benchmark.store.content import content
+from benchmark.store.facts import values_of
+from benchmark.store.models import Assessment
+
+__all__ = ["PeerGroup", "peer_groups", "peer_noise_note"]
+
+
+@dataclass(frozen=True)
+class PeerGroup:
+    """Today's peers in one group: a private summary per dimension (None below k), and where the organisation stands.
+
+    ``bands`` gives the quarter (1 lowest … 4 highest) of the group's private quartiles the
+    organisation's score falls in; no exact percentile rank is released (an organisation that
+    padded the group with submissions of its own could turn it into another one's score).
+    """
+
+    key: str
+    label: str
+    n: int
+    summaries: dict[str, peers.PeerSummary | None]
+    bands: dict[str, int | None]
+
+    @property
+    def shown(self) -> bool:
+        """True when the group is large enough to show any figure."""
+        return any(summary is not None for summary in self.summaries.values())
+
+
+def peer_noise_note() -> str:
+    """One sentence, in the current language: peer figures are noisy on purpose, hence approximate for small groups."""
+    return str(
+        _(
+            "These figures carry deliberate noise so that no single organization's results can be worked out "
+            "from them; for small groups they are therefore approximate."
+        )
+    )
+
+
+def _group(key: str, label: str, histograms: dict[str, dict[int, int]], profile: scoring.Profile, k: int) -> PeerGroup:
+    """One peer group: the private summary of each dimension and the quarter the organisation falls in."""
+    summaries: dict[str, peers.PeerSummary | None] = {}
+    bands: dict[str, int | None] = {}
+    for dimension_id, histogram in histograms.items():
+        summary = aggregates.peer_summary(dimension_id, histogram, k)
+        summaries[dimension_id] = summary
+        own = profile.score(dimension_id)
+        bands[dimension_id] = None if summary is None or own is None else peers.private_band(own, summary)
+    n = max((sum(h.values()) for h in histograms.values()), default=0)
+    return PeerGroup(key, label, n, summaries, bands)
+
+
+def peer_groups(assessment: Assessment, profile: scoring.Profile, lang: str, k: int) -> list[PeerGroup]:
+    """Today's peers: all organisations, then those who gave the same answer to each peer-group fact.
+
+    Every figure is private (:func:`benchmark.store.aggregates.peer_summary`): noisy quartiles, no mean,
+    and a quarter instead of a percentile rank.
+
+    The facts are the questionnaire's (``fact: {peer_group: true}``: the same size band and
+    each of the organisation's provinces/territories); a multiple choice fact gives one group
+    per value.
+    """
+    wanted: list[tuple[str, str, str]] = []  # (group key, grouping, value)
+    labels: dict[str, str] = {}
+    for item in content().questionnaire.facts:
+        if item.fact is None or not item.fact.peer_group or item.fact.grouping is None:
+            continue
+        grouping = item.fact.grouping
+        for value in values_of(item, assessment):
+            key = f"{grouping}:{value}" if item.fact.multiple else grouping
+            option = item.option(value)
+            wanted.append((key, grouping, value))
+            labels[key] = _peer_label(grouping, option.label.get(lang) if option else value)
+    histograms = aggregates.histograms([("all", "")] + [(grouping, value) for _key, grouping, value in wanted])
+    groups = [_group("all", _("All organizations"), histograms[("all", "")], profile, k)]
+    for key, grouping, value in wanted:
+        groups.append(_group(key, labels[key], histograms[(grouping, value)], profile, k))
+    return groups
+
+
+def _peer_label(grouping: str, answer: str) -> str:
+    """The heading of a peer group (a fact without its own wording gets a general one)."""
+    if grouping == "size":
+        return str(_("Same size (%(size)s)", size=answer))
+    if grouping == "region":
+        return str(_("Same province or territory (%(region)s)", region=answer))
+    return str(_("Same answer as yours (%(answer)s)", answer=answer))
