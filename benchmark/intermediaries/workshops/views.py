@@ -30,7 +30,7 @@ FACILITATORS = ("facilitator", "admin")
 
 def noise_note() -> str:
     """The sentence every cohort output carries (live view, projector, CSV, PDF)."""
-    return _("Cohort figures carry deliberate noise so that no participant can be worked out from them.")
+    return str(_("Cohort figures carry deliberate noise so that no participant can be worked out from them."))
 
 
 @bp.context_processor
