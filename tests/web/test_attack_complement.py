@@ -105,7 +105,11 @@ def test_workshop_cohort_hides_the_lone_answer(k3_app: Flask) -> None:
         view = workshop_services.cohort_view(workshop, "en")
         assert view.shown  # the cohort reaches k: its other figures are shown
         q6 = [row for row in view.items if row["item"].id == ITEM]
-        assert q6 and all(row["share"] is None for row in q6)
+        # With exact counts no q6 share reaches k on both sides.  The counts are now noisy
+        # (issue 13, fake participants), so a rare draw may lift both sides to k: the share then
+        # shown is of noisy counts and no longer gives the lone answer away; the rule still holds
+        # on the released (noisy) counts, checked below.
+        assert q6 and sum(row["share"] is None for row in q6) >= len(q6) - 1
         for row in view.items:
             if row["share"] is not None:
                 count = round(row["share"] * row["answered"] / 100)
@@ -114,12 +118,16 @@ def test_workshop_cohort_hides_the_lone_answer(k3_app: Flask) -> None:
     cohort = facilitator.get(f"/en/workshops/{workshop_id}/cohort.csv").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(cohort.lstrip("\ufeff"))))
     shares = [row for row in rows if row[0] == ITEM and row[1] == "Cohort share (%)"]
-    assert shares and all(row[3] == "" and "fewer than 3 chose this option" in row[4] for row in shares)
+    hidden = {row["option_label"] for row in q6 if row["share"] is None}
+    assert shares
+    assert all(row[3] == "" and "fewer than 3 chose this option" in row[4] for row in shares if row[2] in hidden)
     for path in ("", "/live", "/projector"):
         assert facilitator.get(f"/en/workshops/{workshop_id}{path}").status_code == 200
     assert facilitator.get(f"/en/workshops/{workshop_id}/summary.pdf").data.startswith(b"%PDF")
 
-    # Two more "no": the remainder reaches k and the cohort's share of "yes" (3 of 6) is shown.
+    # Two more "no": the remainder reaches k.  The cohort's share of "yes" (3 of 6) is now computed
+    # from noisy counts (issue 13, fake participants): it is shown only if the noisy count and the
+    # noisy remainder both still reach k, and then it lies near one half.
     for _ in range(K - 1):
         seed_participant(k3_app, workshop_id, answers("no"))
     with k3_app.test_request_context():
@@ -130,4 +138,8 @@ def test_workshop_cohort_hides_the_lone_answer(k3_app: Flask) -> None:
             for row in workshop_services.cohort_view(workshop, "en").items
             if row["item"].id == ITEM and row["option_label"] == "Yes"
         ]
-    assert yes_rows and yes_rows[0]["share"] == 50.0
+    assert yes_rows
+    share = yes_rows[0]["share"]
+    if share is not None:
+        count = round(share * yes_rows[0]["answered"] / 100)
+        assert count >= K and yes_rows[0]["answered"] - count >= K and 25 <= share <= 75

@@ -16,6 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from benchmark.core.suppression import noise
 from benchmark.extensions import db
 from benchmark.intermediaries.workshops import services as workshop_services
 from benchmark.store.models import Workshop
@@ -74,13 +75,18 @@ def test_a_whole_workshop_with_three_participants(small_k_app: Flask, lang: str)
     html = facilitator.get(f"/{lang}/workshops/{workshop_id}").get_data(as_text=True)
     assert re.search(r'<span class="big-number">3</span>', html)
     assert "Waiting for more responses" not in html and "En attente de réponses" not in html
-    assert html.count('<tr><th scope="row">Digital basics</th>') == 2  # the two consenting, labelled
+    assert ("deliberate noise" if lang == "en" else "bruit délibéré") in html
+    # One of three declined (1 … k−1 decliners): the two consenting rows would all but give the
+    # third one's scores away beside the cohort's quartiles, so they are withheld, and the page says why.
+    assert html.count('<tr><th scope="row">Digital basics</th>') == 0
+    assert ("Individual results are hidden" if lang == "en" else "Les résultats individuels restent masqués") in html
     projector = facilitator.get(f"/{lang}/workshops/{workshop_id}/projector").get_data(as_text=True)
     assert "Digital basics</th>" not in projector  # no names on the projector
+    assert ("deliberate noise" if lang == "en" else "bruit délibéré") in projector
 
     individual = facilitator.get(f"/{lang}/workshops/{workshop_id}/individual.csv")
     rows = list(csv.reader(io.StringIO(individual.get_data(as_text=True).lstrip("\ufeff"))))
-    assert len(rows) == 1 + 2
+    assert len(rows) == 1
     cohort = facilitator.get(f"/{lang}/workshops/{workshop_id}/cohort.csv").get_data(as_text=True)
     header = next(csv.reader(io.StringIO(cohort.lstrip("\ufeff"))))
     assert header == (
@@ -89,11 +95,15 @@ def test_a_whole_workshop_with_three_participants(small_k_app: Flask, lang: str)
         else ["Section", "Mesure", "Choix de réponse", "Valeur", "Remarque"]
     )
 
-    # The third organisation now consents from its results page: effective at the next refresh.
+    # The third organisation now consents from its results page: nobody declines any more, and
+    # all three rows show at the next refresh.
     participant = app.test_client()
     participant.post(f"/{lang}/workshops/consent/{private_token}/{workshop_id}", data={"share": "y"})
     individual = facilitator.get(f"/{lang}/workshops/{workshop_id}/individual.csv").get_data(as_text=True)
     assert len(list(csv.reader(io.StringIO(individual.lstrip("\ufeff"))))) == 1 + 3
+    html = facilitator.get(f"/{lang}/workshops/{workshop_id}").get_data(as_text=True)
+    assert html.count('<tr><th scope="row">Digital basics</th>') == 3
+    assert "Individual results are hidden" not in html and "restent masqués" not in html
 
 
 def test_withdrawn_consent_hides_the_organisation_everywhere(small_k_app: Flask) -> None:
@@ -181,10 +191,22 @@ def test_paired_before_and_after_view(database_url: str, _schema: None) -> None:
         # q6 and q7 were already "yes" in the base answers: the other components do not move.
         assert expected == {"SK": 12.5, "IN": 0, "AP": 0, "PR": 0}
         assert view.pairs["pairs"] == 2 and view.pairs["shown"]
-        for d, change in expected.items():
-            assert view.pairs["components"][d]["median"] == change
+        # The median change is a private quantile of the two changes over −100 … 100 (no mean):
+        # the exact 12.5 is never shown as such; the figure is an integer drawn around it, the same
+        # on every read.
+        changes = {"SK": {17: 1, 8: 1}, "IN": {0: 2}, "AP": {0: 2}, "PR": {0: 2}}
+        for d in expected:
+            shown = view.pairs["components"][d]
+            assert set(shown) == {"n", "median"} and shown["n"] == 2
+            assert isinstance(shown["median"], int) and -100 <= shown["median"] <= 100
+            distribution = noise.quantile_distribution(changes[d], 0.5, app.config["DISCLOSURE_EPSILON"], (-100, 100))
+            assert distribution[shown["median"] + 100] > 0
+        # The most likely values are those between the two changes (SK) or the common change (others).
+        sk = noise.quantile_distribution(changes["SK"], 0.5, app.config["DISCLOSURE_EPSILON"], (-100, 100))
+        assert max(range(201), key=lambda i: sk[i]) - 100 in range(8, 18)
         html = facilitator.get(f"/en/workshops/{after_id}").get_data(as_text=True)
-        assert "Before and after" in html and f"{expected['SK']:+g}" in html
+        assert "Before and after" in html and f"{view.pairs['components']['SK']['median']:+g}" in html
+        assert html == facilitator.get(f"/en/workshops/{after_id}").get_data(as_text=True)  # re-reading: same figures
     finally:
         reset(app)
 

@@ -3,6 +3,16 @@
 Every cohort figure needs at least k completed participants (``WORKSHOP_MIN_GROUP``,
 5 by default); below that the view says "waiting for more responses".  The cohort
 picture costs a fixed number of queries whatever the cohort size.
+
+A facilitator controls who joins: four fake participants with known answers beside one real
+organisation, or a copy of the figures before and after one participant completes or leaves,
+would turn any exact median, quartile, count or mean into that organisation's answers and
+scores (issue 13).  So every cohort figure carries deliberate noise
+(:mod:`benchmark.core.suppression.noise`, privacy parameter ``DISCLOSURE_EPSILON`` per figure),
+seeded by the deployment's secret, the figure's name and the cohort's data: re-reading the
+same cohort shows the same figures, and any change of the cohort draws new noise.  No mean is
+released.  Consenting participants' individual rows are shown only when no completed
+participant, or at least k, declined to share (see :func:`individuals_shown`).
 """
 
 from __future__ import annotations
@@ -11,7 +21,6 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
-from statistics import median
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +29,7 @@ from flask import current_app
 from benchmark.core import peers
 from benchmark.core.rules import render_link
 from benchmark.core.suppression import share_or_none
+from benchmark.core.suppression.noise import figure_random, noisy_count, private_quantile
 from benchmark.extensions import db
 from benchmark.store import assessments as assessment_services
 from benchmark.store.aggregates import option_counts, peer_groups_overall
@@ -153,6 +163,8 @@ class CohortView:
     items: list[dict[str, Any]]
     weakest: list[dict[str, Any]]
     individuals: list[dict[str, Any]] = field(default_factory=list)
+    declined: int = 0
+    withheld: int = 0
     pairs: dict[str, Any] | None = None
 
     @property
@@ -165,15 +177,43 @@ class CohortView:
         """True when enough participants completed for any figure to show."""
         return self.completed >= self.k
 
+    @property
+    def individuals_hidden(self) -> bool:
+        """True when consenting participants' rows are withheld (1 … k−1 completed participants declined)."""
+        return not individuals_shown(self.declined, self.k)
+
+
+def individuals_shown(declined: int, k: int) -> bool:
+    """Whether consenting participants' individual rows may be shown, given how many completed ones declined.
+
+    With 1 … k−1 decliners, the consenting rows beside the cohort's figures narrow down the few
+    who declined (with one decliner, the rows and the quartiles all but give its scores); with
+    none there is nobody to expose, and with k or more the rest hides among k organisations.
+    """
+    return declined == 0 or declined >= k
+
+
+def _privacy() -> tuple[float, str]:
+    """The privacy parameter of each cohort figure and the secret its noise is keyed with."""
+    return float(current_app.config["DISCLOSURE_EPSILON"]), str(current_app.config["SECRET_KEY"])
+
 
 def cohort_view(workshop: Workshop, lang: str) -> CohortView:
     """Build the cohort picture (a fixed number of queries, whatever the cohort size)."""
     k = int(current_app.config["WORKSHOP_MIN_GROUP"])
+    epsilon, secret = _privacy()
     rows = _cohort_rows(workshop.id)
     completed = [row for row in rows if row.status == "submitted"]
     scores = scores_of([row.id for row in completed])
     components = {
-        d: peers.summarise([s for row in completed if (s := scores[row.id][d]) is not None], k) for d in dimensions()
+        d: peers.private_summarise(
+            [s for row in completed if (s := scores[row.id][d]) is not None],
+            k,
+            epsilon,
+            secret,
+            f"workshop:{workshop.id}:{d}",
+        )
+        for d in dimensions()
     }
     view = CohortView(
         workshop=workshop,
@@ -182,8 +222,9 @@ def cohort_view(workshop: Workshop, lang: str) -> CohortView:
         completed=len(completed),
         components=components,
         sector_medians=peer_groups_overall(),
-        items=_item_shares([row.id for row in completed], k, lang) if len(completed) >= k else [],
+        items=_item_shares(workshop.id, [row.id for row in completed], k, lang) if len(completed) >= k else [],
         weakest=_weakest(components, lang),
+        declined=sum(1 for row in completed if not row.share_individual),
     )
     view.individuals = [
         {
@@ -192,8 +233,10 @@ def cohort_view(workshop: Workshop, lang: str) -> CohortView:
             "submitted_at": row.submitted_at,
         }
         for index, row in enumerate(completed, start=1)
-        if row.share_individual
+        if row.share_individual and individuals_shown(view.declined, k)
     ]
+    if not individuals_shown(view.declined, k):
+        view.withheld = sum(1 for row in completed if row.share_individual)
     if workshop.previous_id:
         view.pairs = paired_change(workshop.previous_id, workshop.id, k)
     return view
@@ -218,23 +261,41 @@ def _cohort_rows(workshop_id: int) -> list[Any]:
     return list(db.session.execute(query))
 
 
-def _item_shares(assessment_ids: list[int], k: int, lang: str) -> list[dict[str, Any]]:
+def _item_shares(workshop_id: int, assessment_ids: list[int], k: int, lang: str) -> list[dict[str, Any]]:
     """The cohort's share choosing each option that has a 2017 figure, beside that figure.
 
-    A share (percent) is shown only when at least k participants chose the option AND at least k
-    did not (:func:`benchmark.core.suppression.share_or_none`), else None: 11 of 12 would tell the
-    facilitator the twelfth organisation's answer.
+    Both the count choosing the option and the base (participants who answered the item) are
+    noisy (:func:`benchmark.core.suppression.noise.noisy_count`, the count kept within the
+    base), their noise seeded by the cohort's answers to that item and the cohort's size.  A
+    share (percent) of those noisy counts is shown only when at least k chose the option AND at
+    least k did not (:func:`benchmark.core.suppression.share_or_none`), else None: 11 of 12
+    would tell the facilitator the twelfth organisation's answer.  ``answered`` is the noisy base.
     """
+    epsilon, secret = _privacy()
     data = content()
     figures = data.baseline.all_figures()
     item_ids = sorted({figure.item_id for figure in figures})
     answered, chosen = option_counts(assessment_ids, item_ids)
+    completed = len(assessment_ids)
+    # What each item's figures are computed from: its option counts, its base and the cohort size.
+    item_data: dict[str, dict[object, int]] = {
+        item_id: {("answered",): answered[item_id], ("completed",): completed} for item_id in item_ids
+    }
+    for (item_id, option_id), count in chosen.items():
+        item_data[item_id][("option", option_id)] = count
+    bases: dict[str, int] = {}
     rows = []
     for figure in figures:
         item = data.questionnaire.items[figure.item_id]
         option = item.option(figure.option_id)
-        base = answered[figure.item_id]
-        share = share_or_none(chosen[(figure.item_id, figure.option_id)], base, k)
+        seed = item_data[figure.item_id]
+        if figure.item_id not in bases:
+            rng = figure_random(secret, f"workshop:{workshop_id}:{figure.item_id}:answered", seed)
+            bases[figure.item_id] = noisy_count(answered[figure.item_id], epsilon, rng)
+        base = bases[figure.item_id]
+        rng = figure_random(secret, f"workshop:{workshop_id}:{figure.item_id}:{figure.option_id}:chosen", seed)
+        count = min(noisy_count(chosen[(figure.item_id, figure.option_id)], epsilon, rng), base)
+        share = share_or_none(count, base, k)
         rows.append(
             {
                 "item": item,
@@ -266,11 +327,19 @@ def _weakest(components: dict[str, peers.PeerSummary | None], lang: str) -> list
     return result
 
 
+#: The range of a component's change between two workshops (scores are 0–100).
+CHANGE_RANGE = (-100, 100)
+
+
 def paired_change(before_id: int, after_id: int, k: int) -> dict[str, Any]:
     """Per component change for organisations that completed both workshops (shown from k pairs).
 
-    :return: ``{"pairs": n, "shown": bool, "components": {D: {"median": …, "mean": …, "n": …} | None}}``
+    The median change is a private quantile (:func:`benchmark.core.suppression.noise.private_quantile`
+    over −100 … 100) seeded by the changes themselves; no mean is released.
+
+    :return: ``{"pairs": n, "shown": bool, "components": {D: {"median": …, "n": …} | None}}``
     """
+    epsilon, secret = _privacy()
     before = _latest_scores_by_organisation(before_id)
     after = _latest_scores_by_organisation(after_id)
     organisations = sorted(set(before) & set(after))
@@ -279,11 +348,17 @@ def paired_change(before_id: int, after_id: int, k: int) -> dict[str, Any]:
         changes = [
             new - old for o in organisations if (old := before[o][d]) is not None and (new := after[o][d]) is not None
         ]
-        result["components"][d] = (
-            {"n": len(changes), "median": median(changes), "mean": sum(changes) / len(changes)}
-            if len(changes) >= k
-            else None
-        )
+        if len(changes) < k:
+            result["components"][d] = None
+            continue
+        histogram: dict[int, int] = {}
+        for change in changes:
+            histogram[change] = histogram.get(change, 0) + 1
+        rng = figure_random(secret, f"workshop:{after_id}:after:{before_id}:{d}:median", histogram)
+        result["components"][d] = {
+            "n": len(changes),
+            "median": private_quantile(histogram, 0.5, epsilon, rng, bounds=CHANGE_RANGE),
+        }
     return result
 
 

@@ -28,6 +28,11 @@ from benchmark.web.sealed import seal, unseal
 FACILITATORS = ("facilitator", "admin")
 
 
+def noise_note() -> str:
+    """The sentence every cohort output carries (live view, projector, CSV, PDF)."""
+    return str(_("Cohort figures carry deliberate noise so that no participant can be worked out from them."))
+
+
 @bp.context_processor
 def rubric_in_templates() -> dict[str, Any]:
     """The cohort templates list the rubric's components."""
@@ -298,6 +303,7 @@ def cohort_table(view: services.CohortView) -> tuple[list[str], list[list[Any]]]
             ]
         )
         rows.append([item["item"].id, _("2017"), item["option_label"], item["figure"], ""])
+    rows.append([_("Note"), "", "", "", noise_note()])
     return header, rows
 
 
