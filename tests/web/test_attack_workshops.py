@@ -343,11 +343,12 @@ def _differencing(app: Flask, leave: bool) -> None:
         if not leave:
             cohort.append(answers)
     assert control_answer_hits == ANSWER_TRIALS  # without noise: every answer
-    # ε = 2 per count bounds what one pair of readings tells about one binary answer (odds at most
-    # e² ≈ 7.4 times the prior); over the few 2017 options a whole set of answers still comes out
-    # right now and then, far from every time.
-    assert answer_hits <= ANSWER_TRIALS // 3, (answer_hits, ANSWER_TRIALS)
-    assert options_right <= 0.85 * options_tried, (options_right, options_tried)
+    # An item's ε (2) is split over its base and its shown options, so one answer costs ε in all:
+    # a pair of readings moves the odds of one binary answer by at most e² ≈ 7.4.  Measured with
+    # that split: 1 of 30 whole sets right on completion, 4 of 30 on leaving (sets of one or two
+    # inferred options), and fewer options right than a coin would get (35 % and 21 %).
+    assert answer_hits <= ANSWER_TRIALS // 5, (answer_hits, ANSWER_TRIALS)
+    assert options_right <= 0.5 * options_tried, (options_right, options_tried)
 
 
 def test_completion_differencing_does_not_reveal_the_completer(app: Flask) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -283,18 +284,20 @@ def _item_shares(workshop_id: int, assessment_ids: list[int], k: int, lang: str)
     }
     for (item_id, option_id), count in chosen.items():
         item_data[item_id][("option", option_id)] = count
+    shown_options = Counter(figure.item_id for figure in figures)
     bases: dict[str, int] = {}
     rows = []
     for figure in figures:
+        count_epsilon = epsilon / (1 + shown_options[figure.item_id])
         item = data.questionnaire.items[figure.item_id]
         option = item.option(figure.option_id)
         seed = item_data[figure.item_id]
         if figure.item_id not in bases:
             rng = figure_random(secret, f"workshop:{workshop_id}:{figure.item_id}:answered", seed)
-            bases[figure.item_id] = noisy_count(answered[figure.item_id], epsilon, rng)
+            bases[figure.item_id] = noisy_count(answered[figure.item_id], count_epsilon, rng)
         base = bases[figure.item_id]
         rng = figure_random(secret, f"workshop:{workshop_id}:{figure.item_id}:{figure.option_id}:chosen", seed)
-        count = min(noisy_count(chosen[(figure.item_id, figure.option_id)], epsilon, rng), base)
+        count = min(noisy_count(chosen[(figure.item_id, figure.option_id)], count_epsilon, rng), base)
         share = share_or_none(count, base, k)
         rows.append(
             {
