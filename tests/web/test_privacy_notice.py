@@ -103,3 +103,36 @@ def test_the_notice_keeps_its_headings_in_order(client: FlaskClient) -> None:
         assert levels[0] == 1 and levels.count(1) == 1, levels
         assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
         assert "<ul>" in main
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            [
+                "carry deliberate noise and never give an average or an exact rank",
+                "once every 90 minutes",
+                "at least 11 organizations have submitted or deleted",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "comportent un bruit délibéré et ne donnent jamais de moyenne",
+                "toutes les 90 minutes",
+                "au moins 11 organisations ont soumis ou supprimé",
+            ],
+        ),
+    ],
+)
+def test_the_notice_states_the_noise_and_the_release_rules(
+    database_url: str, _schema: None, lang: str, expected: list[str]
+) -> None:
+    app = make_app(database_url, RELEASE_MIN_CHANGES=11, RELEASE_INTERVAL_MINUTES=90)
+    try:
+        text = text_of(app.test_client(), f"/{lang}/privacy").replace(NBSP, " ")
+        for sentence in expected:
+            assert sentence in text, sentence
+    finally:
+        reset(app)
