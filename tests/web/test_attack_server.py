@@ -13,10 +13,13 @@ would (the attacker knows the private links of its own); every figure is read ov
    server, does not give the victim's exact scores, and reloading gives the same figures.
 3. Fake workshop participants: a facilitator signs in over HTTP with two fakes below and two above
    one victim who did not consent; the cohort CSV from the server does not give its scores.
+4. Complement, completion differencing with the consent complement, and a shared browser: the
+   same classes as the other attack tests, over HTTP.
 """
 
 from __future__ import annotations
 
+import base64
 import csv
 import http.cookiejar
 import io
@@ -25,10 +28,13 @@ import os
 import random
 import re
 import subprocess
+import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -38,7 +44,7 @@ from benchmark.extensions import db
 from benchmark.intermediaries.workshops import services as workshop_services
 from benchmark.store import assessments as services
 from benchmark.store.deletion import delete_assessment
-from benchmark.store.models import User
+from benchmark.store.models import User, Workshop
 from benchmark.store.scores import scores_of
 from tests.factories import PASSWORD, add_user, make_app, reset, seed_participant, seed_submission
 from tests.web.test_attack_padding import extreme_answers, scores, victim_answers
@@ -197,3 +203,127 @@ def _cohort_medians(app: Flask, text: str) -> dict[str, float]:
             medians[names[row[0]]] = float(row[3])
     assert len(medians) == len(names), text[:500]
     return medians
+
+
+# --------------------------------------------------------------------------- the other classes, over HTTP
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _participant() -> tuple[urllib.request.OpenerDirector, http.cookiejar.CookieJar]:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect())
+    return opener, jar
+
+
+def _post_form(
+    browser: urllib.request.OpenerDirector, url: str, form_url: str, data: dict[str, str]
+) -> tuple[int, str, str]:
+    """GET the form for its CSRF token, POST it; (status, Location, body) without following redirects."""
+    page = _get(browser, form_url).decode()
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert csrf, page[:300]
+    body = urllib.parse.urlencode({"csrf_token": csrf.group(1), **data}).encode()
+    try:
+        with browser.open(url, data=body, timeout=30) as response:
+            return response.status, "", response.read().decode()
+    except urllib.error.HTTPError as redirect:
+        with redirect:
+            return redirect.code, redirect.headers.get("Location", ""), redirect.read().decode()
+
+
+def _signed_in_facilitator(others: Flask, server: str) -> urllib.request.OpenerDirector:
+    add_user(others, "facilitator@example.org", "facilitator")
+    facilitator = _browser()
+    status, _location, _body = _post_form(
+        facilitator,
+        f"{server}/en/account/sign-in",
+        f"{server}/en/account/sign-in",
+        {"email": "facilitator@example.org", "password": PASSWORD},
+    )
+    assert status in {200, 302, 303}
+    return facilitator
+
+
+def test_complement_hidden_by_the_server(server: str, database_url: str) -> None:
+    """Eleven "yes" and one "no" to a 2017 item: no share of that item reaches the attacker."""
+    others = _others(database_url, EVERY_CHANGE_RELEASED)
+    try:
+        base = victim_answers(others, 1)
+        for _ in range(11):
+            seed_submission(others, {**base, "q6": "yes"})
+        seed_submission(others, {**base, "q6": "no"})
+        body = json.loads(_get(_browser(), f"{server}/api/v1/aggregates?lang=en"))
+        q6 = [item for item in body["items_2017"] if item["item"] == "q6"]
+        assert q6 and all(item["today_pct"] is None for item in q6)
+    finally:
+        reset(others)
+
+
+def test_completion_and_consent_complement_over_http(server: str, database_url: str) -> None:
+    """The cohort CSV read before and after one completion does not give the completer's scores;
+    with one participant of six declining, no individual row is served."""
+    others = _others(database_url, EVERY_CHANGE_RELEASED)
+    try:
+        facilitator = _signed_in_facilitator(others, server)
+        low, high = extreme_answers(others, high=False), extreme_answers(others, high=True)
+        workshop_id = _create_workshop(others, 0)
+        for answers in (low, low, low, high, high, high):
+            seed_participant(others, workshop_id, answers, share=True)
+        before = _get(facilitator, f"{server}/en/workshops/{workshop_id}/cohort.csv").decode("utf-8-sig")
+        completer = seed_participant(others, workshop_id, victim_answers(others, 7), share=False)
+        after = _get(facilitator, f"{server}/en/workshops/{workshop_id}/cohort.csv").decode("utf-8-sig")
+        with others.app_context():
+            found = services.find_by_token(completer)
+            assert found is not None
+            truth = scores_of([found.id])[found.id]
+        medians = _cohort_medians(others, after)  # three below, three above: the exact median IS the completer
+        assert before != after
+        hits = sum(medians[d] == s for d, s in truth.items() if s is not None)
+        assert hits < len([s for s in truth.values() if s is not None])
+        individual = _get(facilitator, f"{server}/en/workshops/{workshop_id}/individual.csv").decode("utf-8-sig")
+        assert len([row for row in csv.reader(io.StringIO(individual)) if row]) <= 1  # the header at most
+    finally:
+        reset(others)
+
+
+def test_a_shared_browser_never_opens_the_first_organisations_draft(server: str, database_url: str) -> None:
+    """Two organisations join on one browser: the second gets its own draft; the cookie hides the first's link."""
+    others = _others(database_url, EVERY_CHANGE_RELEASED)
+    try:
+        add_user(others, "facilitator@example.org", "facilitator")
+        workshop_id = _create_workshop(others, 0)
+        with others.app_context():
+            workshop = db.session.get(Workshop, workshop_id)
+            assert workshop is not None
+            code = workshop.join_code
+        shared, jar = _participant()
+        join = f"{server}/en/workshops/join"
+        status, location, _body = _post_form(shared, join, join, {"code": code})
+        assert status == 302
+        first = _token_in(location)
+        status, _location, offered = _post_form(shared, join, join, {"code": code})
+        assert status == 200 and 'name="choice" value="new"' in offered and first not in offered
+        status, location, _body = _post_form(shared, join, join, {"code": code, "choice": "new"})
+        assert status == 302 and _token_in(location) != first
+        for cookie in jar:
+            assert first not in _readable(cookie.value or "")
+    finally:
+        reset(others)
+
+
+def _token_in(location: str) -> str:
+    match = re.search(r"/assessment/([A-Za-z0-9_-]{43})/", location)
+    assert match, location
+    return match.group(1)
+
+
+def _readable(cookie: str) -> str:
+    """What anyone can read in a signed (not encrypted) Flask session cookie: its decoded payload."""
+    compressed = cookie.startswith(".")
+    payload = cookie.lstrip(".").split(".")[0]
+    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    return (zlib.decompress(raw) if compressed else raw).decode("utf-8", "replace") + cookie
