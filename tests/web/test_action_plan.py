@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from docx import Document
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_migrate import downgrade, upgrade
 from icalendar import Calendar
 
 from benchmark.extensions import db
@@ -331,3 +332,22 @@ def test_the_done_page_gives_the_results_link_with_a_copy_button(public_app: Fla
     assert 'data-copy="private-link"' in html and 'role="status"' in html
     assert ("Lien copié." if lang == "fr" else "Link copied.") in html
     assert "evil.example" not in html
+
+
+def test_migration_0010_adds_and_removes_the_plan_tables(database_url: str, _schema: None) -> None:
+    """Down to 0008 and up again (SQLite and PostgreSQL): the tables go and come back, other data stays."""
+    app = make_app(database_url)
+    try:
+        token = seed_submission(app, BASE_ANSWERS)
+        with app.app_context():
+            downgrade(revision="0008")
+            tables = set(sa.inspect(db.engine).get_table_names())
+            assert not {"action_plan_step", "funding_line"} & tables
+            upgrade()
+            db.session.remove()
+            assert {"action_plan_step", "funding_line"} <= set(sa.inspect(db.engine).get_table_names())
+        client = app.test_client()
+        add_custom_step(client, token)
+        assert len(steps(app)) == 1
+    finally:
+        reset(app)
