@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 
 from benchmark.extensions import db
 from benchmark.organisations.plan import services as plan
-from benchmark.store import assessments
-from benchmark.store.content import content
 from benchmark.staff.accounts.services import create_user
 from benchmark.store import api_tokens as tokens
+from benchmark.store import assessments
+from benchmark.store.content import content
 from benchmark.store.models import ImportedBaseline
 from tests.factories import BASE_ANSWERS, PASSWORD, create_workshop, make_app, reset, seed_participant, seed_submission
 
