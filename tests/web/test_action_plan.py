@@ -351,3 +351,23 @@ def test_migration_0010_adds_and_removes_the_plan_tables(database_url: str, _sch
         assert len(steps(app)) == 1
     finally:
         reset(app)
+
+
+def test_a_picked_step_whose_rule_no_longer_fires_can_still_be_edited(app: Flask, client: FlaskClient) -> None:
+    token = seed_submission(app, BASE_ANSWERS)
+    with app.test_request_context():
+        assessment = services.find_by_token(token)
+        assert assessment is not None
+        fired = {choice.value.split(":")[0] for choice in plan_services.step_choices(assessment)}
+        rule = next(r for r in app.extensions["content"].rules.rules if r.id not in fired and r.steps)
+        step = plan_services.add_step(
+            assessment.organisation_id,
+            plan_services.StepFields(f"{rule.id}:0", "", "", "", "ED", date.today(), "todo", ""),
+        )
+        step_id = step.id
+    page = client.get(plan_url(token, rest=f"/step/{step_id}")).get_data(as_text=True)
+    assert rule.steps[0].en.replace("'", "&#39;") in page
+    data = {"choice": f"{rule.id}:0", "owner": "Board", "due_on": DUE, "status": "done"}
+    assert client.post(plan_url(token, rest=f"/step/{step_id}"), data=data).status_code == 303
+    (saved,) = steps(app)
+    assert (saved.rule_id, saved.recommendation_id, saved.status) == (rule.id, rule.recommendation, "done")

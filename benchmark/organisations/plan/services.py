@@ -71,17 +71,23 @@ def latest_submission(organisation_id: int) -> Assessment | None:
     )
 
 
-def step_choices(assessment: Assessment) -> list[StepChoice]:
-    """The next steps of the recommendations for the organisation's latest submission, in rule order."""
+def step_choices(assessment: Assessment, keep: ActionPlanStep | None = None) -> list[StepChoice]:
+    """The next steps of the recommendations for the organisation's latest submission, in rule order.
+
+    ``keep``: a step being edited whose next step no longer fires (a later submission) stays a choice.
+    """
     latest = latest_submission(assessment.organisation_id) or assessment
     answers = latest.answer_map()
     rule_set = content().rules
-    choices: list[StepChoice] = []
-    for fired in rules.evaluate_rules(answers, profile_of(answers), rule_set):
-        recommendation = rule_set.recommendation(fired.rule.recommendation)
-        for number, text in enumerate(fired.rule.steps):
-            choices.append(StepChoice(f"{fired.rule.id}:{number}", recommendation, text))
-    return choices
+    fired_rules = [fired.rule for fired in rules.evaluate_rules(answers, profile_of(answers), rule_set)]
+    kept = next((r for r in rule_set.rules if keep is not None and r.id == keep.rule_id), None)
+    if kept is not None and kept not in fired_rules:
+        fired_rules.append(kept)
+    return [
+        StepChoice(f"{rule.id}:{number}", rule_set.recommendation(rule.recommendation), text)
+        for rule in fired_rules
+        for number, text in enumerate(rule.steps)
+    ]
 
 
 def step_text(step: ActionPlanStep) -> Text:

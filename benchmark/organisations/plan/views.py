@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from flask import Response, abort, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
@@ -13,7 +12,7 @@ from benchmark.organisations.plan import bp, check, services, statement
 from benchmark.organisations.plan.forms import FundingForm, StepForm, category_labels, status_labels
 from benchmark.store import assessments as assessment_services
 from benchmark.store.content import content
-from benchmark.store.models import Assessment
+from benchmark.store.models import ActionPlanStep, Assessment
 from benchmark.web.forms import DeleteForm
 from benchmark.web.i18n import current_language
 from benchmark.web.links import public_url
@@ -75,7 +74,7 @@ def edit_step(token: str, step_id: int) -> str | BaseResponse | tuple[str, int]:
     assessment = _submitted_or_404(token)
     step = services.find_step(assessment.organisation_id, step_id) or abort(404)
     form = StepForm(obj=None if request.method == "POST" else step)
-    choices = _fill_step_choices(form, assessment)
+    choices = _fill_step_choices(form, assessment, keep=step)
     if request.method == "POST":
         if form.validate():
             services.update_step(step, _fields(form))
@@ -146,9 +145,11 @@ def _submitted_or_404(token: str) -> Assessment:
     return assessment
 
 
-def _fill_step_choices(form: StepForm, assessment: Assessment) -> list[services.StepChoice]:
+def _fill_step_choices(
+    form: StepForm, assessment: Assessment, keep: ActionPlanStep | None = None
+) -> list[services.StepChoice]:
     lang = current_language()
-    choices = services.step_choices(assessment)
+    choices = services.step_choices(assessment, keep)
     form.choice.choices = [SelectChoice("", "")] + [SelectChoice(c.value, c.text.get(lang)) for c in choices]
     form.recommendation_id.choices = [SelectChoice("", "")] + [
         SelectChoice(r.id, r.text.get(lang)) for r in content().rules.recommendations
@@ -178,7 +179,7 @@ def _fields(form: StepForm) -> services.StepFields:
     )
 
 
-def _render_step(token: str, form: StepForm, choices: list[services.StepChoice], step: Any) -> str:
+def _render_step(token: str, form: StepForm, choices: list[services.StepChoice], step: ActionPlanStep | None) -> str:
     return render_template(
         "plan/step.html",
         token=token,
