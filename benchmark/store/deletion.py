@@ -1,7 +1,8 @@
 """Deleting assessments: at their owner's request, and drafts past retention.
 
 Every child row goes with its assessment (answers, fact rows, scores, workshop
-participations), the organisation's previous submission becomes its latest again, and the
+participations), the organisation's action plan and funding lines go with its last assessment,
+the organisation's previous submission becomes its latest again, and the
 summary counts follow in the same transaction (:func:`benchmark.store.summary.tracking`).
 """
 
@@ -17,7 +18,17 @@ from benchmark.extensions import db
 from benchmark.store import summary
 from benchmark.store.content import content
 from benchmark.store.facts import multiple_tables
-from benchmark.store.models import Answer, Assessment, AssessmentScore, Organisation, Participation, Workshop, utcnow
+from benchmark.store.models import (
+    ActionPlanStep,
+    Answer,
+    Assessment,
+    AssessmentScore,
+    FundingLine,
+    Organisation,
+    Participation,
+    Workshop,
+    utcnow,
+)
 
 log = logging.getLogger("benchmark.privacy")
 
@@ -64,8 +75,8 @@ def delete_assessment(assessment: Assessment) -> None:
 
     Removes its answers, provinces/territories, scores and workshop participations; the
     organisation's previous submission (if any) becomes its latest again, so peer,
-    workshop and sector figures count that one instead; the organisation row goes
-    when it has no assessment left.  Afterwards the token opens nothing.
+    workshop and sector figures count that one instead; the organisation row, with its
+    action plan and funding lines, goes when it has no assessment left.  Afterwards the token opens nothing.
     """
     assessment_id = assessment.id
     _delete_rows(assessment_id)
@@ -119,6 +130,12 @@ def _delete_rows(assessment_id: int, only_if: sa.ColumnElement[bool] | None = No
         _restore_latest(organisation_id, track)
     remaining = db.session.scalar(sa.select(sa.func.count()).where(Assessment.organisation_id == organisation_id))
     if not remaining:
+        for plan_table in (ActionPlanStep, FundingLine):
+            db.session.execute(
+                sa.delete(plan_table)
+                .where(plan_table.organisation_id == organisation_id)
+                .execution_options(synchronize_session=False)
+            )
         db.session.execute(
             sa.delete(Organisation)
             .where(Organisation.id == organisation_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from typing import Any
 
 import pytest
@@ -10,8 +11,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from benchmark.extensions import db
+from benchmark.organisations.plan import services as plan
 from benchmark.staff.accounts.services import create_user
 from benchmark.store import api_tokens as tokens
+from benchmark.store import assessments
+from benchmark.store.content import content
 from benchmark.store.models import ImportedBaseline
 from tests.factories import BASE_ANSWERS, PASSWORD, create_workshop, make_app, reset, seed_participant, seed_submission
 
@@ -64,6 +68,15 @@ POLICY: dict[str, str] = {
     "results.my_data_json": "token",
     "results.my_data_csv": "token",
     "results.delete": "token",
+    "plan.view": "token",
+    "plan.new_step": "token",
+    "plan.statement_pdf": "token",
+    "plan.statement_docx": "token",
+    # A step or cost line opens only through a link of its own organisation; the .ics needs a plan.
+    "plan.edit_step": "plan_owner",
+    "plan.delete_step": "plan_owner",
+    "plan.delete_funding": "plan_owner",
+    "plan.check_ics": "plan_owner",
     "assessment.delete": "token",
     "workshops.index": "facilitator",
     "workshops.create": "facilitator",
@@ -91,7 +104,7 @@ POLICY: dict[str, str] = {
     "accounts.sign_out": "sign_out",
 }
 #: Endpoints that change the signed-in state; tried last for each role.
-LAST = ("accounts.sign_out", "results.delete", "assessment.delete")
+LAST = ("accounts.sign_out", "results.delete", "assessment.delete", "plan.delete_step", "plan.delete_funding")
 #: Token-based endpoints whose extra path arguments are not the token.
 PAGE_ID = "importance"
 
@@ -102,6 +115,7 @@ def allowed(category: str, role: str) -> bool | None:
         "public": True,
         "token": role in {"respondent", "other_respondent", "participant"},
         "participant_token": role == "participant",
+        "plan_owner": role == "respondent",
         "facilitator": role in {"facilitator_a", "facilitator_b", "admin"},
         "workshop_owner": role in {"facilitator_a", "admin"},
         "analyst": role in {"analyst", "admin"},
@@ -147,7 +161,18 @@ def world(app: Flask) -> dict[str, Any]:
         baseline = ImportedBaseline(name="m", version=1, kind="per_option_shares", source="test", figures={})
         db.session.add(baseline)
         db.session.commit()
-        ids = {"token_id": api_token.id, "baseline_id": baseline.id, "user_id": victim_id}
+        organisation_id = assessments.find_by_token(tokens_by_role["respondent"]).organisation_id  # type: ignore[union-attr]
+        fields = plan.StepFields("", "Buy laptops", "", "", "ED", date.today(), "todo", "")
+        step = plan.add_step(organisation_id, fields)
+        plan.add_funding_line(organisation_id, content().rubric.dimension_ids()[0], "hardware", 1200, "")
+        line_id = db.session.scalar(db.text("SELECT max(id) FROM funding_line"))
+        ids = {
+            "token_id": api_token.id,
+            "baseline_id": baseline.id,
+            "user_id": victim_id,
+            "step_id": step.id,
+            "line_id": line_id,
+        }
     return {
         "clients": clients,
         "tokens": tokens_by_role,

@@ -20,6 +20,7 @@ import secrets
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote
@@ -33,6 +34,7 @@ from werkzeug.routing import IntegerConverter
 
 from benchmark.extensions import db
 from benchmark.organisations.assessment.forms import field_name
+from benchmark.organisations.plan import services as plan
 from benchmark.staff.accounts import services as account_services
 from benchmark.staff.accounts.services import create_user, issue_reset
 from benchmark.store import api_tokens as tokens
@@ -348,6 +350,7 @@ class World:
     scratch: str  # a draft that may change (hidden fields, review/submit)
     to_delete: str  # a draft the delete route may delete
     submitted_to_delete: str  # a submission the results delete route may delete
+    dimension: str  # a component of the rubric (funding lines)
     participant: str
     reset_token: str
     api_token: str
@@ -360,7 +363,7 @@ class World:
             "results.delete": self.submitted_to_delete,
             "workshops.consent": self.participant,
             "accounts.reset": self.reset_token,
-        }.get(endpoint) or (self.submitted if endpoint.startswith("results.") else self.scratch)
+        }.get(endpoint) or (self.submitted if endpoint.startswith(("results.", "plan.")) else self.scratch)
 
     def client_for(self, endpoint: str) -> FlaskClient:
         """Signing out and signing in are tried anonymously; everything else as an administrator."""
@@ -422,11 +425,21 @@ def seed_world(
         from benchmark.store.models import Workshop
 
         code = db.session.get(Workshop, workshop_id).join_code
+    submitted = seed_submission(app, BASE_ANSWERS)
+    with app.app_context():
+        # The submission's organisation has a plan: a step and a cost line for the plan routes' ids.
+        organisation_id = services.find_by_token(submitted).organisation_id
+        dimension = app.extensions["content"].rubric.dimension_ids()[0]
+        fields = plan.StepFields("", "ok", "", "", "ok", date(2030, 1, 1), "todo", "")
+        ids = {**ids, "step_id": plan.add_step(organisation_id, fields).id}
+        plan.add_funding_line(organisation_id, dimension, "training", 1, "")
+        ids["line_id"] = plan.funding_lines_of(organisation_id)[0].id
     return World(
         admin=admin,
         anonymous=app.test_client(),
         code=code,
-        submitted=seed_submission(app, BASE_ANSWERS),
+        submitted=submitted,
+        dimension=dimension,
         draft=seed_draft(app, DRAFT_ANSWERS),
         scratch=seed_draft(app, {"q1": 3}),
         to_delete=seed_draft(app, {}),
@@ -498,6 +511,9 @@ def post_data(endpoint: str, world: World) -> dict[str, Any]:
         "accounts.reset": {"password": "x"},
         "accounts.users": {"email": "new@example.org", "role": "facilitator"},
         "admin.index": {"name": "ok", "scopes": "uptake", "days": "90"},
+        "plan.new_step": {"custom_text": "ok", "owner": "ok", "due_on": "2030-01-01", "status": "todo"},
+        "plan.edit_step": {"custom_text": "ok", "owner": "ok", "due_on": "2030-01-01", "status": "todo"},
+        "plan.view": {"dimension": world.dimension, "category": "training", "amount": "1"},
     }.get(endpoint, {})
 
 
@@ -615,6 +631,12 @@ TEXT_FIELDS: list[tuple[str, str]] = [
     ("admin.index", "name"),
     ("accounts.reset", "password"),
     ("assessment.page", "task"),
+    ("plan.new_step", "custom_text"),
+    ("plan.new_step", "owner"),
+    ("plan.new_step", "due_on"),
+    ("plan.edit_step", "note"),
+    ("plan.view", "amount"),
+    ("plan.view", "description"),
 ]
 API_TEXT_PARAMETERS = [
     ("/api/v1/questionnaire", "lang"),

@@ -101,6 +101,12 @@ CASES: dict[str, Case] = {
     "results.report_pdf": Case("anonymous", {"token": "<submitted>"}),
     "results.report_bilingual_pdf": Case("anonymous", {"token": "<submitted>"}),
     "results.delete": Case("anonymous", {"token": "<submitted>"}),
+    "plan.view": Case("anonymous", {"token": "<submitted>"}),
+    "plan.new_step": Case("anonymous", {"token": "<submitted>"}),
+    "plan.edit_step": Case("anonymous", {"token": "<submitted>", "step_id": "<step>"}),
+    "plan.check_ics": Case("anonymous", {"token": "<submitted>"}),
+    "plan.statement_pdf": Case("anonymous", {"token": "<submitted>"}),
+    "plan.statement_docx": Case("anonymous", {"token": "<submitted>"}),
     "sector.dashboard": Case("analyst", query={"component": "IN", "by": "size"}, figures=True),
     "sector.data_dictionary": Case("analyst", figures=True),
     "sector.export_csv": Case("analyst", query={"table": "uptake_size", "by": "size"}),
@@ -171,7 +177,13 @@ def world(database_url: str, _schema: None) -> Iterator[World]:
     submitted = seed_submission(app, BASE_ANSWERS)
     seed_submission(app, BASE_ANSWERS)
     draft = start_assessment(clients["anonymous"])
+    step = {"custom_text": "Buy laptops", "owner": "ED", "due_on": "2030-01-01", "status": "todo"}
+    added = clients["anonymous"].post(f"/en/results/{submitted}/plan/step/new", data=step)
+    assert added.status_code == 303, added.status_code
+    with app.app_context():
+        step_id = db.session.scalar(db.text("SELECT max(id) FROM action_plan_step"))
     values = {
+        "step": str(step_id),
         "reset": reset_token,
         "draft": draft,
         "submitted": submitted,
@@ -318,6 +330,11 @@ def test_english_and_french_versions_are_equivalent(world: World, endpoint: str)
             assert (english_json[key], french_json[key]) == ("en", "fr")
     elif en_type == "application/pdf":
         assert en_body.startswith(b"%PDF-") and fr_body.startswith(b"%PDF-")
+    elif en_type == "text/calendar":
+        assert en_body.startswith(b"BEGIN:VCALENDAR") and fr_body.startswith(b"BEGIN:VCALENDAR")
+        assert b"SUMMARY:90-day check" in en_body and b"SUMMARY:Bilan de 90 jours" in fr_body
+    elif en_type.endswith("wordprocessingml.document"):  # bilingual whatever the page's language
+        assert en_body.startswith(b"PK") and fr_body.startswith(b"PK")
     else:
         assert en_type == "image/svg+xml" and en_body.startswith(b"<?xml") and fr_body.startswith(b"<?xml")
 

@@ -4,6 +4,7 @@
 - :mod:`.accounts`: staff accounts and set-password links
 - :mod:`.workshops`: workshops and participations
 - :mod:`.releases`: released (frozen) copies of the summary counts, and what changed since
+- :mod:`.plans`: organisations' action plans and funding lines
 - :mod:`.api_tokens`, :mod:`.baselines`: the funder's API tokens and imported baselines
 """
 
@@ -21,10 +22,16 @@ from benchmark.store.models.assessments import (
 )
 from benchmark.store.models.baselines import ImportedBaseline
 from benchmark.store.models.clock import as_utc, utcnow
+from benchmark.store.models.plans import FUNDING_CATEGORIES, MAX_AMOUNT, STEP_STATUSES, ActionPlanStep, FundingLine
 from benchmark.store.models.releases import ReleasedCount, ReleasePending, SummaryRelease
 from benchmark.store.models.workshops import Participation, Workshop
 
 __all__ = [
+    "FUNDING_CATEGORIES",
+    "MAX_AMOUNT",
+    "STEP_STATUSES",
+    "ActionPlanStep",
+    "FundingLine",
     "EMAIL_MAX_LENGTH",
     "ROLES",
     "Answer",
