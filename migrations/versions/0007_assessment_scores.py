@@ -51,7 +51,8 @@ def upgrade():
     from benchmark.store.summary import rebuild
 
     session = Session(bind=op.get_bind())
-    rebuild(session)
+    # Only the groupings whose columns exist at this revision (0011 adds n2's, empty until answered).
+    rebuild(session, present_only=True)
     session.flush()
 
 

@@ -25,18 +25,20 @@ def _item(data: dict[str, Any], item_id: str) -> dict[str, Any]:
 
 
 def test_packaged_facts(questionnaire: Questionnaire) -> None:
-    assert [item.id for item in questionnaire.facts] == ["q22", "q23", "q24", "q25", "q26"]
+    assert [item.id for item in questionnaire.facts] == ["q22", "q23", "q24", "q25", "q26", "n2"]
     assert {item.id: item.fact.column for item in questionnaire.facts if item.fact} == {
         "q22": "role",
         "q23": "funding",
         "q24": "age_band",
         "q25": "size_band",
         "q26": "region",
+        "n2": "francophone_minority",
     }
     assert {name: item.id for name, item in questionnaire.groupings.items()} == {
         "size": "q25",
         "funding": "q23",
         "region": "q26",
+        "franco": "n2",
     }
     assert {name: item.id for name, item in questionnaire.breakdowns.items()} == {
         "province": "q26",
@@ -49,7 +51,7 @@ def test_packaged_facts(questionnaire: Questionnaire) -> None:
     assert questionnaire.items["q25"].fact == Fact(
         column="size_band", grouping="size", breakdown="size", peer_group=True, multiple=False
     )
-    assert [item.id for item in questionnaire.facts if item.fact and item.fact.peer_group] == ["q25", "q26"]
+    assert [item.id for item in questionnaire.facts if item.fact and item.fact.peer_group] == ["q23", "q25", "q26", "n2"]
     assert questionnaire.items["q6"].fact is None
 
 

@@ -25,7 +25,7 @@ from benchmark.core.questionnaire import (
 )
 from tests.factories import BASELINE_2017_SOURCE
 
-#: The 25 items of the short version in flow order (design §2.1).
+#: The 25 items of the short version in flow order (design §2.1), then n2 (added in 2026, issue 14).
 DESIGN_ITEM_IDS = [
     "q1",
     "q2_1", "q2_2", "q2_3", "q2_4",
@@ -33,7 +33,7 @@ DESIGN_ITEM_IDS = [
     "q4", "q5", "q6", "q7", "n1",
     "q8", "q9", "q10",
     "q15", "q16",
-    "q22", "q23", "q24", "q25", "q26",
+    "q22", "q23", "q24", "q25", "q26", "n2",
 ]  # fmt: skip
 
 #: Pages in flow order with their items (the lead's 9-page grouping of the design's screens).
@@ -46,7 +46,7 @@ DESIGN_PAGES = {
     "concerns": ["q8"],
     "sharing-needs": ["q9", "q10"],
     "ircc-support": ["q15", "q16"],
-    "organisation": ["q22", "q23", "q24", "q25", "q26"],
+    "organisation": ["q22", "q23", "q24", "q25", "q26", "n2"],
 }
 
 #: Tool list of design §2.4, in order, with tiers.
@@ -85,7 +85,7 @@ def _baseline() -> dict[str, dict[str, Any]]:
 
 def test_packaged_file_loads(questionnaire: Questionnaire) -> None:
     assert questionnaire.version
-    assert len(questionnaire.items) == 25
+    assert len(questionnaire.items) == 26
     assert len(questionnaire.pages) == 9
     assert [s.id for s in questionnaire.sections] == [
         "about_you",
@@ -173,7 +173,18 @@ def test_source_fr_texts_match_baseline(questionnaire: Questionnaire) -> None:
 def test_text_statuses(questionnaire: Questionnaire) -> None:
     statuses = {item.id: item.text_status_fr for item in questionnaire.items.values()}
     assert {i for i, s in statuses.items() if s == "adapted"} == {"q2_1", "q3_1", "q4"}
-    assert {i for i, s in statuses.items() if s == "reconstructed"} == {"n1"}
+    assert {i for i, s in statuses.items() if s == "reconstructed"} == {"n1", "n2"}
+
+
+def test_n2_francophone_minority_is_a_new_peer_group_fact_without_2017_figure(questionnaire: Questionnaire) -> None:
+    """Issue 14: n2 is new (no 2017 n or figure), says so in its provenance, and forms a peer group."""
+    item = questionnaire.items["n2"]
+    assert item.n_2017 is None and item.text_status_fr == "reconstructed"
+    assert "2026" in (item.option_list_rationale or "") and "issue 14" in (item.option_list_rationale or "")
+    assert "communautés francophones en situation minoritaire" in item.text.fr
+    assert item.fact is not None and item.fact.peer_group and item.fact.grouping == "franco"
+    assert [option.id for option in item.options] == ["yes", "no"]
+    assert questionnaire.groupings["franco"] is item
 
 
 def test_tool_list(questionnaire: Questionnaire) -> None:

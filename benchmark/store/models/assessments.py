@@ -80,6 +80,7 @@ class Assessment(Model):
     funding: Mapped[str | None] = mapped_column(sa.String(16), index=True)
     age_band: Mapped[str | None] = mapped_column(sa.String(16))
     role: Mapped[str | None] = mapped_column(sa.String(16))
+    francophone_minority: Mapped[str | None] = mapped_column(sa.String(16), index=True)
 
     organisation: Mapped[Organisation] = relationship(back_populates="assessments")
     answers: Mapped[list[Answer]] = relationship(

@@ -24,8 +24,27 @@ def _month_sql(column: Any, dialect: str) -> Any:
     return sa.func.strftime(sa.literal_column("'%Y-%m'"), column)
 
 
-def _recount_groups(session: Any) -> Counter[Key]:
-    """Every count but ``answered``/``chosen``, with ``GROUP BY`` queries (one scan each)."""
+def stored_groupings(session: Any) -> dict[str, Fact]:
+    """The questionnaire's groupings whose column or table exists in the database now.
+
+    A migration that recounts (0007) runs before later migrations add the columns of newer
+    facts (0011: n2); it counts only what its schema holds (the newer facts are all empty then).
+    """
+    inspector = sa.inspect(session.get_bind())
+    columns = {column["name"] for column in inspector.get_columns("assessment")}
+    tables = set(inspector.get_table_names())
+    return {
+        name: fact
+        for name, fact in groupings().items()
+        if (f"assessment_{fact.column}" in tables if fact.multiple else fact.column in columns)
+    }
+
+
+def _recount_groups(session: Any, present_only: bool = False) -> Counter[Key]:
+    """Every count but ``answered``/``chosen``, with ``GROUP BY`` queries (one scan each).
+
+    :param present_only: count only the groupings whose storage exists (see :func:`stored_groupings`).
+    """
     dialect = session.get_bind().dialect.name
     A, S = Assessment, AssessmentScore
     submitted = sa.and_(A.status == "submitted", A.submitted_at.is_not(None))
@@ -65,7 +84,7 @@ def _recount_groups(session: Any) -> Counter[Key]:
             total[key] += n
 
     everything = sa.true()
-    facts = groupings()
+    facts = stored_groupings(session) if present_only else groupings()
     count("started", everything, "month", created_month)
     count("submitted", submitted, "month", submitted_month)
     count("reassessed", sa.and_(submitted, A.previous_id.is_not(None)), "month", submitted_month)
@@ -108,14 +127,15 @@ def _recount_answers(session: Any) -> Counter[Key]:
     return total
 
 
-def recount(session: Any = None) -> Counter[Key]:
+def recount(session: Any = None, present_only: bool = False) -> Counter[Key]:
     """Count everything from scratch, independently of ``contributions``.
 
     Everything is counted with ``GROUP BY`` in the database (memory stays flat); being a
     second implementation of the same definitions, it also checks ``contributions``.
+    ``present_only`` is for migrations (:func:`stored_groupings`).
     """
     session = session or db.session
-    total = _recount_groups(session)
+    total = _recount_groups(session, present_only)
     total.update(_recount_answers(session))
     return total
 
@@ -131,10 +151,13 @@ def stored(session: Any = None) -> Counter[Key]:
     return Counter({tuple(row[:-1]): row[-1] for row in rows})
 
 
-def rebuild(session: Any = None) -> int:
-    """Replace the stored counts by a full recount (after a bulk load); return the number of rows."""
+def rebuild(session: Any = None, present_only: bool = False) -> int:
+    """Replace the stored counts by a full recount (after a bulk load); return the number of rows.
+
+    ``present_only``: a migration's recount, over the groupings its schema already holds.
+    """
     session = session or db.session
-    counts = recount(session)
+    counts = recount(session, present_only)
     session.execute(sa.delete(SummaryCount))
     rows = [{**dict(zip(KEY_COLUMNS, key, strict=True)), "count": n} for key, n in sorted(counts.items())]
     for start in range(0, len(rows), 5_000):
