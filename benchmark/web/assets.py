@@ -16,6 +16,7 @@ BUNDLES = {
     "charts_js": Bundle(
         Bundle("vendor/chart.js/chart.umd.min.js"),
         Bundle("js/charts.js", filters="rjsmin"),
+        Bundle("js/peer_chart.js", filters="rjsmin"),
         output="gen/charts.%(version)s.js",
     ),
     # The facilitator's live view and projector poll for a fresh cohort picture.

@@ -17,7 +17,7 @@ from benchmark.store.content import content
 from benchmark.store.facts import values_of
 from benchmark.store.models import Assessment
 
-__all__ = ["PeerGroup", "peer_groups", "peer_noise_note"]
+__all__ = ["PeerChoice", "PeerGroup", "choose_peer_group", "peer_groups", "peer_noise_note"]
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,8 @@ def peer_groups(assessment: Assessment, profile: scoring.Profile, lang: str, k: 
             key = f"{grouping}:{value}" if item.fact.multiple else grouping
             option = item.option(value)
             wanted.append((key, grouping, value))
-            labels[key] = _peer_label(grouping, option.label.get(lang) if option else value)
+            question = item.short_label.get(lang) if item.short_label else None
+            labels[key] = _peer_label(grouping, option.label.get(lang) if option else value, question)
     histograms = aggregates.histograms([("all", "")] + [(grouping, value) for _key, grouping, value in wanted])
     groups = [_group("all", _("All organizations"), histograms[("all", "")], profile, k)]
     for key, grouping, value in wanted:
@@ -92,10 +93,78 @@ def peer_groups(assessment: Assessment, profile: scoring.Profile, lang: str, k: 
     return groups
 
 
-def _peer_label(grouping: str, answer: str) -> str:
-    """The heading of a peer group (a fact without its own wording gets a general one)."""
+def _peer_label(grouping: str, answer: str, question: str | None = None) -> str:
+    """The heading of a peer group (a fact without its own wording gets a general one, with its short label if any)."""
     if grouping == "size":
         return str(_("Same size (%(size)s)", size=answer))
     if grouping == "region":
         return str(_("Same province or territory (%(region)s)", region=answer))
+    if question:
+        return str(_("Same answer as yours to “%(question)s” (%(answer)s)", question=question, answer=answer))
     return str(_("Same answer as yours (%(answer)s)", answer=answer))
+
+
+# --------------------------------------------------------------------------- the choice of group and its chart
+
+
+@dataclass(frozen=True)
+class PeerChoice:
+    """Which of the organisation's peer groups the peer section shows (the GET form ``?peers=…``).
+
+    ``chosen`` is the group key picked ("" for the default: every group); ``refused`` is True when
+    the request named a group that is not one of the choices (the page then says so and shows the
+    default); ``charted`` is the group drawn on the chart (the chosen one, else all organisations).
+    """
+
+    groups: list[PeerGroup]
+    chosen: str
+    refused: bool
+
+    @property
+    def shown(self) -> list[PeerGroup]:
+        """The groups whose tables the section shows."""
+        return [g for g in self.groups if g.key == self.chosen] if self.chosen else self.groups
+
+    @property
+    def charted(self) -> PeerGroup | None:
+        """The group drawn on the chart, or None when it is below k."""
+        group = self.shown[0] if self.shown else None
+        return group if group is not None and group.shown else None
+
+
+#: The longest group key read from the query string (longer is refused without being stored).
+MAX_CHOICE = 100
+
+
+def choose_peer_group(groups: list[PeerGroup], requested: str | None) -> PeerChoice:
+    """Pick the group named by ``?peers=`` among the organisation's own groups; anything else is refused."""
+    wanted = (requested or "").strip()
+    if not wanted:
+        return PeerChoice(groups, "", False)
+    if len(wanted) <= MAX_CHOICE and any(group.key == wanted for group in groups):
+        return PeerChoice(groups, wanted, False)
+    return PeerChoice(groups, "", True)
+
+
+def peer_chart(choice: PeerChoice, profile: scoring.Profile, lang: str) -> dict[str, object] | None:
+    """What the peer chart draws: the charted group's private middle half and median, and the organisation's score.
+
+    Only the private figures of a group of at least k (the same as in the table below the chart);
+    None when no group can be drawn.
+    """
+    group = choice.charted
+    if group is None:
+        return None
+    ids = [d.dimension.id for d in profile.dimensions]
+    summaries = [group.summaries.get(dimension) for dimension in ids]
+    return {
+        "group": group.key,
+        "title": group.label,
+        "labels": [d.dimension.name.get(lang) for d in profile.dimensions],
+        "band_label": str(_("Middle half of the group (approximate)")),
+        "band": [None if s is None else [round(s.q1), round(s.q3)] for s in summaries],
+        "median_label": str(_("Median of the group (approximate)")),
+        "median": [None if s is None else round(s.median) for s in summaries],
+        "own_label": str(_("Your organization")),
+        "own": [d.score for d in profile.dimensions],
+    }

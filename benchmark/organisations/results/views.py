@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from benchmark.organisations.deletion import render_delete_page
 from benchmark.organisations.results import bp, pdf
+from benchmark.organisations.results.peer_view import choose_peer_group, peer_chart
 from benchmark.organisations.results.services import (
     ResultsView,
     build_results,
@@ -53,6 +54,7 @@ def profile(token: str) -> str | BaseResponse:
     participations = store_participations.participations_of(assessment)
     chosen = request.args.get("baseline", "")[:100]
     imported = compare_imported(assessment, view.profile, chosen, view.lang) if chosen else None
+    peer_choice = choose_peer_group(view.peer_groups, request.args.get("peers"))
     return render_template(
         "results/profile.html",
         view=view,
@@ -64,6 +66,8 @@ def profile(token: str) -> str | BaseResponse:
         baselines=aggregates.published_baselines(),
         chosen=chosen,
         imported=imported,
+        peer_choice=peer_choice,
+        peer_chart=peer_chart(peer_choice, view.profile, view.lang),
     )
 
 
@@ -250,6 +254,7 @@ def results_json(view: ResultsView) -> dict[str, Any]:
                 {
                     "group": group.key,
                     "label": group.label,
+                    "n": group.n if group.shown else None,
                     "components": {
                         dimension: None
                         if summary is None
