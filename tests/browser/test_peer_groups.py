@@ -68,7 +68,9 @@ def test_peer_groups_chart_marker_and_choice_with_no_violation_and_no_sideways_s
     assert ("with your score marked" if lang == "en" else "avec votre score indiqué") in name
     assert page.locator("#peers h3").count() == 6
     sizes = page.locator("#peers .group-size")
-    expect(sizes.first).to_have_text("3 organizations in this group." if lang == "en" else "3 organisations dans ce groupe.")
+    expect(sizes.first).to_have_text(
+        "3 organizations in this group." if lang == "en" else "3 organisations dans ce groupe."
+    )
 
     # Choose the francophone-minority group with the keyboard only, then submit the GET form.
     page.locator("#peers-group").focus()

@@ -51,7 +51,12 @@ def test_packaged_facts(questionnaire: Questionnaire) -> None:
     assert questionnaire.items["q25"].fact == Fact(
         column="size_band", grouping="size", breakdown="size", peer_group=True, multiple=False
     )
-    assert [item.id for item in questionnaire.facts if item.fact and item.fact.peer_group] == ["q23", "q25", "q26", "n2"]
+    assert [item.id for item in questionnaire.facts if item.fact and item.fact.peer_group] == [
+        "q23",
+        "q25",
+        "q26",
+        "n2",
+    ]
     assert questionnaire.items["q6"].fact is None
 
 

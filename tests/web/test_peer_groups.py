@@ -197,11 +197,7 @@ def test_a_bad_choice_gets_a_clear_message_not_a_500(pool: tuple[Flask, str], va
     response = client.get(f"/{lang}/results/{token}", query_string={"peers": value})
     assert response.status_code == 200
     section = peer_section(response.get_data(as_text=True))
-    message = (
-        "That group is not one of your choices."
-        if lang == "en"
-        else "Ce groupe ne fait pas partie de vos choix."
-    )
+    message = "That group is not one of your choices." if lang == "en" else "Ce groupe ne fait pas partie de vos choix."
     assert message in section and 'role="alert"' in section and 'aria-invalid="true"' in section
     assert "<script>alert" not in section and "x" * 200 not in section  # never echoed
     assert len(re.findall(r"<h3[^>]*>", section)) == len(GROUP_KEYS)  # the default: every group
