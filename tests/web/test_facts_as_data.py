@@ -61,7 +61,7 @@ def by_enum(client: FlaskClient) -> list[str]:
 def test_groupings_and_breakdowns_are_the_questionnaires(app: Flask, client: FlaskClient) -> None:
     with app.app_context():
         q = content().questionnaire
-        assert list(summary.groupings()) == list(q.groupings) == ["funding", "size", "region"]
+        assert list(summary.groupings()) == list(q.groupings) == ["funding", "size", "region", "franco"]
         assert list(sector.breakdowns()) == list(q.breakdowns)
         dimensions = list(content().rubric.dimension_ids())
     assert sorted(by_enum(client)) == sorted(q.breakdowns)

@@ -15,6 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from benchmark.funder.sector import dictionary
 from benchmark.store.assessments import find_by_token
 from tests.factories import make_app, page_answers, page_ids, reset, seed_submission, start_assessment
 
@@ -226,3 +227,11 @@ def test_n2_round_trips_through_the_questionnaire_and_the_my_data_exports(app: F
     with app.app_context():
         assessment = find_by_token(token)
         assert assessment is not None and assessment.francophone_minority == "no"
+
+
+def test_n2_is_in_the_sector_data_dictionary_as_new_with_no_2017_figure(app: Flask) -> None:
+    with app.app_context():
+        crosswalk = {entry["item"]: entry for entry in dictionary.build()["crosswalk"]}
+    n2 = crosswalk["n2"]
+    assert n2["question_2017"] == "new (not in 2017)" and n2["n_2017"] is None and n2["figures_2017"] == []
+    assert "communautés francophones en situation minoritaire" in n2["text_fr"]
