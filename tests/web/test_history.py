@@ -114,9 +114,9 @@ def test_two_submissions_give_a_table_and_the_moved_answers_without_chart(app: F
     assert "data-chart-specs" not in html and 'data-chart="history-' not in html
     moved = change.split("Answers that moved your scores", 1)[1]
     skills, infrastructure, applications = (
-        moved.split("<h4>Skills and training")[1].split("<h4>")[0],
-        moved.split("<h4>Infrastructure")[1].split("<h4>")[0],
-        moved.split("<h4>Applications")[1].split("<h4>")[0],
+        moved.split("<h4>Skills and training:")[1].split("<h4>")[0],
+        moved.split("<h4>Infrastructure:")[1].split("<h4>")[0],
+        moved.split("<h4>Applications:")[1].split("<h4>")[0],
     )
     assert "permanent in-house capacity" in skills and "1 → 3 of 3" in skills
     assert "Internet access" in infrastructure and "2 → – of 3" in infrastructure
@@ -127,6 +127,7 @@ def test_two_submissions_give_a_table_and_the_moved_answers_without_chart(app: F
     french = section(page(client, second, "fr"), 'id="change"')
     assert "Réponses qui ont fait bouger vos scores" in french and "1 → 3 sur 3" in french
     assert "Disponibilité du matériel" in french and "Aucune réponse n'a fait bouger ce score." in french
+    assert re.search(r"<h4>Infrastructures : \d+ → \d+ \(-\d+\)</h4>", french)  # a space before the colon
 
 
 def test_three_submissions_draw_a_line_chart_per_component(app: Flask, client: FlaskClient) -> None:
