@@ -132,20 +132,53 @@
     markReady(canvas);
   }
 
-  // Generic grouped bars: <canvas data-chart="key"> drawn from data.charts[key] =
-  // {labels: [...], datasets: [{label, data}], max?: number}. Series take the palette in order.
+  function line(label, values, colour) {
+    return {
+      label: label,
+      data: values,
+      borderColor: colour,
+      backgroundColor: colour,
+      borderWidth: 2,
+      pointRadius: 4,
+      fill: false,
+      spanGaps: false // a submission without a score leaves a gap, never an invented point
+    };
+  }
+
+  // Generic charts: <canvas data-chart="key"> drawn from data.charts[key] (or from a
+  // <script type="application/json" data-chart-specs> of the page) =
+  // {type?: "bar"|"line", labels: [...], datasets: [{label, data}], max?: number}.
+  // Grouped bars by default; series take the palette in order.
   function drawGeneric(Chart, canvas, spec, locale) {
     if (!canvas || !spec || !isArray(spec.labels) || !isArray(spec.datasets)) { return; }
+    var type = spec.type === "line" ? "line" : "bar";
     var colours = [PALETTE.organisation, PALETTE.peer, PALETTE.figures];
     var datasets = spec.datasets.map(function (series, index) {
-      return solidBars(series.label, series.data, colours[index % colours.length]);
+      var colour = colours[index % colours.length];
+      return type === "line" ? line(series.label, series.data, colour) : solidBars(series.label, series.data, colour);
     });
     var options = baseOptions(locale, 1, 2);
     var axis = { min: 0, ticks: { color: PALETTE.text } };
     if (typeof spec.max === "number") { axis.max = spec.max; }
     options.scales = { x: { ticks: { color: PALETTE.text } }, y: axis };
-    new Chart(canvas, { type: "bar", data: { labels: spec.labels, datasets: datasets }, options: options });
+    new Chart(canvas, { type: type, data: { labels: spec.labels, datasets: datasets }, options: options });
     markReady(canvas);
+  }
+
+  // Chart data that page partials carry in <script type="application/json" data-chart-specs>.
+  function partialSpecs() {
+    var specs = {};
+    document.querySelectorAll("script[data-chart-specs]").forEach(function (node) {
+      var parsed;
+      try {
+        parsed = JSON.parse(node.textContent || "null");
+      } catch (error) {
+        parsed = null;
+      }
+      if (!parsed || typeof parsed !== "object") { return; }
+      Object.keys(parsed).forEach(function (key) { specs[key] = parsed[key]; });
+    });
+    return specs;
   }
 
   function init() {
@@ -156,8 +189,10 @@
     var locale = document.documentElement.lang || undefined;
     drawComponents(Chart, document.getElementById("components-chart"), data.components, locale);
     drawFigures(Chart, document.getElementById("figures-chart"), data.figures2017, locale);
+    var extra = partialSpecs();
     document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
-      drawGeneric(Chart, canvas, (data.charts || {})[canvas.getAttribute("data-chart")], locale);
+      var key = canvas.getAttribute("data-chart");
+      drawGeneric(Chart, canvas, (data.charts || {})[key] || extra[key], locale);
     });
   }
 

@@ -420,14 +420,18 @@ def take_again(page: Any, server: LiveServer, lang: str, token: str, label: str,
     expect(page.locator("main .lead strong")).to_have_text(label)  # the name is carried over too
     change = page.locator("#change")
     expect(change.locator("h2")).to_have_text(text["change"])
-    changed = change.locator("table").nth(1).locator("tbody tr")
+    changed = change.locator("#changed-answers tbody tr")
     assert changed.count() == 1  # only the importance scale changed
     expect(changed.locator("td")).to_have_text([f"{before} / 10", "3 / 10"])
+    # The history: both submissions; the importance scale is not scored, so it moved no component.
+    expect(change.locator("#history-table tbody tr")).to_have_count(2)
+    expect(change.locator(".history-step .moved-table")).to_have_count(0)
 
-    # The first submission's results are unchanged.
+    # The first submission's results are unchanged, and say that a newer assessment exists.
     page.goto(f"{base}/results/{token}")
     assert component_scores(page) == scores
     assert page.locator("#change").count() == 0
+    expect(page.locator("#newer-assessment")).to_have_count(1)
 
 
 # --------------------------------------------------------------------------- a workshop

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
 from benchmark.organisations.deletion import render_delete_page
+from benchmark.organisations.history import services as history
 from benchmark.organisations.results import bp, pdf
 from benchmark.organisations.results.peer_view import choose_peer_group, peer_chart
 from benchmark.organisations.results.services import (
@@ -33,7 +34,7 @@ PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noinde
 
 
 class TakeAgainForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF is untyped
-    """Start a new assessment pre-filled with this one's answers (CSRF only)."""
+    """Start a new assessment pre-filled with the latest submission's answers (CSRF only)."""
 
 
 @bp.after_request
@@ -68,6 +69,8 @@ def profile(token: str) -> str | BaseResponse:
         imported=imported,
         peer_choice=peer_choice,
         peer_chart=peer_chart(peer_choice, view.profile, view.lang),
+        history=history.history_until(assessment, view.lang),
+        newer=history.newer_than(assessment),
     )
 
 
@@ -114,14 +117,18 @@ def report_bilingual_pdf(token: str) -> Response | tuple[str, int]:
 
 @bp.route("/<token>/again", methods=["POST"])
 def take_again(token: str) -> BaseResponse:
-    """Start a new assessment pre-filled with this one's answers."""
+    """Start a new assessment pre-filled with the answers of the organisation's latest submission.
+
+    An older link starts from the latest submission too, never from its own older answers.
+    """
     assessment = _submitted_or_404(token)
     if not assessment.is_submitted:
         abort(404)
     if not TakeAgainForm().validate():
         abort(400)
+    latest = history.latest_submission(assessment.organisation_id) or assessment
     _new, new_token = assessment_services.start_assessment(
-        content().questionnaire, current_language(), assessment.label, previous=assessment
+        content().questionnaire, current_language(), latest.label, previous=latest
     )
     return redirect(url_for("assessment.private_link", token=new_token, new=1))
 
