@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import abort, g, redirect, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from benchmark.extensions import csrf
 from benchmark.organisations.results import bp as results_bp
 from benchmark.organisations.results.views import render_profile
 from benchmark.organisations.share.forms import RevokeForm, ShareForm
@@ -42,6 +43,7 @@ class ShareSection:
 
 
 @results_bp.route("/<token>/shares", methods=["POST"])
+@csrf.exempt  # the form checks its own token, so an expired one shows the page again with what was typed
 def create_share(token: str) -> BaseResponse | tuple[str, int]:
     """Make a board link; a refused label shows the page again with what was typed (400)."""
     assessment = _submitted_or_404(token)
