@@ -18,7 +18,7 @@ from benchmark.organisations.results.views import render_profile
 from benchmark.organisations.share.forms import RevokeForm, ShareForm
 from benchmark.store import assessments as assessment_services
 from benchmark.store import shares
-from benchmark.store.models import Assessment, BoardShare
+from benchmark.store.models import SHARE_LABEL_MAX, Assessment, BoardShare
 from benchmark.web.links import public_url
 
 ANCHOR = "board-shares"
@@ -39,11 +39,10 @@ class ShareSection:
     shares: list[ListedShare]
     form: ShareForm
     revoke_form: RevokeForm
-    max_length: int = shares.SHARE_LABEL_MAX
+    max_length: int = SHARE_LABEL_MAX
 
 
 @results_bp.route("/<token>/shares", methods=["POST"])
-@csrf.exempt  # the form checks its own token, so an expired one shows the page again with what was typed
 def create_share(token: str) -> BaseResponse | tuple[str, int]:
     """Make a board link; a refused label shows the page again with what was typed (400)."""
     assessment = _submitted_or_404(token)
@@ -52,6 +51,10 @@ def create_share(token: str) -> BaseResponse | tuple[str, int]:
         return render_profile(assessment, token, share_form=form), 400
     shares.create_share(assessment, token, form.label.data)
     return redirect(url_for("results.profile", token=token, _anchor=ANCHOR), code=303)
+
+
+# The form checks its own token, so an expired one shows the page again with what was typed.
+csrf.exempt(create_share)
 
 
 @results_bp.route("/<token>/shares/<int:share_id>/revoke", methods=["POST"])
