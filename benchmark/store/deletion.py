@@ -1,7 +1,7 @@
 """Deleting assessments: at their owner's request, and drafts past retention.
 
 Every child row goes with its assessment (answers, fact rows, scores, workshop
-participations), the organisation's action plan and funding lines go with its last assessment,
+participations, board shares), the organisation's action plan and funding lines go with its last assessment,
 the organisation's previous submission becomes its latest again, and the
 summary counts follow in the same transaction (:func:`benchmark.store.summary.tracking`).
 """
@@ -23,6 +23,7 @@ from benchmark.store.models import (
     Answer,
     Assessment,
     AssessmentScore,
+    BoardShare,
     FundingLine,
     Organisation,
     Participation,
@@ -73,7 +74,7 @@ def deletion_preview(assessment: Assessment) -> DeletionPreview:
 def delete_assessment(assessment: Assessment) -> None:
     """Delete an assessment for good, at its owner's request (its private link).
 
-    Removes its answers, provinces/territories, scores and workshop participations; the
+    Removes its answers, provinces/territories, scores, workshop participations and board shares; the
     organisation's previous submission (if any) becomes its latest again, so peer,
     workshop and sector figures count that one instead; the organisation row, with its
     action plan and funding lines, goes when it has no assessment left.  Afterwards the token opens nothing.
@@ -119,7 +120,7 @@ def _delete_rows(assessment_id: int, only_if: sa.ColumnElement[bool] | None = No
             .values(previous_id=previous_id)
             .execution_options(synchronize_session=False)
         )
-        models = (Participation, Answer, AssessmentScore)
+        models = (Participation, Answer, AssessmentScore, BoardShare)
         children = [db.metadata.tables[model.__tablename__] for model in models]
         children += multiple_tables(content().questionnaire)
         for child in children:

@@ -1,9 +1,9 @@
 """Keep private-link tokens out of every log record.
 
 Private links carry their token in the URL path (``/en/assessment/<token>/…``,
-``/en/results/<token>``, ``/en/workshops/consent/<token>/…``, and staff set-password
-links ``/en/account/reset/<token>``).  Access logs (gunicorn ``--access-logfile``,
-Werkzeug's development server) and error messages such as Flask's "Exception on
+``/en/results/<token>``, ``/en/workshops/consent/<token>/…``, board links ``/en/shared/<token>``,
+and staff set-password links ``/en/account/reset/<token>``).  Access logs (gunicorn
+``--access-logfile``, Werkzeug's development server) and error messages such as Flask's "Exception on
 <path>" would otherwise write those tokens to disk, where anyone reading the logs
 could open the assessment.
 
@@ -29,7 +29,7 @@ from typing import Any
 from flask import Flask
 
 #: ``/<segment>/<43-character token>``, where the token is not part of a longer run of token characters.
-TOKEN_PATH = re.compile(r"/(assessment|results|consent|reset)/[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
+TOKEN_PATH = re.compile(r"/(assessment|results|consent|reset|shared)/[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
 REDACTED = "[redacted]"
 LOGGER_NAMES = ("", "werkzeug", "gunicorn", "gunicorn.error", "gunicorn.access")
 

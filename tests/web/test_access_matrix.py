@@ -14,7 +14,7 @@ from benchmark.extensions import db
 from benchmark.organisations.plan import services as plan
 from benchmark.staff.accounts.services import create_user
 from benchmark.store import api_tokens as tokens
-from benchmark.store import assessments
+from benchmark.store import assessments, shares
 from benchmark.store.content import content
 from benchmark.store.models import ImportedBaseline
 from tests.factories import BASE_ANSWERS, PASSWORD, create_workshop, make_app, reset, seed_participant, seed_submission
@@ -28,6 +28,7 @@ ROLES = (
     "facilitator_b",
     "analyst",
     "admin",
+    "board",  # holds only a board link (a share token) of the respondent's assessment
 )
 STAFF = {"facilitator_a", "facilitator_b", "analyst", "admin"}
 
@@ -78,6 +79,13 @@ POLICY: dict[str, str] = {
     "plan.delete_funding": "plan_owner",
     "plan.check_ics": "plan_owner",
     "assessment.delete": "token",
+    # Board links: made and revoked through the private link; opened with the share token only.
+    "results.create_share": "token",
+    "results.revoke_share": "share_owner",
+    "share.profile": "share_token",
+    "share.report_pdf": "share_token",
+    "share.report_bilingual_pdf": "share_token",
+    "share.plan": "share_token",
     "workshops.index": "facilitator",
     "workshops.create": "facilitator",
     "workshops.live": "workshop_owner",
@@ -104,7 +112,14 @@ POLICY: dict[str, str] = {
     "accounts.sign_out": "sign_out",
 }
 #: Endpoints that change the signed-in state; tried last for each role.
-LAST = ("accounts.sign_out", "results.delete", "assessment.delete", "plan.delete_step", "plan.delete_funding")
+LAST = (
+    "accounts.sign_out",
+    "results.delete",
+    "assessment.delete",
+    "plan.delete_step",
+    "plan.delete_funding",
+    "results.revoke_share",
+)
 #: Token-based endpoints whose extra path arguments are not the token.
 PAGE_ID = "importance"
 
@@ -116,6 +131,8 @@ def allowed(category: str, role: str) -> bool | None:
         "token": role in {"respondent", "other_respondent", "participant"},
         "participant_token": role == "participant",
         "plan_owner": role == "respondent",
+        "share_owner": role == "respondent",
+        "share_token": role == "board",
         "facilitator": role in {"facilitator_a", "facilitator_b", "admin"},
         "workshop_owner": role in {"facilitator_a", "admin"},
         "analyst": role in {"analyst", "admin"},
@@ -166,12 +183,18 @@ def world(app: Flask) -> dict[str, Any]:
         step = plan.add_step(organisation_id, fields)
         plan.add_funding_line(organisation_id, content().rubric.dimension_ids()[0], "hardware", 1200, "")
         line_id = db.session.scalar(db.text("SELECT max(id) FROM funding_line"))
+        respondent = assessments.find_by_token(tokens_by_role["respondent"])
+        _shown, share_token = shares.create_share(respondent, tokens_by_role["respondent"], "Board")  # type: ignore[arg-type]
+        to_revoke, _plain = shares.create_share(respondent, tokens_by_role["respondent"], "Old board")  # type: ignore[arg-type]
+        # The board sends its share token wherever a private link is expected: every private route refuses it.
+        tokens_by_role["board"] = share_token
         ids = {
             "token_id": api_token.id,
             "baseline_id": baseline.id,
             "user_id": victim_id,
             "step_id": step.id,
             "line_id": line_id,
+            "share_id": to_revoke.id,
         }
     return {
         "clients": clients,
@@ -180,6 +203,7 @@ def world(app: Flask) -> dict[str, Any]:
         "ids": ids,
         "api_token": plain,
         "code": code_a,
+        "share_token": share_token,
     }
 
 
@@ -189,6 +213,10 @@ def url_for_rule(rule: Any, role: str, world: dict[str, Any]) -> str:
     for argument in rule.arguments:
         if argument == "token":
             values["token"] = world["tokens"].get(role) or secrets.token_urlsafe(32)
+        elif argument == "share_token":
+            values["share_token"] = (
+                world["share_token"] if role == "board" else world["tokens"].get(role) or secrets.token_urlsafe(32)
+            )
         elif argument == "workshop_id":
             values["workshop_id"] = world["workshop_id"]
         elif argument == "page_id":
@@ -299,7 +327,7 @@ def check_headers(url: str, response: Any) -> list[str]:
 def test_security_headers_on_every_get_route(app: Flask, world: dict[str, Any]) -> None:
     problems: list[str] = []
     checked = 0
-    for role in ("anonymous", "respondent", "facilitator_a", "analyst", "admin"):
+    for role in ("anonymous", "respondent", "facilitator_a", "analyst", "admin", "board"):
         client = world["clients"][role]
         for rule in app.url_map.iter_rules():
             if "GET" not in rule.methods or rule.endpoint in LAST:

@@ -39,6 +39,7 @@ from benchmark.staff.accounts import services as account_services
 from benchmark.staff.accounts.services import create_user, issue_reset
 from benchmark.store import api_tokens as tokens
 from benchmark.store import assessments as services
+from benchmark.store import shares
 from benchmark.store.models import ImportedBaseline
 from tests.factories import BASE_ANSWERS, PASSWORD, TOKEN_IN_URL, create_workshop, seed_participant, seed_submission
 
@@ -354,6 +355,7 @@ class World:
     participant: str
     reset_token: str
     api_token: str
+    share_token: str  # a board link of the submission
     ids: dict[str, int] = field(default_factory=dict)
 
     def token_for(self, endpoint: str) -> str:
@@ -434,6 +436,10 @@ def seed_world(
         ids = {**ids, "step_id": plan.add_step(organisation_id, fields).id}
         plan.add_funding_line(organisation_id, dimension, "training", 1, "")
         ids["line_id"] = plan.funding_lines_of(organisation_id)[0].id
+        # A board link to open, and one the revoke route may revoke.
+        assessment = services.find_by_token(submitted)
+        _share, share_token = shares.create_share(assessment, submitted, "Board")
+        ids["share_id"] = shares.create_share(assessment, submitted, "Old board")[0].id
     return World(
         admin=admin,
         anonymous=app.test_client(),
@@ -447,6 +453,7 @@ def seed_world(
         participant=seed_participant(app, workshop_id, BASE_ANSWERS),
         reset_token=reset_token,
         api_token=bearer,
+        share_token=share_token,
         ids={**ids, "workshop_id": workshop_id},
     )
 
@@ -475,6 +482,8 @@ def route_url(rule: Any, world: World, trick: tuple[str, str] | None = None) -> 
     for argument in rule.arguments:
         if argument == "token":
             values["token"] = world.token_for(rule.endpoint)
+        elif argument == "share_token":
+            values["share_token"] = world.share_token
         elif argument == "page_id":
             values["page_id"] = "importance"
         elif argument == "filename":
@@ -514,6 +523,7 @@ def post_data(endpoint: str, world: World) -> dict[str, Any]:
         "plan.new_step": {"custom_text": "ok", "owner": "ok", "due_on": "2030-01-01", "status": "todo"},
         "plan.edit_step": {"custom_text": "ok", "owner": "ok", "due_on": "2030-01-01", "status": "todo"},
         "plan.view": {"dimension": world.dimension, "category": "training", "amount": "1"},
+        "results.create_share": {"label": "ok"},
     }.get(endpoint, {})
 
 
@@ -637,6 +647,7 @@ TEXT_FIELDS: list[tuple[str, str]] = [
     ("plan.edit_step", "note"),
     ("plan.view", "amount"),
     ("plan.view", "description"),
+    ("results.create_share", "label"),
 ]
 API_TEXT_PARAMETERS = [
     ("/api/v1/questionnaire", "lang"),
@@ -653,6 +664,7 @@ ANSWER_FIELDS = [
 #: GET routes that read their query string (besides the API).
 QUERY_READERS = (
     "results.profile",
+    "share.profile",
     "assessment.page",
     "assessment.private_link",
     "accounts.users",
@@ -839,6 +851,10 @@ def pages_with_stored_text(app: Flask, world: World, stored: dict[str, list[str]
     yield "new workshop (series choices)", client.get("/en/workshops/new").get_data(as_text=True)
     yield "admin users", client.get("/en/account/users").get_data(as_text=True)
     yield "admin tokens", client.get("/en/admin/").get_data(as_text=True)
+    # Board links' labels: listed on the private page, shown on the shared page.
+    yield "share list", client.get(f"/en/results/{world.submitted}").get_data(as_text=True)
+    yield "share list fr", client.get(f"/fr/results/{world.submitted}").get_data(as_text=True)
+    yield "shared page", client.get(f"/en/shared/{world.share_token}").get_data(as_text=True)
 
 
 def test_hostile_input_catalogue(app: Flask, world: World) -> None:
@@ -878,7 +894,7 @@ def test_hostile_input_catalogue(app: Flask, world: World) -> None:
     assert live == [], "\n".join(live[:50])
     # The payloads really were stored and shown (escaped) where people see them.
     assert stored["labels"] and stored["workshops"]
-    for page in ("link", "workshop", "admin"):
+    for page in ("link", "workshop", "admin", "share"):
         assert escaped_seen[page] > 0, (page, escaped_seen)
 
     after = {token: answers_of(app, token) for token in (world.submitted, world.draft)}

@@ -30,6 +30,7 @@ from flask.testing import FlaskClient
 
 from benchmark.extensions import db
 from benchmark.staff.accounts.services import create_user, find_user, issue_reset
+from benchmark.store import assessments, shares
 from benchmark.store.models import ImportedBaseline
 from tests.factories import (
     BASE_ANSWERS,
@@ -107,6 +108,10 @@ CASES: dict[str, Case] = {
     "plan.check_ics": Case("anonymous", {"token": "<submitted>"}),
     "plan.statement_pdf": Case("anonymous", {"token": "<submitted>"}),
     "plan.statement_docx": Case("anonymous", {"token": "<submitted>"}),
+    "share.profile": Case("anonymous", {"share_token": "<share>"}, {"baseline": IMPORTED}, figures=True),
+    "share.report_pdf": Case("anonymous", {"share_token": "<share>"}),
+    "share.report_bilingual_pdf": Case("anonymous", {"share_token": "<share>"}),
+    "share.plan": Case("anonymous", {"share_token": "<share>"}),
     "sector.dashboard": Case("analyst", query={"component": "IN", "by": "size"}, figures=True),
     "sector.data_dictionary": Case("analyst", figures=True),
     "sector.export_csv": Case("analyst", query={"table": "uptake_size", "by": "size"}),
@@ -182,6 +187,7 @@ def world(database_url: str, _schema: None) -> Iterator[World]:
     assert added.status_code == 303, added.status_code
     with app.app_context():
         step_id = db.session.scalar(db.text("SELECT max(id) FROM action_plan_step"))
+        _share, share_token = shares.create_share(assessments.find_by_token(submitted), submitted, "Board")  # type: ignore[arg-type]
     values = {
         "step": str(step_id),
         "reset": reset_token,
@@ -190,6 +196,7 @@ def world(database_url: str, _schema: None) -> Iterator[World]:
         "participant": participant,
         "workshop": str(workshop_id),
         "code": code,
+        "share": share_token,
     }
     yield World(app, clients, values)
     reset(app)

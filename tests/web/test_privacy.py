@@ -34,7 +34,7 @@ from benchmark.store.scores import profile_of, stored_scores
 from benchmark.web import logging as log_redaction
 from tests.factories import BASE_ANSWERS, PASSWORD, make_app, page_answers, page_ids, reset, start_assessment
 
-TOKEN = re.compile(r"/(?:assessment|results)/([A-Za-z0-9_-]{43})")
+TOKEN = re.compile(r"/(?:assessment|results|shared)/([A-Za-z0-9_-]{43})")
 #: A distinctive answer: its option ids and labels must never reach a log.
 DISTINCT = {"q9": "data_mgmt_expertise", "q4": ["permanent_inhouse"], "q5": ["fundraising"]}
 DISTINCT_WORDS = ["data_mgmt_expertise", "permanent_inhouse", "Data management expertise", "permanent in-house"]
@@ -370,6 +370,7 @@ def test_redact() -> None:
     assert log_redaction.redact(f"/fr/assessment/{token}/") == "/fr/assessment/[redacted]/"
     assert log_redaction.redact(f"/en/workshops/consent/{token}/3") == "/en/workshops/consent/[redacted]/3"
     assert log_redaction.redact(f"/en/account/reset/{token}?x=1") == "/en/account/reset/[redacted]?x=1"
+    assert log_redaction.redact(f"GET /fr/shared/{token}/plan") == "GET /fr/shared/[redacted]/plan"
     assert log_redaction.redact(f"/en/results/{token}x") == f"/en/results/{token}x"  # not a token
     assert log_redaction.redact("/en/assessment/review") == "/en/assessment/review"
 
@@ -479,6 +480,13 @@ def test_no_tokens_answers_or_emails_in_any_log(
         assert remember(browser.request(f"/en/results/{token}/my-data.csv")).status == 200
         assert remember(browser.request(f"/fr/results/{token}/my-data.json")).status == 200
         assert remember(browser.request(f"/en/results/{token}/report.pdf")).status in {200, 503}
+        # A board link: made on the private page, then opened with its PDF and the plan.
+        assert remember(browser.request(f"/en/results/{token}/shares", {"label": DISTINCT_LABEL})).status == 303
+        page = remember(browser.request(f"/en/results/{token}")).body.decode()
+        share = re.search(r"/en/shared/([A-Za-z0-9_-]{43})", page).group(1)
+        assert remember(browser.request(f"/en/shared/{share}")).status == 200
+        assert remember(browser.request(f"/fr/shared/{share}/plan")).status == 200
+        assert remember(browser.request(f"/en/shared/{share}/report.pdf")).status in {200, 503}
         # An unexpected error on a private page (it is logged, with its path).
         monkeypatch.setattr("benchmark.organisations.results.views.results_json", _explode)
         assert remember(browser.request(f"/en/results/{token}/data.json")).status == 500
@@ -527,7 +535,7 @@ def test_no_tokens_answers_or_emails_in_any_log(
                 timedelta(milliseconds=5),
             )
 
-    assert {token, draft} <= tokens
+    assert {token, draft, share} <= tokens
     formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
     lines = [formatter.format(record) for record in caplog.records]
     text = "\n".join(lines)
@@ -537,6 +545,7 @@ def test_no_tokens_answers_or_emails_in_any_log(
     assert "Unhandled error on GET /en/results/[redacted]/data.json" in text
     assert "Traceback" in text and "Sign-in failed" in text
     assert "consent/[redacted]/" in text
+    assert "/shared/[redacted]/plan" in text
     for secret in tokens:
         assert secret not in text, f"a private-link token is in the logs: {secret[:6]}…"
     for word in [*DISTINCT_WORDS, DISTINCT_LABEL]:

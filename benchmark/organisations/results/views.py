@@ -25,7 +25,7 @@ from benchmark.store import aggregates
 from benchmark.store import assessments as assessment_services
 from benchmark.store import participations as store_participations
 from benchmark.store.content import content
-from benchmark.store.models import Assessment
+from benchmark.store.models import Assessment, BoardShare
 from benchmark.web.forms import ConsentForm, DeleteForm
 from benchmark.web.i18n import current_language
 from benchmark.web.responses import csv_text
@@ -50,16 +50,25 @@ def profile(token: str) -> str | BaseResponse:
     assessment = _submitted_or_404(token)
     if not assessment.is_submitted:
         return redirect(url_for("assessment.resume", token=token))
-    view = build_results(assessment, current_language())
+    return render_profile(assessment, token)
 
-    participations = store_participations.participations_of(assessment)
+
+def render_profile(assessment: Assessment, token: str | None, shared: BoardShare | None = None, **extra: Any) -> str:
+    """The results page of a submitted assessment: private (``token``) or read-only for a board (``shared``).
+
+    A shared page gets no private token, so none of the private controls (take again, downloads of
+    the data, delete, workshop consent, share management) is rendered or could be built.
+    """
+    view = build_results(assessment, current_language())
+    participations = [] if shared else store_participations.participations_of(assessment)
     chosen = request.args.get("baseline", "")[:100]
     imported = compare_imported(assessment, view.profile, chosen, view.lang) if chosen else None
     peer_choice = choose_peer_group(view.peer_groups, request.args.get("peers"))
     return render_template(
         "results/profile.html",
         view=view,
-        token=token,
+        token=None if shared else token,
+        shared=shared,
         chart=chart_data(view),
         form=TakeAgainForm(),
         participations=participations,
@@ -70,7 +79,8 @@ def profile(token: str) -> str | BaseResponse:
         peer_choice=peer_choice,
         peer_chart=peer_chart(peer_choice, view.profile, view.lang),
         history=history.history_until(assessment, view.lang),
-        newer=history.newer_than(assessment),
+        newer=None if shared else history.newer_than(assessment),
+        **extra,
     )
 
 
@@ -89,12 +99,7 @@ def report_pdf(token: str) -> Response | tuple[str, int]:
     assessment = _submitted_or_404(token)
     if not assessment.is_submitted:
         abort(404)
-    try:
-        body = pdf.render_report_pdf(build_results(assessment, current_language()))
-    except pdf.PdfError:
-        current_app.logger.exception("PDF rendering failed")
-        return render_template("results/pdf_error.html", token=token), 503
-    return _pdf_response(body, _("digital-capacity-profile") + ".pdf")
+    return report_pdf_response(assessment, back=url_for(".profile", token=token))
 
 
 @bp.route("/<token>/report-bilingual.pdf")
@@ -103,6 +108,21 @@ def report_bilingual_pdf(token: str) -> Response | tuple[str, int]:
     assessment = _submitted_or_404(token)
     if not assessment.is_submitted:
         abort(404)
+    return bilingual_pdf_response(assessment, back=url_for(".profile", token=token))
+
+
+def report_pdf_response(assessment: Assessment, back: str) -> Response | tuple[str, int]:
+    """The profile as a tagged PDF in the page's language; a rendering failure is a 503 page linking to ``back``."""
+    try:
+        body = pdf.render_report_pdf(build_results(assessment, current_language()))
+    except pdf.PdfError:
+        current_app.logger.exception("PDF rendering failed")
+        return render_template("results/pdf_error.html", back=back), 503
+    return pdf_response(body, _("digital-capacity-profile") + ".pdf")
+
+
+def bilingual_pdf_response(assessment: Assessment, back: str) -> Response | tuple[str, int]:
+    """The profile side by side in English and French; a rendering failure is a 503 page linking to ``back``."""
     try:
         with force_locale("en"):
             english = build_results(assessment, "en")
@@ -111,8 +131,8 @@ def report_bilingual_pdf(token: str) -> Response | tuple[str, int]:
         body = pdf.render_bilingual_pdf(english, french)
     except pdf.PdfError:
         current_app.logger.exception("Bilingual PDF rendering failed")
-        return render_template("results/pdf_error.html", token=token), 503
-    return _pdf_response(body, "profile-profil.pdf")
+        return render_template("results/pdf_error.html", back=back), 503
+    return pdf_response(body, "profile-profil.pdf")
 
 
 @bp.route("/<token>/again", methods=["POST"])
@@ -184,7 +204,7 @@ def _submitted_or_404(token: str) -> Assessment:
     return assessment
 
 
-def _pdf_response(body: bytes, filename: str) -> Response:
+def pdf_response(body: bytes, filename: str) -> Response:
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Content-Length"] = str(len(body))

@@ -5,6 +5,7 @@
 - :mod:`.workshops`: workshops and participations
 - :mod:`.releases`: released (frozen) copies of the summary counts, and what changed since
 - :mod:`.plans`: organisations' action plans and funding lines
+- :mod:`.shares`: read-only board links to one assessment's results and plan
 - :mod:`.api_tokens`, :mod:`.baselines`: the funder's API tokens and imported baselines
 """
 
@@ -24,6 +25,7 @@ from benchmark.store.models.baselines import ImportedBaseline
 from benchmark.store.models.clock import as_utc, utcnow
 from benchmark.store.models.plans import FUNDING_CATEGORIES, MAX_AMOUNT, STEP_STATUSES, ActionPlanStep, FundingLine
 from benchmark.store.models.releases import ReleasedCount, ReleasePending, SummaryRelease
+from benchmark.store.models.shares import SHARE_LABEL_MAX, BoardShare
 from benchmark.store.models.workshops import Participation, Workshop
 
 __all__ = [
@@ -31,6 +33,8 @@ __all__ = [
     "MAX_AMOUNT",
     "STEP_STATUSES",
     "ActionPlanStep",
+    "BoardShare",
+    "SHARE_LABEL_MAX",
     "FundingLine",
     "EMAIL_MAX_LENGTH",
     "ROLES",
