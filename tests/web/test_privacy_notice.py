@@ -136,3 +136,14 @@ def test_the_notice_states_the_noise_and_the_release_rules(
             assert sentence in text, sentence
     finally:
         reset(app)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "Whoever has one sees that assessment's results, its PDF and your action plan, but cannot change"),
+        ("fr", "Quiconque en a un voit les résultats de cette évaluation, son PDF et votre plan d'action"),
+    ],
+)
+def test_the_notice_says_what_a_board_link_shows(k_app: Flask, lang: str, expected: str) -> None:
+    assert expected in text_of(k_app.test_client(), f"/{lang}/privacy").replace(NBSP, " ")
