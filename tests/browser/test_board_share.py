@@ -14,13 +14,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.axe import describe
+from tests.browser.pages import LANGS, WIDTHS, check, tab_to
 from tests.factories import BASE_ANSWERS, LiveServer, make_app, reset, seed_submission
 
-WIDTHS = [360, 1280]
-LANGS = ["en", "fr"]
-SETTLE_JS = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
-NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
 LABEL = "Conseil d'administration, réunion de mars"
 
 
@@ -30,27 +26,6 @@ def site(database_url: str, _schema: None) -> Iterator[LiveServer]:
     with LiveServer(app) as server:
         yield server
     reset(app)
-
-
-def check(page: Any, axe_scan: Any, problems: list[str], name: str) -> None:
-    """axe 0 violations and no sideways scroll on the current page."""
-    page.wait_for_load_state("load")
-    page.evaluate(SETTLE_JS)
-    violations = axe_scan(page)
-    if violations:
-        problems.append(f"[{name}] {page.url}\n{describe(violations)}")
-    if not page.evaluate(NO_SIDEWAYS_SCROLL):
-        width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-        problems.append(f"[{name}] scrolls sideways: {width}")
-
-
-def tab_to(page: Any, selector: str, limit: int = 200) -> None:
-    """Press Tab until ``selector`` has the focus."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"Tab never reached {selector}")
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -16,13 +16,9 @@ from playwright.sync_api import expect
 
 from benchmark.store import assessments as services
 from benchmark.store.scores import profile_of, stored_scores
-from tests.browser.axe import describe
+from tests.browser.pages import LANGS, WIDTHS, check
 from tests.factories import BASE_ANSWERS, LiveServer, make_app, reset, seed_submission
 
-WIDTHS = [360, 1280]
-LANGS = ["en", "fr"]
-SETTLE_JS = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
-NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
 CHART_NAME = {"en": "Line chart of your", "fr": "Graphique linéaire de votre score"}
 NOTICE = {
     "en": "A newer assessment of your organization exists",
@@ -57,18 +53,6 @@ def three_submissions(app: Flask) -> tuple[str, str]:
     second = take_again(app, first, {"q4": ["shared_roles", "permanent_inhouse"], "q8.hardware": "major"})
     third = take_again(app, second, {"q7": "no", "q8.internet_access": "dont_know"})
     return first, third
-
-
-def check(page: Any, axe_scan: Any, problems: list[str], name: str) -> None:
-    """axe 0 violations and no sideways scroll on the current page."""
-    page.wait_for_load_state("load")
-    page.evaluate(SETTLE_JS)
-    violations = axe_scan(page)
-    if violations:
-        problems.append(f"[{name}] {page.url}\n{describe(violations)}")
-    if not page.evaluate(NO_SIDEWAYS_SCROLL):
-        width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-        problems.append(f"[{name}] scrolls sideways: {width}")
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -14,13 +14,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.axe import describe
+from tests.browser.pages import LANGS, WIDTHS, check
 from tests.factories import BASE_ANSWERS, LiveServer, make_app, reset, seed_submission
 
-WIDTHS = [360, 1280]
-LANGS = ["en", "fr"]
-SETTLE_JS = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
-NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
 #: An IRCC-funded organisation in Ontario and Quebec serving francophone minority communities.
 FACTS = {"q23": "yes_current", "q25": "6_10", "q26": ["on", "qc"], "n2": "yes"}
 
@@ -36,17 +32,6 @@ def site(database_url: str, _schema: None) -> Iterator[tuple[LiveServer, str]]:
     with LiveServer(app) as server:
         yield server, tokens[0]
     reset(app)
-
-
-def check(page: Any, axe_scan: Any, problems: list[str], name: str) -> None:
-    page.wait_for_load_state("load")
-    page.evaluate(SETTLE_JS)
-    violations = axe_scan(page)
-    if violations:
-        problems.append(f"[{name}] {page.url}\n{describe(violations)}")
-    if not page.evaluate(NO_SIDEWAYS_SCROLL):
-        width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-        problems.append(f"[{name}] scrolls sideways: {width}")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
