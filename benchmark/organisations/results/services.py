@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 
 from benchmark.core import peers, rules, scoring
 from benchmark.core.baseline import TAKEAWAY_GROUPS, Figure
-from benchmark.core.questionnaire import Item, describe_answer
+from benchmark.core.questionnaire import Item, Row, describe_answer
 from benchmark.extensions import db
 from benchmark.organisations.results.peer_view import PeerGroup, peer_groups, peer_noise_note
 from benchmark.store import aggregates
@@ -128,6 +128,11 @@ def compare_item(item: Item, answers: dict[str, Any], lang: str) -> ItemComparis
     return ItemComparison(item, your_answer, rows, aggregates, takeaways)
 
 
+def key_label(item: Item, row: Row | None, lang: str) -> str:
+    """The short name of an answer key: the item's short label, with the matrix row after a dash."""
+    return item.label(lang) if row is None else f"{item.label(lang)} — {row.label.get(lang)}"
+
+
 def previous_submission(assessment: Assessment) -> Assessment | None:
     """Return the organisation's submission before this one, if any."""
     if assessment.submitted_at is None:
@@ -158,15 +163,10 @@ def add_change_since_previous(view: ResultsView, answers: dict[str, Any]) -> Non
         for key in item.answer_keys():
             if before.get(key) != answers.get(key):
                 _, row = q.item_for_key(key)
-                question = (
-                    item.text.get(view.lang)
-                    if row is None
-                    else f"{item.text.get(view.lang)} — {row.label.get(view.lang)}"
-                )
                 view.changed_items.append(
                     {
                         "key": key,
-                        "question": item.short_label.get(view.lang) if item.short_label and row is None else question,
+                        "question": key_label(item, row, view.lang),
                         "before": describe_answer(item, before.get(key), view.lang),
                         "after": describe_answer(item, answers.get(key), view.lang),
                     }
@@ -205,9 +205,7 @@ def compare_imported(
         for option_id, figure in data.get("options", {}).items():
             option = item.option(option_id) if item.kind.has_options else None
             label = option.label.get(lang) if option else option_id
-            question = item.short_label.get(lang) if item.short_label else item.text.get(lang)
-            if row is not None:
-                question = f"{question} — {row.label.get(lang)}"
+            question = key_label(item, row, lang)
             selected = (
                 None if value is None else (option_id in value if isinstance(value, list) else str(value) == option_id)
             )
@@ -253,7 +251,7 @@ def my_data(assessment: Assessment, lang: str) -> dict[str, Any]:
         except KeyError:
             answers.append({"key": key, "question": None, "answer": None, "value": value})
             continue
-        question = item.text.get(lang) if row is None else f"{item.text.get(lang)} — {row.label.get(lang)}"
+        question = key_label(item, row, lang)
         answers.append({"key": key, "question": question, "answer": describe_answer(item, value, lang), "value": value})
     profile = profile_of(stored)
     participations = db.session.scalars(
