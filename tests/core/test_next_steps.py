@@ -12,8 +12,8 @@ from benchmark.core.baseline import Baseline
 from benchmark.core.questionnaire import Questionnaire
 from benchmark.core.rules import (
     TOP_STEPS,
-    RuleSet,
     RulesError,
+    RuleSet,
     default_rules_path,
     load_rules,
     recommend,
