@@ -86,6 +86,8 @@ def test_top_steps_are_three_offered_steps_ranked_by_fit(
     assert len(top) == TOP_STEPS == 3
     offered = {step for group in groups for step in group.steps}
     assert all(step.text in offered for step in top)
+    # One step per rule first: three different findings each get a step, the best fit first.
+    assert len({step.rule_id for step in top}) == 3
     fits = [step.fit for step in top]
     assert fits == sorted(fits, reverse=True)
     best = max(step.fit for group in groups for step in group.next_steps)

@@ -131,8 +131,15 @@ def top_steps(groups: list[RecommendationGroup], count: int = TOP_STEPS) -> list
     """The ``count`` next steps that fit these answers best: the one list the results page and the PDF show first.
 
     Ranked by :attr:`NextStep.fit` (a step written for answers like these, then the rules with the
-    most evidence), ties broken by recommendation order, rule priority and step position. Only
-    steps offered by :func:`recommend` are candidates, so none contradicts an answer.
+    most evidence), ties broken by recommendation order, rule priority and step position; one step
+    per rule first, so that three different findings each get a step. Only steps offered by
+    :func:`recommend` are candidates, so none contradicts an answer.
     """
-    steps = [step for group in groups for step in group.next_steps]
-    return sorted(steps, key=lambda step: (-step.fit, step.order))[:count]
+    ranked = sorted((step for group in groups for step in group.next_steps), key=lambda s: (-s.fit, s.order))
+    rules_seen: set[str] = set()
+    first: list[NextStep] = []
+    rest: list[NextStep] = []
+    for step in ranked:
+        (rest if step.rule_id in rules_seen else first).append(step)
+        rules_seen.add(step.rule_id)
+    return (first + rest)[:count]
