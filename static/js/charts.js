@@ -154,8 +154,8 @@
     var yours = isArray(spec.yours) ? spec.yours : [];
     var selected = isArray(spec.selected) ? spec.selected : [];
     var labels = spec.labels.map(function (label, index) {
-      var lines = wrapLabel(label, narrow ? 18 : 40);
-      if (yours[index]) { lines = lines.concat(wrapLabel("→ " + yours[index], narrow ? 18 : 40)); }
+      var lines = wrapLabel(label, narrow ? 22 : 44);
+      if (yours[index]) { lines = lines.concat(wrapLabel("→ " + yours[index], narrow ? 22 : 44)); }
       return lines;
     });
     var datasets = [
@@ -169,8 +169,9 @@
         backgroundColor: "transparent", borderColor: PALETTE.answer, borderWidth: 3, grouped: false, skipNull: true });
     }
     // Tall enough for every wrapped label (no label is cut off on a phone): the aspect ratio follows the lines.
-    var lineCount = labels.reduce(function (sum, lines) { return sum + Math.max(lines.length, 2); }, 0);
-    var height = lineCount * (narrow ? 14 : 16) + labels.length * 10 + 140;
+    // Every category gets the same height: enough for the longest label, plus the legend and the axis.
+    var maxLines = labels.reduce(function (most, lines) { return Math.max(most, lines.length); }, 1);
+    var height = labels.length * (maxLines * (narrow ? 14 : 16) + 14) + 150;
     var width = (canvas.parentNode && canvas.parentNode.clientWidth) || 320;
     var options = baseOptions(locale, 0.9, 2);
     options.aspectRatio = width / height;

@@ -20,6 +20,7 @@ from benchmark.organisations.results.services import (
     my_data,
     my_data_table,
 )
+from benchmark.core import rules
 from benchmark.store import aggregates
 from benchmark.store import assessments as assessment_services
 from benchmark.store import participations as store_participations
@@ -201,7 +202,14 @@ def chart_data(view: ResultsView) -> dict[str, Any]:
         },
         "figures2017": {
             "title": _("Published 2017 figures (share of providers, %)"),
-            "labels": [f"{row.item.label(lang)}: {row.option_label}" for row in figures],
+            "labels": [
+                _(
+                    "%(question)s: %(option)s",
+                    question=row.item.label(lang),
+                    option=rules.short_option_label(row.option_label),
+                )
+                for row in figures
+            ],
             "values": [row.figure.pct for row in figures],
             "label": _("2017 share (%)"),
             # Published figures and the tool's readings of the report are told apart by a legend and a pattern.
