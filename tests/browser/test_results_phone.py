@@ -35,17 +35,18 @@ BROKEN_WORDS_JS = """() => {
   const context = canvas.getContext('2d');
   const problems = [];
   const cells = document.querySelectorAll('table th, table td, .level-row, .top-steps li');
+  const name = (cell) => `${cell.tagName} "${cell.textContent.trim().slice(0, 30)}"`;
   for (const cell of cells) {
     const style = getComputedStyle(cell);
     if (style.display === 'none') continue;
     const head = cell.closest('thead');
     if (head && head.getBoundingClientRect().width <= 1) continue;  // a card table's headings, visually hidden
     if (style.wordBreak === 'break-all' || style.overflowWrap === 'anywhere') {
-      problems.push(`${cell.tagName} "${cell.textContent.trim().slice(0, 30)}": ${style.wordBreak} ${style.overflowWrap}`);
+      problems.push(`${name(cell)}: ${style.wordBreak} ${style.overflowWrap}`);
       continue;
     }
     if (cell.scrollWidth > cell.clientWidth + 1) {
-      problems.push(`${cell.tagName} "${cell.textContent.trim().slice(0, 30)}": scrollWidth ${cell.scrollWidth} > ${cell.clientWidth}`);
+      problems.push(`${name(cell)}: scrollWidth ${cell.scrollWidth} > ${cell.clientWidth}`);
       continue;
     }
     const room = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
@@ -71,7 +72,8 @@ BROKEN_WORDS_JS = """() => {
 FIRST_SCREEN_JS = """() => {
   const boxes = (selector) => Array.from(document.querySelectorAll(selector)).map((e) => {
     const box = e.getBoundingClientRect();
-    return {top: box.top + window.scrollY, bottom: box.bottom + window.scrollY, text: e.textContent.trim().slice(0, 40)};
+    const text = e.textContent.trim().slice(0, 40);
+    return {top: box.top + window.scrollY, bottom: box.bottom + window.scrollY, text: text};
   });
   return {
     levels: boxes('#summary .level-row'),

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
+from benchmark.core import rules
 from benchmark.organisations.deletion import render_delete_page
 from benchmark.organisations.results import bp, pdf
 from benchmark.organisations.results.services import (
@@ -20,7 +21,6 @@ from benchmark.organisations.results.services import (
     my_data,
     my_data_table,
 )
-from benchmark.core import rules
 from benchmark.store import aggregates
 from benchmark.store import assessments as assessment_services
 from benchmark.store import participations as store_participations
