@@ -134,3 +134,15 @@ def test_results_and_exports_name_items_by_their_short_label(app: Flask, client:
         assert item.text.get(lang) not in page, item.id
         assert item.text.get(lang) not in csv_text, item.id
     assert q.items["q6"].label(lang) in page and q.items["q6"].label(lang) in csv_text
+
+
+def test_the_action_plan_offers_only_the_steps_that_fit(app: Flask, client: FlaskClient) -> None:
+    """The plan's step list comes from the same offered steps: no website step without a website."""
+    token = seed_submission(app, _no_website())
+    plan = _text(client.get(f"/en/results/{token}/plan/step/new").get_data(as_text=True))
+    assert "Turn one figure you already report" in plan  # r1_technical's step that needs no website
+    assert WEBSITE_STATISTICS["en"] not in plan
+    with_site = seed_submission(app, {**_no_website(), "q3_2": ["website"]})
+    assert WEBSITE_STATISTICS["en"] in _text(
+        client.get(f"/en/results/{with_site}/plan/step/new").get_data(as_text=True)
+    )
