@@ -13,6 +13,7 @@
     organisation: "#1f5fa8", // 6.44:1
     peer: "#b3540a", // 4.69:1
     figures: "#26374a", // 12.15:1
+    answer: "#000000", // 21:1, the outline of the organisation's own answers on the 2017 chart
     text: "#26374a" // axis labels, legend and title
   };
   // END PALETTE
@@ -103,14 +104,81 @@
     markReady(canvas);
   }
 
+  // Split a label into lines of at most `width` characters (between words: no word is cut).
+  function wrapLabel(text, width) {
+    var lines = [];
+    var line = "";
+    String(text).split(/\s+/).forEach(function (word) {
+      if (line && (line + " " + word).length > width) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? line + " " + word : word;
+      }
+    });
+    if (line) { lines.push(line); }
+    return lines;
+  }
+
+  // Diagonal stripes for "our reading of the report" (told apart from published figures by pattern, not colour alone).
+  function stripes(colour) {
+    var tile = document.createElement("canvas");
+    tile.width = 8;
+    tile.height = 8;
+    var context = tile.getContext("2d");
+    if (!context) { return colour; }
+    context.strokeStyle = colour;
+    context.lineWidth = 3;
+    context.beginPath();
+    context.moveTo(-2, 10);
+    context.lineTo(10, -2);
+    context.moveTo(6, 10);
+    context.lineTo(10, 6);
+    context.moveTo(-2, 2);
+    context.lineTo(2, -2);
+    context.stroke();
+    return context.createPattern(tile, "repeat") || colour;
+  }
+
+  function onlyWhere(values, keep) {
+    return values.map(function (value, index) { return keep(index) ? value : null; });
+  }
+
+  // The 2017 figures: published figures solid, the tool's readings striped, the organisation's answer
+  // written under each label and its chosen options outlined in black ("Your answer" in the legend).
   function drawFigures(Chart, canvas, spec, locale) {
     if (!canvas || !spec || !isArray(spec.labels) || !isArray(spec.values)) { return; }
     var percent = percentFormatter(locale);
+    var narrow = narrowScreen();
+    var kinds = isArray(spec.kinds) ? spec.kinds : [];
+    var yours = isArray(spec.yours) ? spec.yours : [];
+    var selected = isArray(spec.selected) ? spec.selected : [];
+    var labels = spec.labels.map(function (label, index) {
+      var lines = wrapLabel(label, narrow ? 22 : 44);
+      if (yours[index]) { lines = lines.concat(wrapLabel("→ " + yours[index], narrow ? 22 : 44)); }
+      return lines;
+    });
+    var datasets = [
+      { label: spec.stated_label || spec.label, data: onlyWhere(spec.values, function (i) { return kinds[i] !== "reading"; }),
+        backgroundColor: PALETTE.figures, borderColor: PALETTE.figures, borderWidth: 1, grouped: false, skipNull: true },
+      { label: spec.reading_label || spec.label, data: onlyWhere(spec.values, function (i) { return kinds[i] === "reading"; }),
+        backgroundColor: stripes(PALETTE.figures), borderColor: PALETTE.figures, borderWidth: 1, grouped: false, skipNull: true }
+    ];
+    if (spec.yours_label) {
+      datasets.push({ label: spec.yours_label, data: onlyWhere(spec.values, function (i) { return selected[i] === true; }),
+        backgroundColor: "transparent", borderColor: PALETTE.answer, borderWidth: 3, grouped: false, skipNull: true });
+    }
+    // Tall enough for every wrapped label (no label is cut off on a phone): the aspect ratio follows the lines.
+    // Every category gets the same height: enough for the longest label, plus the legend and the axis.
+    var maxLines = labels.reduce(function (most, lines) { return Math.max(most, lines.length); }, 1);
+    var height = labels.length * (maxLines * (narrow ? 14 : 16) + 14) + 150;
+    var width = (canvas.parentNode && canvas.parentNode.clientWidth) || 320;
     var options = baseOptions(locale, 0.9, 2);
+    options.aspectRatio = width / height;
     options.indexAxis = "y";
     options.scales = {
       x: valueAxis(function (value) { return percent(value); }),
-      y: { ticks: { color: PALETTE.text } }
+      y: { ticks: { color: PALETTE.text, autoSkip: false, font: { size: narrow ? 11 : 12 } } }
     };
     options.plugins.tooltip = {
       callbacks: {
@@ -124,11 +192,7 @@
       options.plugins.title.display = true;
       options.plugins.title.text = spec.title;
     }
-    new Chart(canvas, {
-      type: "bar",
-      data: { labels: spec.labels, datasets: [solidBars(spec.label, spec.values, PALETTE.figures)] },
-      options: options
-    });
+    new Chart(canvas, { type: "bar", data: { labels: labels, datasets: datasets }, options: options });
     markReady(canvas);
   }
 

@@ -211,7 +211,6 @@ def test_grid_pages_share_the_tool_list(questionnaire: Questionnaire) -> None:
             assert item.type == "multi"
             assert item.options == tools
             assert raw_items[item.id]["options_from"] == "tool_list"
-            assert item.short_label is not None
             assert item.option_list_status == "reconstructed"
     assert "4 tâches INTERNES" in intros["internal-tasks"]
     assert "5 tâches EXTERNES" in intros["external-tasks"]
@@ -317,6 +316,7 @@ def _small_questionnaire() -> dict[str, Any]:
                 "section": "about_you",
                 "type": "single",
                 "tier": "core",
+                "short_label": {"en": "Strategy", "fr": "Stratégie"},
                 "text": {"en": "Question?", "fr": "Question?"},
                 "text_status_fr": "source",
                 "n_2017": 248,
@@ -332,6 +332,7 @@ def _small_questionnaire() -> dict[str, Any]:
                 "section": "about_you",
                 "type": "matrix",
                 "tier": "core",
+                "short_label": {"en": "Concerns", "fr": "Préoccupations"},
                 "text": {"en": "Concern?", "fr": "Préoccupation?"},
                 "text_status_fr": "source",
                 "n_2017": None,
@@ -390,6 +391,30 @@ def test_missing_fr_text(tmp_path: Path) -> None:
     data = _small_questionnaire()
     del _item(data, "q6")["text"]["fr"]
     with pytest.raises(QuestionnaireError, match=r"item q6: text: the FR text is missing"):
+        load_questionnaire(_write(tmp_path, data))
+
+
+def test_every_item_has_a_short_label_in_both_languages(questionnaire: Questionnaire) -> None:
+    """Results, charts, exports and the PDF name items by a short label, never the whole question."""
+    for item in questionnaire.iter_items():
+        assert item.short_label is not None, item.id
+        for lang in ("en", "fr"):
+            assert item.label(lang) == item.short_label.get(lang)
+            assert 0 < len(item.label(lang)) <= 90, (item.id, lang)
+            assert item.label(lang) != item.text.get(lang), (item.id, lang)
+
+
+def test_missing_short_label(tmp_path: Path) -> None:
+    data = _small_questionnaire()
+    del _item(data, "q6")["short_label"]
+    with pytest.raises(QuestionnaireError, match=r"item q6: short_label is required"):
+        load_questionnaire(_write(tmp_path, data))
+
+
+def test_missing_fr_short_label(tmp_path: Path) -> None:
+    data = _small_questionnaire()
+    del _item(data, "q8")["short_label"]["fr"]
+    with pytest.raises(QuestionnaireError, match=r"item q8: short_label: the FR text is missing"):
         load_questionnaire(_write(tmp_path, data))
 
 

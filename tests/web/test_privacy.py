@@ -103,9 +103,10 @@ def test_my_data_as_json_and_csv_in_the_page_language(app: Flask, client: FlaskC
     by_key = {a["key"]: a for a in data["answers"]}
     assert by_key["q9"]["value"] == "data_mgmt_expertise"
     assert by_key["q9"]["answer"] == q.items["q9"].option("data_mgmt_expertise").label.get(lang)
-    assert by_key["q9"]["question"] == q.items["q9"].text.get(lang)
+    # Items are named by their short label (issue 14), not by the whole question and its instructions.
+    assert by_key["q9"]["question"] == q.items["q9"].label(lang) != q.items["q9"].text.get(lang)
     row = q.items["q8"].rows[0]
-    assert by_key[f"q8.{row.id}"]["question"].endswith(row.label.get(lang))
+    assert by_key[f"q8.{row.id}"]["question"] == f"{q.items['q8'].label(lang)} — {row.label.get(lang)}"
     assert data["assessment"]["status"] == "submitted" and data["assessment"]["submitted_at"].endswith("+00:00")
     assert {c["id"] for c in data["components"]} == {"SK", "IN", "AP", "PR"}
 
@@ -120,6 +121,7 @@ def test_my_data_as_json_and_csv_in_the_page_language(app: Flask, client: FlaskC
     label_row = next(r for r in rows if r[1] == "label")
     assert label_row[3].startswith("'=")  # neutralised against formula injection
     q9_row = next(r for r in rows if r[1] == "q9")
+    assert q9_row[2] == q.items["q9"].label(lang)
     assert q9_row[3] == q.items["q9"].option("data_mgmt_expertise").label.get(lang)
     assert q9_row[4] == "data_mgmt_expertise"
 

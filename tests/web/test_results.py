@@ -86,7 +86,7 @@ def test_french_walkthrough_ends_on_a_results_page(app: Flask, client: FlaskClie
     assert '<html lang="fr">' in html
     for name in ("Compétences et formation", "Infrastructures", "Applications", "Processus"):
         assert name in html
-    assert len(re.findall(r'<td class="num">\d+<span class="visually-hidden">', html)) == 4
+    assert len(re.findall(r'<td class="num" data-label="Score">\d+<span class="visually-hidden">', html)) == 4
     assert html.count("indicateurs") >= 4
 
 

@@ -90,6 +90,10 @@ class Item:
         """The behaviour of this item's type (see :mod:`benchmark.core.item_types`)."""
         return item_types.get(self.type)
 
+    def label(self, lang: str) -> str:
+        """The item's short name in ``lang`` (results, charts, exports, PDF), else its whole text."""
+        return (self.short_label or self.text).get(lang)
+
     def option(self, option_id: str) -> Option | None:
         """Return the option with ``option_id``, or None if the item has no such option."""
         for option in self.options:

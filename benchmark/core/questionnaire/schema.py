@@ -80,6 +80,8 @@ class ItemSchema(Schema, frozen=True):
     tier: Tier
     text: BilingualText
     text_status_fr: TextStatus
+    #: A short name of the item (a few words, no instructions) for results, charts, exports and the PDF.
+    short_label: BilingualText
     n_2017: Count2017 | None = None
     option_list_status: str | None = None
     option_list_rationale: str | None = None
@@ -88,7 +90,6 @@ class ItemSchema(Schema, frozen=True):
     rows: tuple[RowSchema, ...] | None = None
     anchors: AnchorsSchema | None = None
     help: BilingualText | None = None
-    short_label: BilingualText | None = None
     required: bool = False
     fact: FactSchema | None = None
 

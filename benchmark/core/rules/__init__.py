@@ -60,6 +60,7 @@ from benchmark.core.rules.context import (
 from benchmark.core.rules.engine import (
     evaluate_rules,
     recommend,
+    top_steps,
 )
 from benchmark.core.rules.loader import (
     DEFAULT_DIMENSIONS,
@@ -74,9 +75,11 @@ from benchmark.core.rules.model import (
     FRENCH_PAGE,
     MAX_LINKS,
     MAX_WHY_LINES,
+    TOP_STEPS,
     AnswerRef,
     FiredRule,
     Link,
+    NextStep,
     Recommendation,
     RecommendationGroup,
     RenderedLink,
@@ -118,6 +121,7 @@ __all__ = [
     "NO_TOOLS",
     "PLACEHOLDER",
     "RULE_ID_PATTERN",
+    "TOP_STEPS",
     "AllOf",
     "AnswerCondition",
     "AnswerRef",
@@ -132,6 +136,7 @@ __all__ = [
     "LevelCondition",
     "Link",
     "Match",
+    "NextStep",
     "Otherwise",
     "ParseContext",
     "Recommendation",
@@ -156,4 +161,5 @@ __all__ = [
     "register_condition",
     "render_link",
     "short_option_label",
+    "top_steps",
 ]

@@ -12,9 +12,10 @@ from benchmark.core.questionnaire import Questionnaire
 from benchmark.core.rules.context import Context, Match
 from benchmark.core.rules.loader import load_rules
 from benchmark.core.rules.model import (
-    EXPANDED_GROUPS,
     MAX_LINKS,
+    TOP_STEPS,
     FiredRule,
+    NextStep,
     RecommendationGroup,
     Rule,
     RuleSet,
@@ -85,9 +86,7 @@ def recommend(
         fired_rules = by_rec[rec_id]
         recommendation = ruleset.recommendation(rec_id)
         why = tuple(renderer.why_line(f) for f in fired_rules)
-        steps: list[str] = []
-        for line in why:
-            steps.extend(s for s in line.steps if s not in steps)
+        next_steps = _next_steps(fired_rules, Context(answers, profile), index, lang)
         link_ids: list[str] = []
         for f in fired_rules:
             link_ids.extend(link_id for link_id in f.rule.links if link_id not in link_ids)
@@ -101,10 +100,46 @@ def recommend(
                 translated=lang != "fr",
                 rules=tuple(f.rule.id for f in fired_rules),
                 why=why,
-                steps=tuple(steps),
+                steps=tuple(step.text for step in next_steps),
                 links=tuple(render_link(link, lang) for link in links[:MAX_LINKS]),
-                expanded=index < EXPANDED_GROUPS,
+                expanded=True,
                 full_list=any(f.rule.full_list for f in fired_rules),
+                next_steps=next_steps,
             )
         )
     return groups
+
+
+def _next_steps(fired_rules: list[FiredRule], ctx: Context, group_index: int, lang: str) -> tuple[NextStep, ...]:
+    """The steps of one recommendation's fired rules that fit the answers, in rule order, without repeats."""
+    steps: list[NextStep] = []
+    seen: set[str] = set()
+    for fired in fired_rules:
+        evidence = 0 if fired.rule.is_default else min(3, len(fired.match.keys))
+        for index, targeted in fired.rule.offered_steps(ctx):
+            text = fired.rule.steps[index].get(lang)
+            if text in seen:
+                continue
+            seen.add(text)
+            fit = (2 if targeted else 0) + evidence
+            order = (group_index, fired.rule.priority, index)
+            steps.append(NextStep(text, fired.rule.recommendation, fired.rule.id, index, fit, order))
+    return tuple(steps)
+
+
+def top_steps(groups: list[RecommendationGroup], count: int = TOP_STEPS) -> list[NextStep]:
+    """The ``count`` next steps that fit these answers best: the one list the results page and the PDF show first.
+
+    Ranked by :attr:`NextStep.fit` (a step written for answers like these, then the rules with the
+    most evidence), ties broken by recommendation order, rule priority and step position; one step
+    per rule first, so that three different findings each get a step. Only steps offered by
+    :func:`recommend` are candidates, so none contradicts an answer.
+    """
+    ranked = sorted((step for group in groups for step in group.next_steps), key=lambda s: (-s.fit, s.order))
+    rules_seen: set[str] = set()
+    first: list[NextStep] = []
+    rest: list[NextStep] = []
+    for step in ranked:
+        (rest if step.rule_id in rules_seen else first).append(step)
+        rules_seen.add(step.rule_id)
+    return (first + rest)[:count]

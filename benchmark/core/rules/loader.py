@@ -28,6 +28,7 @@ from benchmark.core.rules.schema import (
     RuleSchema,
     RulesFile,
     SetsSchema,
+    StepSchema,
     VariantSchema,
 )
 from benchmark.core.text import LANGUAGES, Text
@@ -138,6 +139,9 @@ def _rule(data: RuleSchema, parser: ParseContext, rec_ids: set[str], link_ids: s
     variants = _variants(data.why, parser, where, has_bind=parser.binds == 1)
     if not data.steps:
         raise RulesError(f"{where}: at least one next step is needed")
+    step_when = tuple(_step_condition(step, parser, f"{where}: steps[{n}]") for n, step in enumerate(data.steps))
+    if all(when is not None for when in step_when):
+        raise RulesError(f"{where}: at least one next step must have no 'when' (it applies whenever the rule fires)")
     for link_id in data.links:
         if link_id not in link_ids:
             raise RulesError(f"{where}: unknown link {link_id!r}")
@@ -148,9 +152,23 @@ def _rule(data: RuleSchema, parser: ParseContext, rec_ids: set[str], link_ids: s
         trigger=trigger,
         why=variants,
         steps=tuple(step.text() for step in data.steps),
+        step_when=step_when,
         links=data.links,
         full_list=data.full_list,
     )
+
+
+def _step_condition(data: StepSchema, parser: ParseContext, where: str) -> Condition | None:
+    """A step's ``when``: parsed like a variant's (no binding; the step text has no placeholders)."""
+    text = data.text()
+    if PLACEHOLDER.search(text.en) or PLACEHOLDER.search(text.fr):
+        raise RulesError(f"{where}: a next step cannot use placeholders")
+    if data.when is msgspec.UNSET:
+        return None
+    binds = parser.binds
+    when = parse_condition(data.when, parser, f"{where}: when")
+    parser.binds = binds
+    return when
 
 
 def _variants(

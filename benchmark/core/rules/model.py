@@ -6,15 +6,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from benchmark.core.rules.conditions import Condition, Otherwise
-from benchmark.core.rules.context import Match
+from benchmark.core.rules.context import Context, Match
 from benchmark.core.text import Text
 
 #: At most this many links are shown per recommendation (design §4.5).
 MAX_LINKS = 3
 #: At most this many why-lines are shown per recommendation (design §4.5).
 MAX_WHY_LINES = 3
-#: The first this-many recommendations are shown expanded (design §4.5).
-EXPANDED_GROUPS = 3
+#: The first this-many recommendations were shown expanded (design §4.5). Every recommendation that
+#: fires is now shown open (issue 14: a triggered one is never collapsed); kept for the data's users.
+EXPANDED_GROUPS = 5
+#: The results page's summary and the PDF show this many next steps first (:func:`~.engine.top_steps`).
+TOP_STEPS = 3
 
 FRENCH_PAGE = Text(en="[French page]", fr="[page en français]")
 ENGLISH_ONLY = Text(en="[English only]", fr="[en anglais seulement]")
@@ -79,6 +82,28 @@ class Rule:
     steps: tuple[Text, ...]
     links: tuple[str, ...]
     full_list: bool = False
+    #: Per step, the condition under which it is offered (None: whenever the rule fires). A step that
+    #: would contradict an answer ("turn on your website statistics" without a website) has one.
+    step_when: tuple[Condition | None, ...] = ()
+
+    def step_condition(self, index: int) -> Condition | None:
+        """The condition of step ``index``, or None when it has none."""
+        return self.step_when[index] if index < len(self.step_when) else None
+
+    def offered_steps(self, ctx: Context) -> tuple[tuple[int, bool], ...]:
+        """The steps offered for these answers: ``(index, targeted)``, targeted when the step's own condition held.
+
+        A step whose condition does not hold is left out (on missing or "I don't know" answers too,
+        like every condition): it could contradict what the organisation told us.
+        """
+        offered = []
+        for index in range(len(self.steps)):
+            condition = self.step_condition(index)
+            if condition is None:
+                offered.append((index, False))
+            elif condition.evaluate(ctx) is not None:
+                offered.append((index, True))
+        return tuple(offered)
 
     @property
     def is_default(self) -> bool:
@@ -146,6 +171,24 @@ class RenderedLink:
 
 
 @dataclass(frozen=True)
+class NextStep:
+    """One next step offered to an organisation, with how well it fits its answers.
+
+    :ivar fit: 2 when the step's own condition held (it was written for answers like these),
+        plus the number of answers that triggered its rule (at most 3); the default rule's steps fit 0.
+    :ivar order: where it stands among all the steps offered (recommendation order, rule priority,
+        step position): breaks ties in fit.
+    """
+
+    text: str
+    recommendation: str
+    rule_id: str
+    index: int
+    fit: int
+    order: tuple[int, int, int]
+
+
+@dataclass(frozen=True)
 class RecommendationGroup:
     """One recommendation with the fired rules that point to it.
 
@@ -154,8 +197,9 @@ class RecommendationGroup:
     :ivar why: every why-line in rule priority order (show :attr:`shown_why`).
     :ivar steps: the next steps of the fired rules, in rule order, without repeats.
     :ivar links: at most 3 links, FR-available first in the FR UI.
-    :ivar expanded: True for the first three groups.
+    :ivar expanded: True for every group (a recommendation that fired is never collapsed).
     :ivar full_list: True when the full list of 12 practices should be offered prominently.
+    :ivar next_steps: :attr:`steps` with their fit (see :func:`~.engine.top_steps`).
     """
 
     recommendation: Recommendation
@@ -167,6 +211,7 @@ class RecommendationGroup:
     links: tuple[RenderedLink, ...]
     expanded: bool
     full_list: bool = False
+    next_steps: tuple[NextStep, ...] = ()
 
     @property
     def shown_why(self) -> tuple[WhyLine, ...]:

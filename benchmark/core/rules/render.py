@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from benchmark.core.baseline import Baseline
 from benchmark.core.questionnaire import Item, Questionnaire
+from benchmark.core.rules.context import Context
 from benchmark.core.rules.model import AnswerRef, FiredRule, Link, RenderedLink, RuleSet, WhyLine
 from benchmark.core.scoring import Profile
 from benchmark.core.text import Text
@@ -77,7 +78,8 @@ class Renderer:
         """Render the why-text of a fired rule with its placeholders, answers and steps."""
         text = PLACEHOLDER.sub(lambda m: self._placeholder(m, fired), fired.variant.text.get(self.lang))
         answers = tuple(self.answer_ref(key) for key in fired.match.keys)
-        steps = tuple(step.get(self.lang) for step in fired.rule.steps)
+        offered = fired.rule.offered_steps(Context(self.answers, self.profile))
+        steps = tuple(fired.rule.steps[index].get(self.lang) for index, _targeted in offered)
         return WhyLine(rule_id=fired.rule.id, text=text, answers=answers, steps=steps)
 
     def _placeholder(self, m: re.Match[str], fired: FiredRule) -> str:

@@ -55,6 +55,12 @@ class VariantSchema(BilingualText, frozen=True):
     when: Any = msgspec.UNSET
 
 
+class StepSchema(BilingualText, frozen=True):
+    """A next step ``{en, fr}``; offered only when the condition ``when`` (still raw) holds, if it has one."""
+
+    when: Any = msgspec.UNSET
+
+
 class RuleSchema(Schema, frozen=True):
     id: RuleId
     recommendation: str
@@ -62,7 +68,7 @@ class RuleSchema(Schema, frozen=True):
     #: The condition, parsed by :func:`benchmark.core.rules.conditions.parse_condition`.
     trigger: Any
     why: tuple[VariantSchema, ...]
-    steps: tuple[BilingualText, ...]
+    steps: tuple[StepSchema, ...]
     links: tuple[str, ...] = ()
     full_list: bool = False
 

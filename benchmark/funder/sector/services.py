@@ -191,7 +191,7 @@ def items_against_baseline(lang: str) -> list[dict[str, Any]]:
             {
                 "item": figure.item_id,
                 "option": figure.option_id,
-                "question": item.short_label.get(lang) if item.short_label else item.text.get(lang),
+                "question": item.label(lang),
                 "option_label": option.label.get(lang) if option else figure.option_id,
                 "today_pct": None if share is None else round(float(share) * 100, 1),
                 "today_n": n_today if n_today >= k else None,
@@ -259,7 +259,7 @@ def items_against_imported(record: Any, lang: str) -> list[dict[str, Any]]:
             n_today = answered[key]
             count = chosen[(key, option_id)]
             share = share_or_none(count, n_today, k)
-            question = item.short_label.get(lang) if item.short_label else item.text.get(lang)
+            question = item.label(lang)
             result.append(
                 {
                     "item": key,

@@ -46,7 +46,7 @@ def titles(lang: str = "en") -> dict[str, str]:
     }
     for breakdown, item in sector.breakdowns().items():
         if breakdown not in names:
-            names[breakdown] = (item.short_label or item.text).get(lang)
+            names[breakdown] = item.label(lang)
             names[f"uptake_{breakdown}"] = _("Uptake by %(group)s", group=names[breakdown])
     return names
 

@@ -79,14 +79,19 @@ def step_choices(assessment: Assessment, keep: ActionPlanStep | None = None) -> 
     latest = latest_submission(assessment.organisation_id) or assessment
     answers = latest.answer_map()
     rule_set = content().rules
-    fired_rules = [fired.rule for fired in rules.evaluate_rules(answers, profile_of(answers), rule_set)]
+    profile = profile_of(answers)
+    fired_rules = [fired.rule for fired in rules.evaluate_rules(answers, profile, rule_set)]
     kept = next((r for r in rule_set.rules if keep is not None and r.id == keep.rule_id), None)
     if kept is not None and kept not in fired_rules:
         fired_rules.append(kept)
+    # Only the steps offered for these answers (a step's `when`), as on the results page; the kept one stays.
+    ctx = rules.Context(answers, profile)
     return [
         StepChoice(f"{rule.id}:{number}", rule_set.recommendation(rule.recommendation), text)
         for rule in fired_rules
         for number, text in enumerate(rule.steps)
+        if any(number == index for index, _ in rule.offered_steps(ctx))
+        or (keep is not None and rule is kept and keep.step_index == number)
     ]
 
 

@@ -30,7 +30,7 @@ from benchmark.core.baseline import status_marker
 from benchmark.organisations.results.services import ResultsView
 from benchmark.web.responses import PdfError, html_to_pdf, tag_column_languages
 
-__all__ = ["PdfError", "render_bilingual_pdf", "render_report_pdf"]
+__all__ = ["PdfError", "render_bilingual_pdf", "render_report_pdf", "report_html"]
 
 BODY_TEMPLATE = "results/_report_body.html"
 REPORT_TEMPLATE = "results/report_pdf.html"
@@ -49,9 +49,14 @@ def render_report_pdf(view: ResultsView) -> bytes:
 
     :raises PdfError: if WeasyPrint fails (the caller shows an error page).
     """
+    return html_to_pdf(report_html(view))
+
+
+def report_html(view: ResultsView) -> str:
+    """The one-language report as the HTML that WeasyPrint turns into the PDF (also checked in a browser)."""
     with force_locale(view.lang):
         blocks = list(report_blocks(view))
-        html = render_template(
+        return render_template(
             REPORT_TEMPLATE,
             lang=view.lang,
             title=_macro("doc_title")(),
@@ -61,7 +66,6 @@ def render_report_pdf(view: ResultsView) -> bytes:
             rows=[],
             created=_created(view),
         )
-    return html_to_pdf(html)
 
 
 def render_bilingual_pdf(view_en: ResultsView, view_fr: ResultsView) -> bytes:
@@ -96,6 +100,7 @@ def report_blocks(view: ResultsView) -> Iterator[Block]:
     """Yield the report's blocks for ``view`` in the current locale, in reading order."""
     lang = view.lang
     yield Block("header", _macro("header")(view))
+    yield Block("summary", _macro("summary")(view))
     yield Block("components", _macro("components")(view, view.peer_medians))
     if view.previous is not None and view.previous_profile is not None:
         yield Block("change", _macro("change")(view))

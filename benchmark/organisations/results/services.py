@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 
 from benchmark.core import peers, rules, scoring
 from benchmark.core.baseline import TAKEAWAY_GROUPS, Figure
-from benchmark.core.questionnaire import Item, describe_answer
+from benchmark.core.questionnaire import Item, Row, describe_answer
 from benchmark.extensions import db
 from benchmark.organisations.results.peer_view import PeerGroup, peer_groups, peer_noise_note
 from benchmark.store import aggregates
@@ -35,7 +35,8 @@ class FigureRow:
     option_label: str
     figure: Figure
     formatted: str
-    selected: bool | None  # None when the organisation did not answer the item
+    selected: bool | None  # None when the organisation skipped the item or answered "I don't know"
+    answer: str = "skipped"  # "yes", "no", "dont_know" (or another missing option) or "skipped"
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,24 @@ class ResultsView:
     previous: Assessment | None = None
     previous_profile: scoring.Profile | None = None
     changed_items: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def top_steps(self) -> list[rules.NextStep]:
+        """The three next steps that fit these answers best (the page's summary and the PDF's: one list)."""
+        return rules.top_steps(self.recommendations)
+
+    @property
+    def strongest(self) -> scoring.DimensionScore | None:
+        """The component with the highest score (the first in rubric order on a tie), or None without scores."""
+        scored = [d for d in self.profile.dimensions if d.score is not None]
+        return max(scored, key=lambda d: d.score or 0) if len(scored) > 1 else None
+
+    @property
+    def weakest(self) -> scoring.DimensionScore | None:
+        """The component with the lowest score (the first in rubric order on a tie), or None without scores."""
+        scored = [d for d in self.profile.dimensions if d.score is not None]
+        weakest = min(scored, key=lambda d: d.score or 0) if len(scored) > 1 else None
+        return None if weakest is None or weakest is self.strongest else weakest
 
     @property
     def noise_note(self) -> str:
@@ -114,18 +133,43 @@ def compare_item(item: Item, answers: dict[str, Any], lang: str) -> ItemComparis
     baseline = content().baseline
     value = answers.get(item.id)
     rows = []
+    state = answer_state(item, value)
     for option in item.options:
         figure = baseline.figure(item.id, option.id)
         if figure is None:
             continue
-        selected = None if value is None else (option.id in value if isinstance(value, list) else option.id == value)
-        rows.append(FigureRow(item, option.label.get(lang), figure, figure.format(lang), selected))
+        selected = None
+        if state == "answered":
+            selected = option.id in value if isinstance(value, list) else option.id == value
+        answer = state if selected is None else ("yes" if selected else "no")
+        rows.append(FigureRow(item, option.label.get(lang), figure, figure.format(lang), selected, answer))
     aggregates = [
         f"{aggregate.label.get(lang)}: {aggregate.format(lang)}" for aggregate in baseline.aggregates(item.id)
     ]
     takeaways = [takeaway.text.get(lang) for takeaway in baseline.takeaways(item.id)]
     your_answer = None if item.kind.has_rows else describe_answer(item, value, lang)
     return ItemComparison(item, your_answer, rows, aggregates, takeaways)
+
+
+def answer_state(item: Item, value: Any) -> str:
+    """``skipped``, ``answered``, or the id of the "I don't know"-like option the organisation chose.
+
+    An "I don't know" answer says nothing about the other options: beside a 2017 figure it is
+    shown as such, never as "No".
+    """
+    if value is None or value == []:
+        return "skipped"
+    chosen = value if isinstance(value, list) else [value]
+    for option_id in chosen:
+        option = item.option(str(option_id))
+        if option is not None and option.missing:
+            return option.id
+    return "answered"
+
+
+def key_label(item: Item, row: Row | None, lang: str) -> str:
+    """The short name of an answer key: the item's short label, with the matrix row after a dash."""
+    return item.label(lang) if row is None else f"{item.label(lang)} — {row.label.get(lang)}"
 
 
 def previous_submission(assessment: Assessment) -> Assessment | None:
@@ -158,15 +202,10 @@ def add_change_since_previous(view: ResultsView, answers: dict[str, Any]) -> Non
         for key in item.answer_keys():
             if before.get(key) != answers.get(key):
                 _, row = q.item_for_key(key)
-                question = (
-                    item.text.get(view.lang)
-                    if row is None
-                    else f"{item.text.get(view.lang)} — {row.label.get(view.lang)}"
-                )
                 view.changed_items.append(
                     {
                         "key": key,
-                        "question": item.short_label.get(view.lang) if item.short_label and row is None else question,
+                        "question": key_label(item, row, view.lang),
                         "before": describe_answer(item, before.get(key), view.lang),
                         "after": describe_answer(item, answers.get(key), view.lang),
                     }
@@ -205,9 +244,7 @@ def compare_imported(
         for option_id, figure in data.get("options", {}).items():
             option = item.option(option_id) if item.kind.has_options else None
             label = option.label.get(lang) if option else option_id
-            question = item.short_label.get(lang) if item.short_label else item.text.get(lang)
-            if row is not None:
-                question = f"{question} — {row.label.get(lang)}"
+            question = key_label(item, row, lang)
             selected = (
                 None if value is None else (option_id in value if isinstance(value, list) else str(value) == option_id)
             )
@@ -253,7 +290,7 @@ def my_data(assessment: Assessment, lang: str) -> dict[str, Any]:
         except KeyError:
             answers.append({"key": key, "question": None, "answer": None, "value": value})
             continue
-        question = item.text.get(lang) if row is None else f"{item.text.get(lang)} — {row.label.get(lang)}"
+        question = key_label(item, row, lang)
         answers.append({"key": key, "question": question, "answer": describe_answer(item, value, lang), "value": value})
     profile = profile_of(stored)
     participations = db.session.scalars(

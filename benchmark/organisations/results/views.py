@@ -10,11 +10,13 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
+from benchmark.core import rules
 from benchmark.organisations.deletion import render_delete_page
 from benchmark.organisations.history import services as history
 from benchmark.organisations.results import bp, pdf
 from benchmark.organisations.results.peer_view import choose_peer_group, peer_chart
 from benchmark.organisations.results.services import (
+    FigureRow,
     ResultsView,
     build_results,
     compare_imported,
@@ -231,11 +233,37 @@ def chart_data(view: ResultsView) -> dict[str, Any]:
         },
         "figures2017": {
             "title": _("Published 2017 figures (share of providers, %)"),
-            "labels": [f"{row.option_label} ({row.item.id.upper().replace('_', '.')})" for row in figures],
+            "labels": [
+                _(
+                    "%(question)s: %(option)s",
+                    question=row.item.label(lang),
+                    option=rules.short_option_label(row.option_label),
+                )
+                for row in figures
+            ],
             "values": [row.figure.pct for row in figures],
             "label": _("2017 share (%)"),
+            # Published figures and the tool's readings of the report are told apart by a legend and a pattern.
+            "kinds": ["reading" if row.figure.status == "reading" else "stated" for row in figures],
+            "stated_label": _("2017: published figure"),
+            "reading_label": _("2017: our reading of the report"),
+            "yours": [_("Your answer: %(answer)s", answer=answer_words(row, lang)) for row in figures],
+            "yours_label": _("Your answer"),
+            "selected": [row.selected is True for row in figures],
         },
     }
+
+
+def answer_words(row: FigureRow, lang: str) -> str:
+    """The organisation's answer beside one 2017 figure, in words ("I don't know" is never "No")."""
+    if row.answer == "yes":
+        return str(_("Yes"))
+    if row.answer == "no":
+        return str(_("No"))
+    if row.answer == "skipped":
+        return str(_("Not answered"))
+    option = row.item.option(row.answer)
+    return option.label.get(lang) if option else row.answer
 
 
 def results_json(view: ResultsView) -> dict[str, Any]:
@@ -269,6 +297,7 @@ def results_json(view: ResultsView) -> dict[str, Any]:
                 "status": row.figure.status,
                 "source": row.figure.source,
                 "selected": row.selected,
+                "answer": row.answer,
             }
             for comparison in view.comparisons
             for row in comparison.figures
@@ -298,6 +327,9 @@ def results_json(view: ResultsView) -> dict[str, Any]:
                 for group in view.peer_groups
             ],
         },
+        "top_steps": [
+            {"text": step.text, "recommendation": step.recommendation, "rule": step.rule_id} for step in view.top_steps
+        ],
         "recommendations": [
             {
                 "recommendation": group.recommendation.id,
