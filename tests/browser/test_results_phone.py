@@ -102,9 +102,10 @@ def site(database_url: str, _schema: None) -> Iterator[LiveServer]:
     for _ in range(2):
         seed_submission(app, BASE_ANSWERS)
     typical = {**first_answers(app), **BASE_ANSWERS}
+    single = _submit(app, typical)  # an organisation with one submission (an older link would say a newer exists)
     first = _submit(app, typical)
     retake = _submit(app, {**typical, "q6": "no", "q7": "dont_know"}, previous=first)
-    app.config["TEST_TOKENS"] = {"one submission": first, "after a retake": retake}
+    app.config["TEST_TOKENS"] = {"one submission": single, "after a retake": retake}
     with LiveServer(app) as server:
         yield server
     reset(app)
