@@ -116,8 +116,10 @@ def test_a_new_grouping_question_needs_only_the_questionnaire(age_app: Flask) ->
     assert any(table["id"] == "levels_age_SK" for table in body["tables"])
     page = html.unescape(client.get(f"/en/results/{token}").get_data(as_text=True))
     with age_app.app_context():
-        label = content().questionnaire.items["q24"].option("11_25").label.en
-    assert f"<h3>Same answer as yours ({label})</h3>" in page
+        item = content().questionnaire.items["q24"]
+        label = item.option("11_25").label.en
+        short = item.label("en")  # every item has a short label (issue 14): the group names the question
+    assert f"<h3>Same answer as yours to “{short}” ({label})</h3>" in page
 
 
 def test_a_fact_without_storage_stops_the_app(questionnaire: Questionnaire) -> None:
