@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Response, abort, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
@@ -193,25 +194,30 @@ def _render_step(token: str, form: StepForm, choices: list[services.StepChoice],
 
 
 def _render_plan(assessment: Assessment, token: str, funding: FundingForm) -> str:
-    organisation_id = assessment.organisation_id
-    steps = services.steps_of(organisation_id)
     return render_template(
         "plan/plan.html",
         token=token,
-        steps=steps,
-        step_text=services.step_text,
-        recommendation_of=services.recommendation_of,
-        dimension_names={d.id: d.name for d in content().rubric.dimensions},
-        statuses=status_labels(),
-        categories=category_labels(),
-        lines=services.funding_lines_of(organisation_id),
-        dollars=statement.dollars,
-        check_date=services.check_date(organisation_id),
-        today=services.today(),
-        moved=services.what_moved(organisation_id),
         funding=funding,
         delete_form=DeleteForm(formdata=None),
+        **plan_page_context(assessment.organisation_id),
     )
+
+
+def plan_page_context(organisation_id: int) -> dict[str, Any]:
+    """What a plan page shows (the organisation's own page and the board's read-only copy)."""
+    return {
+        "steps": services.steps_of(organisation_id),
+        "step_text": services.step_text,
+        "recommendation_of": services.recommendation_of,
+        "dimension_names": {d.id: d.name for d in content().rubric.dimensions},
+        "statuses": status_labels(),
+        "categories": category_labels(),
+        "lines": services.funding_lines_of(organisation_id),
+        "dollars": statement.dollars,
+        "check_date": services.check_date(organisation_id),
+        "today": services.today(),
+        "moved": services.what_moved(organisation_id),
+    }
 
 
 @bp.app_template_global()

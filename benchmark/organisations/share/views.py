@@ -11,13 +11,10 @@ from __future__ import annotations
 from flask import Response, abort, g, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from benchmark.organisations.plan import services as plan_services
-from benchmark.organisations.plan import statement
-from benchmark.organisations.plan.forms import category_labels, status_labels
+from benchmark.organisations.plan import views as plan_views
 from benchmark.organisations.results.views import bilingual_pdf_response, render_profile, report_pdf_response
 from benchmark.organisations.share import bp
 from benchmark.store import shares
-from benchmark.store.content import content
 from benchmark.store.models import Assessment, BoardShare
 
 #: As the private results page sends (never indexed, never stored by shared caches), and no referrer.
@@ -60,22 +57,11 @@ def report_bilingual_pdf(share_token: str) -> Response | tuple[str, int]:
 def plan(share_token: str) -> str | BaseResponse:
     """The organisation's action plan, read-only: steps, the 90-day check, what moved, the funding lines."""
     share, assessment = _share_or_404(share_token)
-    organisation_id = assessment.organisation_id
     return render_template(
         "share/plan.html",
         shared=share,
         share_token=share_token,
-        steps=plan_services.steps_of(organisation_id),
-        step_text=plan_services.step_text,
-        recommendation_of=plan_services.recommendation_of,
-        dimension_names={d.id: d.name for d in content().rubric.dimensions},
-        statuses=status_labels(),
-        categories=category_labels(),
-        lines=plan_services.funding_lines_of(organisation_id),
-        dollars=statement.dollars,
-        check_date=plan_services.check_date(organisation_id),
-        today=plan_services.today(),
-        moved=plan_services.what_moved(organisation_id),
+        **plan_views.plan_page_context(assessment.organisation_id),
     )
 
 
