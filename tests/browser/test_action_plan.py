@@ -10,14 +10,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import render_template
 from playwright.sync_api import expect
 
+from benchmark.organisations.plan import services as plan_services
+from benchmark.organisations.plan import statement
 from benchmark.store import assessments as services
-from tests.browser.pages import LANGS, WIDTHS, check, tab_to
+from tests.browser.axe import describe
+from tests.browser.pages import LANGS, WIDTHS, check, tab_to, words_whole
 from tests.factories import BASE_ANSWERS, LiveServer, first_answers, make_app, reset, seed_submission
+
+REPORT_CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "report.css"
 
 
 @pytest.fixture(scope="module")
@@ -81,10 +88,12 @@ def test_the_action_plan_by_keyboard_with_no_violation_and_no_sideways_scroll(
     page.locator("form.plan-card button[type=submit]").last.click()
     expect(page.locator("#plan-check")).to_have_count(1)
     check(page, axe_scan, problems, "plan with a step and a cost line")
+    words_whole(page, problems, "plan with a step and a cost line")
 
     page.locator(".plan-card a[href*='/plan/step/']").first.click()
     expect(page.locator("#owner")).to_have_value("Directrice générale")
     check(page, axe_scan, problems, "edit step")
+    words_whole(page, problems, "edit step")
     assert not problems, "\n\n".join(problems)
 
 
@@ -113,4 +122,34 @@ def test_the_done_page_copies_the_results_link(
     expect(page.locator(".copy-status")).to_have_text("Lien copié." if lang == "fr" else "Link copied.")
     assert page.evaluate("() => navigator.clipboard.readText()") == f"{site.url}/{lang}/results/{token}"
     check(page, axe_scan, problems, "done after copy")
+    assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_funding_statement_html_keeps_words_whole_and_is_axe_clean(
+    site: LiveServer, new_page: Any, axe_scan: Any, width: int
+) -> None:
+    """The HTML of the funding-needs statement (what WeasyPrint turns into the PDF, with its stylesheet)."""
+    app = site.app
+    token = seed_submission(app, BASE_ANSWERS)
+    with app.test_request_context("/en/"):
+        assessment = services.find_by_token(token)
+        assert assessment is not None
+        dimension = app.extensions["content"].rubric.dimension_ids()[0]
+        due = date.today() + timedelta(days=30)
+        step = "Former l'équipe d'accueil à la vidéoconférence sécurisée"
+        fields = plan_services.StepFields("", step, "", "", "Coordonnatrice", due, "todo", "")
+        plan_services.add_step(assessment.organisation_id, fields)
+        plan_services.add_funding_line(assessment.organisation_id, dimension, "it_support", 2400, "Soutien technique")
+        html = render_template("plan/statement_pdf.html", sections=statement.both_sections(assessment))
+    page = new_page(viewport={"width": width, "height": 800})
+    page.set_content(html)
+    page.add_style_tag(content=REPORT_CSS.read_text(encoding="utf-8"))
+    expect(page.locator("body")).to_contain_text("Soutien technique")
+    assert page.locator("table td").count() > 0  # the needs and cost lines are tables: the word check reads them
+    problems: list[str] = []
+    words_whole(page, problems, "funding statement")
+    violations = axe_scan(page)
+    if violations:
+        problems.append(describe(violations))
     assert not problems, "\n\n".join(problems)

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import LANGS, WIDTHS, check, tab_to
+from benchmark.organisations.plan import services as plan_services
+from benchmark.store import assessments as services
+from tests.browser.pages import LANGS, WIDTHS, check, tab_to, words_whole
 from tests.factories import BASE_ANSWERS, LiveServer, make_app, reset, seed_submission
 
 LABEL = "Conseil d'administration, réunion de mars"
@@ -34,6 +37,14 @@ def test_a_board_link_by_keyboard_and_the_read_only_pages(
     site: LiveServer, new_page: Any, axe_scan: Any, lang: str, width: int
 ) -> None:
     token = seed_submission(site.app, BASE_ANSWERS)
+    with site.app.app_context():  # a plan with a step and a cost line, so the shared plan has cards to read
+        organisation_id = services.find_by_token(token).organisation_id  # type: ignore[union-attr]
+        dimension = site.app.extensions["content"].rubric.dimension_ids()[0]
+        due = date.today() + timedelta(days=30)
+        step = "Former l'équipe d'accueil à la vidéoconférence sécurisée"
+        fields = plan_services.StepFields("", step, "", "", "Trésorière du conseil", due, "in_progress", "Demander")
+        plan_services.add_step(organisation_id, fields)
+        plan_services.add_funding_line(organisation_id, dimension, "training", 1800, "Formation en ligne")
     page = new_page(
         viewport={"width": width, "height": 800},
         locale="fr-CA" if lang == "fr" else "en-CA",
@@ -78,10 +89,13 @@ def test_a_board_link_by_keyboard_and_the_read_only_pages(
     expect(board.locator("#shared-notice")).to_contain_text(LABEL)
     assert board.locator("form[method=post], a[href*='/results/'], a[href*='my-data']").count() == 0
     check(board, axe_scan, problems, "shared results")
+    words_whole(board, problems, "shared results")
     board.locator(f"a[href$='/{lang}/shared/{url.rsplit('/', 1)[1]}/plan']").click()
     expect(board).to_have_url(re.compile(r"/plan$"))
     assert board.locator("form, input, select, textarea").count() == 0
+    expect(board.locator(".plan-card").first).to_contain_text("Trésorière du conseil")
     check(board, axe_scan, problems, "shared plan")
+    words_whole(board, problems, "shared plan")
 
     # Revoke it with the keyboard: the board's link then opens nothing.
     tab_to(page, "#board-shares form[action$='/revoke'] button[type=submit]")

@@ -20,6 +20,7 @@ from benchmark.organisations.results.services import build_results
 from benchmark.store import assessments as services
 from benchmark.store.scores import profile_of, stored_scores
 from tests.browser.axe import axe_scan, describe
+from tests.browser.pages import BROKEN_WORDS_JS
 from tests.factories import BASE_ANSWERS, LiveServer, first_answers, make_app, reset, seed_submission
 
 PHONE = {"width": 360, "height": 740}
@@ -27,46 +28,6 @@ DESKTOP = {"width": 1280, "height": 900}
 LANGS = ["en", "fr"]
 REPORT_CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "report.css"
 SETTLE_JS = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
-
-#: Every cell or card whose words do not fit: a word wider than the cell, a cell wider than its box,
-#: or a style that breaks words inside (word-break: break-all, overflow-wrap: anywhere).
-BROKEN_WORDS_JS = """() => {
-  const canvas = document.createElement('canvas');
-  const context = canvas.getContext('2d');
-  const problems = [];
-  const cells = document.querySelectorAll('table th, table td, .level-row, .top-steps li');
-  const name = (cell) => `${cell.tagName} "${cell.textContent.trim().slice(0, 30)}"`;
-  for (const cell of cells) {
-    const style = getComputedStyle(cell);
-    if (style.display === 'none') continue;
-    const head = cell.closest('thead');
-    if (head && head.getBoundingClientRect().width <= 1) continue;  // a card table's headings, visually hidden
-    if (style.wordBreak === 'break-all' || style.overflowWrap === 'anywhere') {
-      problems.push(`${name(cell)}: ${style.wordBreak} ${style.overflowWrap}`);
-      continue;
-    }
-    if (cell.scrollWidth > cell.clientWidth + 1) {
-      problems.push(`${name(cell)}: scrollWidth ${cell.scrollWidth} > ${cell.clientWidth}`);
-      continue;
-    }
-    const room = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const parent = node.parentElement;
-      if (!parent || getComputedStyle(parent).display === 'none' || parent.closest('.visually-hidden')) continue;
-      const font = getComputedStyle(parent);
-      context.font = `${font.fontStyle} ${font.fontWeight} ${font.fontSize} ${font.fontFamily}`;
-      for (const word of node.textContent.split(/\\s+/)) {
-        if (!word) continue;
-        const width = context.measureText(word).width;
-        if (width > room + 1) {
-          problems.push(`${cell.tagName} word "${word}" is ${Math.round(width)} px in a ${Math.round(room)} px cell`);
-        }
-      }
-    }
-  }
-  return problems;
-}"""
 
 #: Elements of the first screen that must lie within the first 740 px.
 FIRST_SCREEN_JS = """() => {
