@@ -14,6 +14,9 @@ bind = os.environ.get("BIND", "127.0.0.1:8001")
 workers = int(os.environ.get("WORKERS", "2"))
 worker_class = "gthread"
 threads = int(os.environ.get("THREADS", "4"))
+# Load the app before the listening socket opens: a restarting server then refuses connections
+# (nginx tries the other) instead of accepting them while its workers are still importing the app.
+preload_app = True
 # A request longer than this is stuck: the worker is restarted.
 timeout = 30
 # On SIGTERM, finish the requests in hand for up to this long.
