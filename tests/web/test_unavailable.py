@@ -8,7 +8,6 @@ a real PostgreSQL and Redis.
 
 from __future__ import annotations
 
-import contextlib
 import html
 import re
 import socket
@@ -16,35 +15,14 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from sqlalchemy import event
 
 from benchmark.config import ratelimit_storage_options
-from benchmark.extensions import db
 from benchmark.store import assessments as services
-from tests.factories import make_app, page_answers, page_ids, reset
+from tests.factories import database_down, make_app, page_answers, page_ids, reset
 
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 TOKEN_IN_URL = re.compile(r"/assessment/([A-Za-z0-9_-]{43})/")
-
-
-@contextlib.contextmanager
-def database_down(app: Flask) -> Iterator[None]:
-    """Refuse every new connection to the app's database (the pool is emptied first)."""
-    with app.app_context():
-        engine = db.engine
-    dbapi = engine.dialect.loaded_dbapi
-
-    def refuse(*_args: object) -> None:
-        raise dbapi.OperationalError("connection refused: the test took the database down")
-
-    engine.dispose()
-    event.listen(engine, "do_connect", refuse)
-    try:
-        yield
-    finally:
-        event.remove(engine, "do_connect", refuse)
-        engine.dispose()
 
 
 @pytest.fixture
