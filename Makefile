@@ -15,13 +15,19 @@ WORKERS ?= $(if $(filter memory://%,$(or $(RATELIMIT_STORAGE_URI),memory://)),1,
 THREADS ?= 8
 export FLASK_APP := benchmark.app
 
-.PHONY: run test test-sqlite test-postgres accessibility-statement system-deps install install-dev config translations assets db lint bench clean
+.PHONY: run cluster soak-cluster test test-sqlite test-postgres accessibility-statement system-deps install install-dev config translations assets db lint bench clean
 
 run: install config translations assets db
 	@echo ""
 	@echo "  Settlement Digital Capacity Benchmark: http://$(HOST):$(PORT)/"
 	@echo ""
 	ASSETS_AUTO_BUILD=false $(BIN)/gunicorn --workers $(WORKERS) --worker-class gthread --threads $(THREADS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+# Several app servers on one machine (README, "Running several servers"): a throwaway PostgreSQL,
+# Redis, two gunicorn servers (deploy/gunicorn.conf.py) and nginx (deploy/nginx.conf); prints the
+# address; Ctrl-C stops everything. The system packages are installed when missing.
+cluster: system-deps install translations assets
+	ASSETS_AUTO_BUILD=false $(BIN)/python -m perf.cluster
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +63,8 @@ system-deps:
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -99,6 +107,13 @@ soak: install-dev translations
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 	$(BIN)/python -m perf.soak
 	scripts/with-postgres.sh $(BIN)/python -m perf.soak --postgres
+
+# The cluster under failure (perf/soak_cluster.py): 50 respondents through nginx while one app
+# server is SIGKILLed and restarted, then Redis, then PostgreSQL (fast shutdown); TRIALS=10 by
+# default; writes perf/soak-cluster.json.
+TRIALS ?= 10
+soak-cluster: system-deps install-dev translations assets
+	$(BIN)/python -m perf.soak_cluster --trials $(TRIALS) --write
 
 clean:
 	rm -rf static/gen static/.webassets-cache translations/*/LC_MESSAGES/*.mo

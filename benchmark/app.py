@@ -24,7 +24,19 @@ from benchmark.pages import bp as pages_bp
 from benchmark.staff.accounts import bp as accounts_bp
 from benchmark.staff.admin import bp as admin_bp
 from benchmark.store import content, database
-from benchmark.web import assets, auth, compression, errors, i18n, limits, links, questions, security
+from benchmark.web import (
+    assets,
+    auth,
+    compression,
+    errors,
+    health,
+    i18n,
+    limits,
+    links,
+    questions,
+    security,
+    unavailable,
+)
 from benchmark.web import logging as log_redaction
 
 
@@ -55,6 +67,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     compression.init_app(app)
     errors.init_app(app)
+    unavailable.init_app(app)  # a database or Redis outage: 503, try again in a moment
+    health.init_app(app)  # /healthz for the proxy and monitors
     cli.init_app(app)
     register_blueprints(app)
     return app

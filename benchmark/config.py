@@ -165,6 +165,13 @@ def secret_key(environ: Mapping[str, str]) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
+def ratelimit_storage_options(uri: str) -> dict[str, Any]:
+    """Options for the rate-limit store: a Redis that does not answer within a second counts as down."""
+    if uri.startswith(("redis://", "rediss://", "redis+unix://")):
+        return {"socket_connect_timeout": 1, "socket_timeout": 1}
+    return {}
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     """Every deployment setting, one typed field per environment variable (same name, lower case)."""
@@ -298,6 +305,11 @@ class Settings:
             "TRUSTED_PROXIES": self.trusted_proxies,
             "RATELIMIT_ENABLED": self.ratelimit_enabled,
             "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri,
+            # A Redis outage must not become 500s: each process counts in its own memory until the
+            # store answers again (checked with a backoff of 1, 2, 4 … 32 s), README "Running several servers".
+            "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+            "RATELIMIT_SWALLOW_ERRORS": True,
+            "RATELIMIT_STORAGE_OPTIONS": ratelimit_storage_options(self.ratelimit_storage_uri),
             "RATELIMIT_KEY_PREFIX": "sdcb",
             "LOCKOUT_THRESHOLD": self.lockout_threshold,
             "LOCKOUT_MINUTES": self.lockout_minutes,

@@ -6,9 +6,10 @@ fixtures that use them are in tests/conftest.py.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,25 @@ if callable(_make_engine):
 def make_app(database_url: str, **overrides: object) -> Flask:
     """Create an app configured for tests."""
     return create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+
+
+@contextlib.contextmanager
+def database_down(app: Flask) -> Iterator[None]:
+    """Refuse every new connection to the app's database (the pool is emptied first)."""
+    with app.app_context():
+        engine = db.engine
+    dbapi = engine.dialect.loaded_dbapi
+
+    def refuse(*_args: object) -> None:
+        raise dbapi.OperationalError("connection refused: the test took the database down")
+
+    engine.dispose()
+    sa.event.listen(engine, "do_connect", refuse)
+    try:
+        yield
+    finally:
+        sa.event.remove(engine, "do_connect", refuse)
+        engine.dispose()
 
 
 def reset(app: Flask) -> None:
