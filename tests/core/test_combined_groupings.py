@@ -28,7 +28,7 @@ def test_the_packaged_combined_grouping_is_size_and_region(questionnaire: Questi
     )
     assert "Issue 14" in combined.rationale and "no 2017 figure" in combined.rationale
     assert [questionnaire.groupings[part].id for part in combined.parts] == ["q25", "q26"]
-    assert COMBINED_GROUPING_KEYS == {"grouping", "of", "peer_group", "status", "rationale"}
+    assert {"grouping", "of", "peer_group", "status", "rationale"} == COMBINED_GROUPING_KEYS
 
 
 @pytest.mark.parametrize(

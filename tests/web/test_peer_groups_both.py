@@ -25,10 +25,10 @@ from benchmark.extensions import db
 from benchmark.store import assessments as services
 from benchmark.store import summary
 from benchmark.store.content import content
+from benchmark.store.facts import FactStorageError
 from benchmark.store.models import ReleasedCount, ReleasePending, SummaryCount, SummaryRelease
 from benchmark.store.scores import profile_of, stored_scores
 from benchmark.store.summary.recount import recount_combined
-from benchmark.store.facts import FactStorageError
 from tests.factories import PROJECT_ROOT, make_app, reset, seed_submission
 
 QUESTIONNAIRE = PROJECT_ROOT / "benchmark" / "core" / "data" / "questionnaire.yaml"
