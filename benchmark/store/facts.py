@@ -66,6 +66,15 @@ def check_storage(questionnaire: Questionnaire) -> None:
         too_long = [option.id for option in item.options if len(option.id) > value_length]
         if fact.grouping and too_long:
             raise FactStorageError(f"item {item.id}: option ids over {value_length} characters: {too_long}")
+    for name, combined in questionnaire.combined_groupings.items():
+        if len(name) > grouping_length:
+            raise FactStorageError(f"combined grouping {name!r} is over {grouping_length} characters")
+        parts = [questionnaire.groupings[part] for part in combined.parts]
+        longest = sum(max(len(option.id) for option in item.options) for item in parts) + len(parts) - 1
+        if longest > value_length:
+            raise FactStorageError(
+                f"combined grouping {name!r}: its longest value ({longest} characters) is over {value_length}"
+            )
 
 
 def _length(column: Any) -> int:

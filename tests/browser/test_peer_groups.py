@@ -51,8 +51,10 @@ def test_peer_groups_chart_marker_and_choice_with_no_violation_and_no_sideways_s
     expect(chart).to_have_attribute("role", "img")
     name = chart.get_attribute("aria-label") or ""
     assert ("with your score marked" if lang == "en" else "avec votre score indiqué") in name
-    assert page.locator("#peers h3").count() == 6  # a heading per group; the first open, the five others on demand
-    assert page.locator("#peers details.peer-group").count() == 5
+    # A heading per group (all, funding, size, Ontario, Quebec, francophone minority, size in Ontario, size in
+    # Quebec); the first open, the seven others on demand.
+    assert page.locator("#peers h3").count() == 8
+    assert page.locator("#peers details.peer-group").count() == 7
     page.locator("#peers details.peer-group summary").first.click()  # a group opens and shows its table
     expect(page.locator("#peers details.peer-group").first.locator("table")).to_be_visible()
     check(page, axe_scan, problems, "results, a second group opened")
@@ -63,7 +65,9 @@ def test_peer_groups_chart_marker_and_choice_with_no_violation_and_no_sideways_s
 
     # Choose the francophone-minority group with the keyboard only, then submit the GET form.
     page.locator("#peers-group").focus()
-    page.keyboard.press("End")  # the last group: serving francophone minority communities
+    page.keyboard.press("End")  # the last group (size and Quebec), then up past size and Ontario
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")  # serving francophone minority communities
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"[?&]peers=franco(#peers)?$"))

@@ -137,5 +137,7 @@ def _with_item(questionnaire: Questionnaire, item: Any) -> Any:
 
     class Facts:
         facts = tuple(item if i.id == item.id else i for i in questionnaire.facts)
+        combined_groupings = questionnaire.combined_groupings
+        groupings = questionnaire.groupings
 
     return Facts()

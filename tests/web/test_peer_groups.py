@@ -22,8 +22,8 @@ from tests.factories import make_app, page_answers, page_ids, reset, seed_submis
 #: The facts of the organisation whose results are read: IRCC-funded, 6–10 employees, Ontario and
 #: Quebec, serving francophone minority communities.
 FACTS: dict[str, Any] = {"q23": "yes_current", "q25": "6_10", "q26": ["on", "qc"], "n2": "yes"}
-#: Its groups (keys of ``?peers=``), in the page's order.
-GROUP_KEYS = ["all", "funding", "size", "region:on", "region:qc", "franco"]
+#: Its groups (keys of ``?peers=``), in the page's order: size and each province together come last.
+GROUP_KEYS = ["all", "funding", "size", "region:on", "region:qc", "franco", "size_reg:on", "size_reg:qc"]
 
 WORDS = {
     "en": {

@@ -26,8 +26,20 @@ from benchmark.core.questionnaire.loader import (
     load_questionnaire,
     parse_questionnaire,
 )
-from benchmark.core.questionnaire.model import Fact, Item, ItemType, Option, Page, Questionnaire, Row, Section
+from benchmark.core.questionnaire.model import (
+    COMBINED_SEPARATOR,
+    CombinedGrouping,
+    Fact,
+    Item,
+    ItemType,
+    Option,
+    Page,
+    Questionnaire,
+    Row,
+    Section,
+)
 from benchmark.core.questionnaire.schema import (
+    COMBINED_GROUPING_KEYS,
     FACT_KEYS,
     ITEM_ID_PATTERN,
     ITEM_KEYS,
@@ -46,6 +58,8 @@ from benchmark.core.questionnaire.schema import (
 from benchmark.core.text import LANGUAGES, Text
 
 __all__ = [
+    "COMBINED_GROUPING_KEYS",
+    "COMBINED_SEPARATOR",
     "FACT_KEYS",
     "ITEM_ID_PATTERN",
     "ITEM_KEYS",
@@ -64,6 +78,7 @@ __all__ = [
     "TIERS",
     "TOOL_TIERS",
     "AnswerValue",
+    "CombinedGrouping",
     "Fact",
     "Item",
     "ItemType",

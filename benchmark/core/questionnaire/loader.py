@@ -20,9 +20,10 @@ import yaml
 from benchmark.core import item_types
 from benchmark.core._schema import convert, optional_text, unique
 from benchmark.core.item_types import ItemKind
-from benchmark.core.questionnaire.model import Fact, Item, Option, Page, Questionnaire, Row, Section
+from benchmark.core.questionnaire.model import CombinedGrouping, Fact, Item, Option, Page, Questionnaire, Row, Section
 from benchmark.core.questionnaire.schema import (
     ENTRY_NAMES,
+    CombinedGroupingSchema,
     FactSchema,
     ItemSchema,
     OptionSchema,
@@ -88,6 +89,7 @@ def parse_questionnaire(raw: object) -> Questionnaire:
         sections=sections,
         pages=pages,
         items=item_map,
+        combined_groupings=_combined_groupings(data.combined_groupings, items),
         _page_index={page.id: index for index, page in enumerate(pages)},
     )
 
@@ -244,3 +246,33 @@ def _check_every_item_on_one_page(pages: Iterable[Page], items: Mapping[str, Ite
     for item_id in items:
         if item_id not in seen:
             raise QuestionnaireError(f"item {item_id}: not on any page")
+
+
+#: Grouping names the summary counts use themselves (a fact or combined grouping cannot take them).
+RESERVED_GROUPINGS = frozenset({"all", "month"})
+
+
+def _combined_groupings(
+    entries: tuple[CombinedGroupingSchema, ...], items: Iterable[Item]
+) -> dict[str, CombinedGrouping]:
+    """``combined_groupings:``: each combines two distinct groupings of facts; a peer group only of peer-group facts."""
+    facts = {item.fact.grouping: item.fact for item in items if item.fact is not None and item.fact.grouping}
+    result: dict[str, CombinedGrouping] = {}
+    for entry in entries:
+        where = f"combined grouping {entry.grouping}"
+        if entry.grouping in facts or entry.grouping in RESERVED_GROUPINGS or entry.grouping in result:
+            raise QuestionnaireError(f"{where}: the name is already a grouping")
+        if len(entry.of) != 2 or len(set(entry.of)) != 2:
+            raise QuestionnaireError(f"{where}: of: two different groupings of facts are needed, not {list(entry.of)}")
+        for part in entry.of:
+            fact = facts.get(part)
+            if fact is None:
+                raise QuestionnaireError(
+                    f"{where}: of: {part!r} is not the grouping of a fact (known: {sorted(facts)})"
+                )
+            if entry.peer_group and not fact.peer_group:
+                raise QuestionnaireError(f"{where}: a peer group can combine only peer-group facts, not {part!r}")
+        result[entry.grouping] = CombinedGrouping(
+            entry.grouping, tuple(entry.of), entry.peer_group, entry.status, entry.rationale
+        )
+    return result

@@ -65,6 +65,27 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class CombinedGrouping:
+    """A summary-count grouping by two facts together (one group per pair of the two facts' values).
+
+    :ivar name: the grouping's name in the summary counts (at most 8 characters, checked by the store).
+    :ivar parts: the groupings of the two facts, in the declared order (the value is theirs joined by
+        :data:`COMBINED_SEPARATOR`: ``6_10.qc``).
+    :ivar peer_group: True when the results page compares with peers who gave the same two answers.
+    """
+
+    name: str
+    parts: tuple[str, ...]
+    peer_group: bool = False
+    status: str = "reconstructed"
+    rationale: str = ""
+
+
+#: Joins the values of a combined grouping's facts (option ids never hold a dot).
+COMBINED_SEPARATOR = "."
+
+
+@dataclass(frozen=True)
 class Item:
     """One question, with its 2017 provenance."""
 
@@ -143,6 +164,8 @@ class Questionnaire:
     sections: tuple[Section, ...]
     pages: tuple[Page, ...]
     items: Mapping[str, Item]
+    #: Groupings by two facts together, by name (``combined_groupings:`` of the data file).
+    combined_groupings: Mapping[str, CombinedGrouping] = field(default_factory=dict)
     _page_index: Mapping[str, int] = field(default_factory=dict, repr=False)
 
     def page(self, page_id: str) -> Page | None:

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, get_args
 
 import msgspec
 
-from benchmark.core._schema import BilingualText, Schema
+from benchmark.core._schema import BilingualText, NonBlank, Schema
 
 ITEM_ID_PATTERN = re.compile(r"^(q\d+(_\d+)?|n\d+)$")
 OPTION_ID_PATTERN = re.compile(r"^[a-z0-9_]{1,40}$")
@@ -72,6 +72,16 @@ class FactSchema(Schema, frozen=True):
     peer_group: bool = False
 
 
+class CombinedGroupingSchema(Schema, frozen=True):
+    """``combined_groupings: [{grouping, of: [two fact groupings], peer_group?, status, rationale}]``."""
+
+    grouping: FactName
+    of: tuple[FactName, ...]
+    status: OptionStatus
+    rationale: NonBlank
+    peer_group: bool = False
+
+
 class ItemSchema(Schema, frozen=True):
     id: ItemId
     section: str
@@ -117,6 +127,8 @@ class QuestionnaireFile(msgspec.Struct, frozen=True):
     items: tuple[ItemSchema, ...]
     pages: tuple[PageSchema, ...]
     tool_list: ToolListSchema | None = None
+    #: Groupings by two facts together (issue 14, "same size and same province or territory").
+    combined_groupings: tuple[CombinedGroupingSchema, ...] = ()
 
 
 #: How list entries are named in the loader's messages (``item q6: option no: …``).
@@ -126,6 +138,7 @@ ENTRY_NAMES = {
     "options": ("option", "id"),
     "rows": ("row", "id"),
     "pages": ("page", "id"),
+    "combined_groupings": ("combined grouping", "grouping"),
 }
 
 
@@ -140,3 +153,4 @@ ROW_KEYS = _keys(RowSchema)
 PAGE_KEYS = _keys(PageSchema)
 SECTION_KEYS = _keys(SectionSchema)
 FACT_KEYS = _keys(FactSchema)
+COMBINED_GROUPING_KEYS = _keys(CombinedGroupingSchema)

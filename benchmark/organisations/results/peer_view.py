@@ -7,11 +7,13 @@ organisation's place is the quarter of the group it falls in, never an exact per
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
 from benchmark.core import peers, scoring
+from benchmark.core.questionnaire import COMBINED_SEPARATOR
 from benchmark.store import aggregates
 from benchmark.store.content import content
 from benchmark.store.facts import values_of
@@ -65,32 +67,61 @@ def _group(key: str, label: str, histograms: dict[str, dict[int, int]], profile:
 
 
 def peer_groups(assessment: Assessment, profile: scoring.Profile, lang: str, k: int) -> list[PeerGroup]:
-    """Today's peers: all organisations, then those who gave the same answer to each peer-group fact.
+    """Today's peers: all organisations, those who gave the same answer to each peer-group fact, then both together.
 
     Every figure is private (:func:`benchmark.store.aggregates.peer_summary`): noisy quartiles, no mean,
     and a quarter instead of a percentile rank.
 
     The facts are the questionnaire's (``fact: {peer_group: true}``: the same size band and
     each of the organisation's provinces/territories); a multiple choice fact gives one group
-    per value.
+    per value.  A combined grouping (``combined_groupings: {peer_group: true}``: size and region)
+    gives one group per pair of the organisation's answers; none when either fact is unanswered.
     """
     wanted: list[tuple[str, str, str]] = []  # (group key, grouping, value)
     labels: dict[str, str] = {}
+    answers: dict[str, list[tuple[str, str]]] = {}  # grouping -> (value, answer in words)
     for item in content().questionnaire.facts:
         if item.fact is None or not item.fact.peer_group or item.fact.grouping is None:
             continue
         grouping = item.fact.grouping
+        answers[grouping] = []
         for value in values_of(item, assessment):
             key = f"{grouping}:{value}" if item.fact.multiple else grouping
             option = item.option(value)
+            answer = option.label.get(lang) if option else value
+            answers[grouping].append((value, answer))
             wanted.append((key, grouping, value))
             question = item.short_label.get(lang) if item.short_label else None
-            labels[key] = _peer_label(grouping, option.label.get(lang) if option else value, question)
+            labels[key] = _peer_label(grouping, answer, question)
+    for key, grouping, value, label in _combined(answers, lang):
+        wanted.append((key, grouping, value))
+        labels[key] = label
     histograms = aggregates.histograms([("all", "")] + [(grouping, value) for _key, grouping, value in wanted])
     groups = [_group("all", _("All organizations"), histograms[("all", "")], profile, k)]
     for key, grouping, value in wanted:
         groups.append(_group(key, labels[key], histograms[(grouping, value)], profile, k))
     return groups
+
+
+def _combined(answers: dict[str, list[tuple[str, str]]], lang: str) -> list[tuple[str, str, str, str]]:
+    """``(group key, grouping, value, heading)`` of each pair of answers of a combined peer grouping.
+
+    The key names the values of the multiple choice parts only (``size_reg:qc``), as a region group's
+    does (``region:qc``); the summary counts' value joins every part's (``6_10.qc``).
+    """
+    questionnaire = content().questionnaire
+    result = []
+    for name, combined in questionnaire.combined_groupings.items():
+        if not combined.peer_group or not all(part in answers for part in combined.parts):
+            continue
+        items = [questionnaire.groupings[part] for part in combined.parts]
+        for pairs in itertools.product(*(answers[part] for part in combined.parts)):
+            value = COMBINED_SEPARATOR.join(value for value, _answer in pairs)
+            multiple = [value for item, (value, _answer) in zip(items, pairs, strict=True) if item.kind.multiple]
+            key = f"{name}:{'+'.join(multiple)}" if multiple else name
+            words = [answer for _value, answer in pairs]
+            result.append((key, name, value, _combined_label(combined.parts, words, [i.label(lang) for i in items])))
+    return result
 
 
 def _peer_label(grouping: str, answer: str, question: str | None = None) -> str:
@@ -102,6 +133,22 @@ def _peer_label(grouping: str, answer: str, question: str | None = None) -> str:
     if question:
         return str(_("Same answer as yours to “%(question)s” (%(answer)s)", question=question, answer=answer))
     return str(_("Same answer as yours (%(answer)s)", answer=answer))
+
+
+def _combined_label(parts: tuple[str, ...], answers: list[str], questions: list[str]) -> str:
+    """The heading of a combined peer group (size and region have their own wording; others a general one)."""
+    if parts == ("size", "region"):
+        return str(
+            _("Same size and same province or territory (%(size)s, %(region)s)", size=answers[0], region=answers[1])
+        )
+    return str(
+        _(
+            "Same answers as yours to “%(first)s” and “%(second)s” (%(answers)s)",
+            first=questions[0],
+            second=questions[1],
+            answers=", ".join(answers),
+        )
+    )
 
 
 # --------------------------------------------------------------------------- the choice of group and its chart

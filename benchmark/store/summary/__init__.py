@@ -15,8 +15,8 @@ started         every assessment, drafts included      month created; size, fund
 submitted       every submission                       month submitted; size, funding, region
 reassessed      submissions taken again                month submitted
 score           every submission's component score     month submitted × dimension × score
-latest_score    each organisation's latest submission  all/size/funding/region × dimension ×
-                                                       rubric version × score
+latest_score    each organisation's latest submission  all/size/funding/region/size_reg ×
+                                                       dimension × rubric version × score
 answered        latest submissions answering a key     answer key ("I don't know" alone is not
                                                        an answer, as in scoring)
 chosen          latest submissions choosing an option  answer key × option
@@ -24,7 +24,9 @@ chosen          latest submissions choosing an option  answer key × option
 
 The groupings other than ``month`` and ``all`` are the questionnaire's (``fact: {grouping: …}``
 of q23, q25, q26; :mod:`benchmark.store.facts`): a new grouping question is counted without a
-change here.
+change here.  A *combined* grouping (``combined_groupings``: ``size_reg``, size and region) counts
+``latest_score`` under one key per pair of its facts' values (``6_10.qc``; one per province or
+territory), recounted by its own query (:func:`.recount.recount_combined`).
 
 How it stays right: every state change goes through :mod:`benchmark.store.assessments`,
 inside :func:`tracking` (:mod:`.tracking`), which reads what the rows it changes count for

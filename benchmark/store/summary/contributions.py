@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from benchmark.core.questionnaire import Fact
+from benchmark.core.questionnaire import COMBINED_SEPARATOR, Fact
 from benchmark.extensions import db
 from benchmark.store.content import content
 from benchmark.store.facts import column_of, fact_of, table_of
@@ -52,6 +53,24 @@ def groupings() -> dict[str, Fact]:
     return {name: fact_of(item) for name, item in content().questionnaire.groupings.items()}
 
 
+def combined_groupings() -> dict[str, tuple[str, ...]]:
+    """The questionnaire's groupings by two facts together (``size_reg``: size and region), by name → their parts."""
+    return {name: grouping.parts for name, grouping in content().questionnaire.combined_groupings.items()}
+
+
+def combined_groups(groups: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``(combined grouping, value)`` of every pair of the facts' values (none when a part is unanswered).
+
+    The value is the parts' values joined in the declared order (``6_10.qc``); a multiple choice
+    part gives one pair per value (one key per province or territory).
+    """
+    result = []
+    for name, parts in combined_groupings().items():
+        values = [[value for grouping, value in groups if grouping == part and value] for part in parts]
+        result += [(name, COMBINED_SEPARATOR.join(combo)) for combo in itertools.product(*values)]
+    return result
+
+
 def month(moment: datetime) -> str:
     """``YYYY-MM`` of a timestamp in UTC (SQLite hands back naive values, stored in UTC)."""
     if moment.tzinfo is not None:
@@ -90,10 +109,11 @@ def contributions(facts: Facts, answers: Mapping[str, Any] | None = None) -> Cou
             add("score", "month", submitted, dimension, bucket=str(score))
     if not facts.is_latest:
         return keys
+    latest_groups = [("all", ""), *groups, *combined_groups(groups)]
     for dimension, score in facts.scores:
         if score is None:
             continue
-        for grouping, value in [("all", ""), *groups]:
+        for grouping, value in latest_groups:
             add("latest_score", grouping, value, dimension, facts.rubric_version, str(score))
     for key, value in (answers or {}).items():
         options = countable_options(value)

@@ -8,11 +8,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from benchmark.core.questionnaire import Fact
+from benchmark.core.questionnaire import COMBINED_SEPARATOR, Fact
 from benchmark.extensions import db
 from benchmark.store.facts import column_of, table_of
 from benchmark.store.models import Answer, Assessment, AssessmentScore, SummaryCount
-from benchmark.store.summary.contributions import KEY_COLUMNS, Key, countable_options, groupings
+from benchmark.store.summary.contributions import KEY_COLUMNS, Key, combined_groupings, countable_options, groupings
 
 
 def _month_sql(column: Any, dialect: str) -> Any:
@@ -98,6 +98,53 @@ def _recount_groups(session: Any, present_only: bool = False) -> Counter[Key]:
     return total
 
 
+def recount_combined(
+    session: Any, present_only: bool = False, pool: bool | None = None, leave_out: Any = None
+) -> Counter[Key]:
+    """``latest_score`` by each combined grouping (``size_reg``): one ``GROUP BY`` over the facts' columns joined.
+
+    Its own query, not :func:`contributions`: the value is the facts' columns concatenated in SQL,
+    a multiple choice fact joined row by row (one key per province or territory).
+
+    :param present_only: skip a combined grouping whose facts have no storage yet (migrations).
+    :param pool: only this pool (None: both).
+    :param leave_out: a SELECT of organisation ids whose submissions are not counted (migration 0013).
+    """
+    A, S = Assessment, AssessmentScore
+    facts = stored_groupings(session) if present_only else groupings()
+    by_position: list[sa.ColumnElement[Any]] = [sa.literal_column(str(position)) for position in range(1, 6)]
+    total: Counter[Key] = Counter()
+    for name, parts in combined_groupings().items():
+        if not all(part in facts for part in parts):
+            continue
+        columns = [column_of(facts[part]) for part in parts]
+        value = columns[0]
+        for column in columns[1:]:
+            value = value + sa.literal(COMBINED_SEPARATOR, sa.String) + column
+        query = (
+            sa.select(A.is_synthetic, value, A.rubric_version, S.dimension, S.score, sa.func.count())
+            .join(S, S.assessment_id == A.id)
+            .where(
+                A.status == "submitted",
+                A.submitted_at.is_not(None),
+                A.is_latest.is_(True),
+                S.score.is_not(None),
+            )
+        )
+        for part, column in zip(parts, columns, strict=True):
+            if facts[part].multiple:
+                table = table_of(facts[part])
+                query = query.join(table, table.c.assessment_id == A.id)
+            query = query.where(column.is_not(None), column != "")
+        if pool is not None:
+            query = query.where(A.is_synthetic.is_(pool))
+        if leave_out is not None:
+            query = query.where(A.organisation_id.not_in(leave_out))
+        for synthetic, group_value, version, dimension, score, n in session.execute(query.group_by(*by_position)):
+            total[(bool(synthetic), "latest_score", name, group_value, dimension, version, str(score))] += n
+    return total
+
+
 def _recount_answers(session: Any) -> Counter[Key]:
     """``answered`` and ``chosen``: the answers of latest submissions, grouped in the database.
 
@@ -136,6 +183,7 @@ def recount(session: Any = None, present_only: bool = False) -> Counter[Key]:
     """
     session = session or db.session
     total = _recount_groups(session, present_only)
+    total.update(recount_combined(session, present_only))
     total.update(_recount_answers(session))
     return total
 
