@@ -27,6 +27,8 @@ from benchmark.web.errors import api_error, handle_unexpected_error
 RETRY_AFTER_SECONDS = 5
 #: Form fields kept on the page (MAX_FORM_PARTS bounds what can arrive anyway).
 MAX_KEPT_FIELDS = 400
+#: Fields never written back into a page: a password is typed again rather than left in the HTML.
+SECRET_FIELD_MARKERS = ("password",)
 
 UNAVAILABLE = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
 
@@ -72,4 +74,6 @@ def kept_fields() -> list[tuple[str, str]] | None:
         "multipart/form-data",
     ):
         return None
-    return list(request.form.items(multi=True))[:MAX_KEPT_FIELDS]
+    fields = request.form.items(multi=True)
+    kept = [(name, value) for name, value in fields if not any(m in name.lower() for m in SECRET_FIELD_MARKERS)]
+    return kept[:MAX_KEPT_FIELDS]

@@ -144,3 +144,14 @@ def test_with_redis_down_limits_fall_back_to_each_process_and_nothing_fails(data
 def test_redis_gets_short_timeouts_and_memory_none() -> None:
     assert ratelimit_storage_options("redis://cache:6379/0") == {"socket_connect_timeout": 1, "socket_timeout": 1}
     assert ratelimit_storage_options("memory://") == {}
+
+
+def test_a_sign_in_while_the_database_is_down_never_writes_the_password_into_the_page(app: Flask) -> None:
+    client = app.test_client()
+    typed = {"email": "analyst@example.org", "password": "correct horse battery staple"}
+    with database_down(app):
+        response = client.post("/en/account/sign-in", data=typed)
+    assert response.status_code == 503
+    page = html.unescape(response.get_data(as_text=True))
+    assert "correct horse battery staple" not in page
+    assert ("email", "analyst@example.org") in HIDDEN.findall(page)  # the rest is kept to send again
