@@ -80,13 +80,12 @@ def revoke(token: str) -> BaseResponse | tuple[str, int]:
 def leave(token: str) -> BaseResponse | str | tuple[str, int]:
     """A colleague leaves the team, keeping their answers apart or deleting them."""
     assessment = _submitted_or_404(token)
+    if not teams.place_of(assessment).is_colleague:
+        abort(404)
     form = LeaveForm()
     if not form.validate():
         return _render(assessment, token, leave_form=form), 400
-    try:
-        teams.leave(assessment, delete=form.answers.data == "delete")
-    except teams.NotTheTeamOrganisation:
-        abort(404)
+    teams.leave(assessment, delete=form.answers.data == "delete")
     if form.answers.data == "delete":
         return redirect(url_for("assessment.deleted"), code=303)
     return redirect(url_for("results.profile", token=token), code=303)
