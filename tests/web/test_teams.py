@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 
 from benchmark.extensions import db
 from benchmark.store import assessments as services
-from benchmark.store import summary
+from benchmark.store import summary, teams
 from benchmark.store.models import Assessment, SummaryCount, Team, TeamMember
 from benchmark.store.scores import profile_of, stored_scores
 from tests.factories import TOKEN_IN_URL, first_answers, seed_submission
@@ -206,3 +206,24 @@ def test_the_results_page_leads_to_the_team_page(app: Flask, client: FlaskClient
     owner = seed_submission(app, _answers(app))
     page = client.get(f"/{lang}/results/{owner}").get_data(as_text=True)
     assert f"/{lang}/team/{owner}" in page
+
+
+def test_the_action_plan_of_the_team_organisation_plans_from_the_combined_answers(
+    app: Flask, client: FlaskClient
+) -> None:
+    _, single, options = _scale_and_single(app)
+    owner = seed_submission(app, _answers(app, **{single: options[0]}))
+    link = make_team_link(client, owner)
+    first = join_and_submit(app, client, link, _answers(app, **{single: options[1]}))
+    with app.app_context():
+        mine = services.find_by_token(owner)
+        assert mine is not None
+        assert teams.plan_answers(mine)[single] == options[0]  # a tie of one each: the organisation's own wins
+    join_and_submit(app, client, link, _answers(app, **{single: options[1]}))
+    with app.app_context():
+        mine = services.find_by_token(owner)
+        colleague = services.find_by_token(first)
+        assert mine is not None and colleague is not None
+        assert teams.plan_answers(mine)[single] == options[1]  # two colleagues of three chose it
+        assert teams.plan_answers(colleague)[single] == options[1]  # a colleague's own plan: their own answers
+    assert client.get(f"/en/results/{owner}/plan").status_code == 200
