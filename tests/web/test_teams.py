@@ -19,6 +19,7 @@ from benchmark.store import assessments as services
 from benchmark.store import summary, teams
 from benchmark.store.models import Assessment, SummaryCount, Team, TeamMember
 from benchmark.store.scores import profile_of, stored_scores
+from benchmark.web.logging import redact
 from tests.factories import TOKEN_IN_URL, first_answers, seed_submission
 
 TEAM_LINK = re.compile(r"/team/join/([A-Za-z0-9_-]{43})")
@@ -227,3 +228,9 @@ def test_the_action_plan_of_the_team_organisation_plans_from_the_combined_answer
         assert teams.plan_answers(mine)[single] == options[1]  # two colleagues of three chose it
         assert teams.plan_answers(colleague)[single] == options[1]  # a colleague's own plan: their own answers
     assert client.get(f"/en/results/{owner}/plan").status_code == 200
+
+
+def test_team_tokens_are_redacted_from_logs() -> None:
+    token = "A" * 43
+    assert redact(f'"GET /fr/team/join/{token} HTTP/1.1" 200') == '"GET /fr/team/join/[redacted] HTTP/1.1" 200'
+    assert redact(f"/en/team/{token}/leave") == "/en/team/[redacted]/leave"
