@@ -20,6 +20,7 @@ from benchmark.organisations.assessment import bp as assessment_bp
 from benchmark.organisations.plan import bp as plan_bp
 from benchmark.organisations.results import bp as results_bp
 from benchmark.organisations.share import bp as share_bp
+from benchmark.organisations.team import bp as team_bp
 from benchmark.pages import bp as pages_bp
 from benchmark.staff.accounts import bp as accounts_bp
 from benchmark.staff.admin import bp as admin_bp
@@ -95,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(results_bp, url_prefix="/<lang_code>/results")
     app.register_blueprint(plan_bp, url_prefix="/<lang_code>/results")
     app.register_blueprint(share_bp, url_prefix="/<lang_code>/shared")
+    app.register_blueprint(team_bp, url_prefix="/<lang_code>/team")
     app.register_blueprint(accounts_bp, url_prefix="/<lang_code>/account")
     app.register_blueprint(workshops_bp, url_prefix="/<lang_code>/workshops")
     app.register_blueprint(sector_bp, url_prefix="/<lang_code>/sector")

@@ -29,7 +29,7 @@ from benchmark.store.deletion import lock_organisation
 from benchmark.store.deletion import purge_drafts as purge_drafts
 from benchmark.store.deletion import stale_drafts as stale_drafts
 from benchmark.store.facts import fact_keys, write_facts
-from benchmark.store.models import Answer, Assessment, Organisation, utcnow
+from benchmark.store.models import Answer, Assessment, Organisation, TeamMember, utcnow
 from benchmark.store.scores import write_scores
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -72,18 +72,24 @@ def start_assessment(
     previous: Assessment | None = None,
     page_ids: list[str] | None = None,
     synthetic: bool = False,
+    colleague: bool = False,
 ) -> tuple[Assessment, str]:
     """Create a draft (pre-filled from ``previous`` when taking the questionnaire again).
 
     :param page_ids: the pages to answer (a workshop's selection); all pages when None.
     :param synthetic: generated data (demonstrations, benchmarks, tests), never pooled with
         real submissions; a draft taken again from a synthetic one is synthetic too.
+    :param colleague: answered by a colleague through a team link (never pooled); a draft taken
+        again by a respondent who is still a team member is a colleague's too.
 
     :return: the assessment and its private token (shown once, never stored).
     """
     token = new_token()
     synthetic = synthetic or bool(previous and previous.is_synthetic)
     organisation = previous.organisation if previous else Organisation(is_synthetic=synthetic)
+    if previous is not None and not colleague:
+        member = sa.select(TeamMember.organisation_id).where(TeamMember.organisation_id == previous.organisation_id)
+        colleague = db.session.scalar(member) is not None
     assessment = Assessment(
         organisation=organisation,
         token_hash=hash_token(token),
@@ -95,6 +101,7 @@ def start_assessment(
         page_ids=list(page_ids) if page_ids else None,
         previous_id=previous.id if previous else None,
         is_synthetic=synthetic,
+        is_colleague=colleague,
     )
     with summary.tracking(db.session) as track:
         db.session.add(assessment)

@@ -18,6 +18,7 @@ from benchmark.core.discussion import DimensionPrompts, load_discussion
 from benchmark.core.questionnaire import Questionnaire, load_questionnaire
 from benchmark.core.rules import RuleSet, load_rules
 from benchmark.core.scoring import Rubric, load_rubric
+from benchmark.core.team import TeamPrompts, load_team_prompts
 from benchmark.store.facts import check_storage
 
 
@@ -30,6 +31,7 @@ class Content:
     rules: RuleSet
     baseline: Baseline
     discussion: Mapping[str, DimensionPrompts]
+    team_prompts: TeamPrompts
 
 
 def init_app(app: Flask) -> None:
@@ -56,7 +58,7 @@ def _load(
     )
     baseline = load_baseline(questionnaire, _path(baseline_path))
     discussion = load_discussion(rules, rubric.dimension_ids())
-    return Content(questionnaire, rubric, rules, baseline, discussion)
+    return Content(questionnaire, rubric, rules, baseline, discussion, load_team_prompts())
 
 
 def _path(value: str | None) -> Path | None:

@@ -27,6 +27,8 @@ from benchmark.store.models import (
     FundingLine,
     Organisation,
     Participation,
+    Team,
+    TeamMember,
     Workshop,
     utcnow,
 )
@@ -131,6 +133,7 @@ def _delete_rows(assessment_id: int, only_if: sa.ColumnElement[bool] | None = No
         _restore_latest(organisation_id, track)
     remaining = db.session.scalar(sa.select(sa.func.count()).where(Assessment.organisation_id == organisation_id))
     if not remaining:
+        _delete_team_rows(organisation_id)
         for plan_table in (ActionPlanStep, FundingLine):
             db.session.execute(
                 sa.delete(plan_table)
@@ -143,6 +146,31 @@ def _delete_rows(assessment_id: int, only_if: sa.ColumnElement[bool] | None = No
             .execution_options(synchronize_session=False)
         )
     return True
+
+
+def _delete_team_rows(organisation_id: int) -> None:
+    """An organisation with no assessment left leaves its team, and its own team goes (colleagues stay, teamless)."""
+    own_team = sa.select(Team.id).where(Team.organisation_id == organisation_id).scalar_subquery()
+    db.session.execute(
+        sa.delete(TeamMember)
+        .where(sa.or_(TeamMember.organisation_id == organisation_id, TeamMember.team_id == own_team))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.delete(Team).where(Team.organisation_id == organisation_id).execution_options(synchronize_session=False)
+    )
+
+
+def delete_organisation(organisation_id: int) -> int:
+    """Delete every assessment of one organisation anchor (a colleague leaving with their answers); commit.
+
+    :return: how many assessments were deleted.
+    """
+    ids = list(db.session.scalars(sa.select(Assessment.id).where(Assessment.organisation_id == organisation_id)))
+    deleted = sum(1 for assessment_id in ids if _delete_rows(assessment_id))
+    db.session.commit()
+    log.info("%s assessment(s) of one organisation deleted at their owner's request", deleted)
+    return deleted
 
 
 def newest_submission(organisation_id: int, exclude: int | None = None) -> Assessment | None:

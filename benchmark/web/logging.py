@@ -29,7 +29,7 @@ from typing import Any
 from flask import Flask
 
 #: ``/<segment>/<43-character token>``, where the token is not part of a longer run of token characters.
-TOKEN_PATH = re.compile(r"/(assessment|results|consent|reset|shared)/[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
+TOKEN_PATH = re.compile(r"/(assessment|results|consent|reset|shared|team|join)/[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
 REDACTED = "[redacted]"
 LOGGER_NAMES = ("", "werkzeug", "gunicorn", "gunicorn.error", "gunicorn.access")
 

@@ -14,13 +14,17 @@ from benchmark.extensions import db
 from benchmark.organisations.plan import services as plan
 from benchmark.staff.accounts.services import create_user
 from benchmark.store import api_tokens as tokens
-from benchmark.store import assessments, shares
+from benchmark.store import assessments, shares, teams
 from benchmark.store.content import content
 from benchmark.store.models import ImportedBaseline
+from benchmark.store.scores import profile_of, stored_scores
 from tests.factories import BASE_ANSWERS, PASSWORD, create_workshop, make_app, reset, seed_participant, seed_submission
 
 ROLES = (
     "anonymous",
+    # Holds only the respondent's team link; before "respondent", whose own POST replaces the link.
+    "team_link_holder",
+    "colleague",  # a colleague who joined the respondent's team (their own private link)
     "respondent",
     "other_respondent",
     "participant",
@@ -36,6 +40,7 @@ STAFF = {"facilitator_a", "facilitator_b", "analyst", "admin"}
 POLICY: dict[str, str] = {
     "root": "public",
     "static": "public",
+    "healthz": "public",  # a proxy's health check: no personal data (benchmark/web/health.py)
     "pages.home": "public",
     "pages.privacy": "public",
     "pages.methodology": "public",
@@ -86,6 +91,13 @@ POLICY: dict[str, str] = {
     "share.report_pdf": "share_token",
     "share.report_bilingual_pdf": "share_token",
     "share.plan": "share_token",
+    # Teams: the link opens only the join page; the team page with any private link; the link is
+    # managed by the team organisation's links, leaving by a colleague's.
+    "team.join": "team_link",
+    "team.page": "token",
+    "team.make_link": "team_owner",
+    "team.revoke": "team_owner",
+    "team.leave": "team_colleague",
     "workshops.index": "facilitator",
     "workshops.create": "facilitator",
     "workshops.live": "workshop_owner",
@@ -119,6 +131,7 @@ LAST = (
     "plan.delete_step",
     "plan.delete_funding",
     "results.revoke_share",
+    "team.leave",
 )
 #: Token-based endpoints whose extra path arguments are not the token.
 PAGE_ID = "importance"
@@ -128,7 +141,10 @@ def allowed(category: str, role: str) -> bool | None:
     """Whether a role may use a category of endpoint (None: not decided by role, checked elsewhere)."""
     return {
         "public": True,
-        "token": role in {"respondent", "other_respondent", "participant"},
+        "token": role in {"respondent", "other_respondent", "participant", "colleague"},
+        "team_link": role == "team_link_holder",
+        "team_owner": role in {"respondent", "other_respondent", "participant"},
+        "team_colleague": role == "colleague",
         "participant_token": role == "participant",
         "plan_owner": role == "respondent",
         "share_owner": role == "respondent",
@@ -188,6 +204,13 @@ def world(app: Flask) -> dict[str, Any]:
         to_revoke, _plain = shares.create_share(respondent, tokens_by_role["respondent"], "Old board")  # type: ignore[arg-type]
         # The board sends its share token wherever a private link is expected: every private route refuses it.
         tokens_by_role["board"] = share_token
+        # So does the holder of the team link; a colleague joined through it and submitted.
+        team_link = teams.make_link(respondent)  # type: ignore[arg-type]
+        tokens_by_role["team_link_holder"] = team_link
+        colleague, colleague_token = teams.join(teams.find_by_link(team_link), content().questionnaire, "en")  # type: ignore[arg-type]
+        assessments.save_answers(colleague, BASE_ANSWERS, "organisation")
+        assessments.submit(colleague, stored_scores(profile_of(BASE_ANSWERS)))
+        tokens_by_role["colleague"] = colleague_token
         ids = {
             "token_id": api_token.id,
             "baseline_id": baseline.id,
@@ -217,6 +240,8 @@ def url_for_rule(rule: Any, role: str, world: dict[str, Any]) -> str:
             values["share_token"] = (
                 world["share_token"] if role == "board" else world["tokens"].get(role) or secrets.token_urlsafe(32)
             )
+        elif argument == "team_token":
+            values["team_token"] = world["tokens"].get(role) or secrets.token_urlsafe(32)
         elif argument == "workshop_id":
             values["workshop_id"] = world["workshop_id"]
         elif argument == "page_id":

@@ -39,7 +39,7 @@ from benchmark.staff.accounts import services as account_services
 from benchmark.staff.accounts.services import create_user, issue_reset
 from benchmark.store import api_tokens as tokens
 from benchmark.store import assessments as services
-from benchmark.store import shares
+from benchmark.store import shares, teams
 from benchmark.store.models import ImportedBaseline
 from tests.factories import BASE_ANSWERS, PASSWORD, TOKEN_IN_URL, create_workshop, seed_participant, seed_submission
 
@@ -357,6 +357,7 @@ class World:
     api_token: str
     share_token: str  # a board link of the submission
     ids: dict[str, int] = field(default_factory=dict)
+    team_token: str = ""  # the submission's team link
 
     def token_for(self, endpoint: str) -> str:
         """A valid token for a route (sacrificial ones where the route deletes or changes things)."""
@@ -365,7 +366,7 @@ class World:
             "results.delete": self.submitted_to_delete,
             "workshops.consent": self.participant,
             "accounts.reset": self.reset_token,
-        }.get(endpoint) or (self.submitted if endpoint.startswith(("results.", "plan.")) else self.scratch)
+        }.get(endpoint) or (self.submitted if endpoint.startswith(("results.", "plan.", "team.")) else self.scratch)
 
     def client_for(self, endpoint: str) -> FlaskClient:
         """Signing out and signing in are tried anonymously; everything else as an administrator."""
@@ -440,6 +441,7 @@ def seed_world(
         assessment = services.find_by_token(submitted)
         _share, share_token = shares.create_share(assessment, submitted, "Board")
         ids["share_id"] = shares.create_share(assessment, submitted, "Old board")[0].id
+        team_token = teams.make_link(assessment)
     return World(
         admin=admin,
         anonymous=app.test_client(),
@@ -455,6 +457,7 @@ def seed_world(
         api_token=bearer,
         share_token=share_token,
         ids={**ids, "workshop_id": workshop_id},
+        team_token=team_token,
     )
 
 
@@ -484,6 +487,8 @@ def route_url(rule: Any, world: World, trick: tuple[str, str] | None = None) -> 
             values["token"] = world.token_for(rule.endpoint)
         elif argument == "share_token":
             values["share_token"] = world.share_token
+        elif argument == "team_token":
+            values["team_token"] = world.team_token
         elif argument == "page_id":
             values["page_id"] = "importance"
         elif argument == "filename":

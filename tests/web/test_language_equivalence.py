@@ -30,8 +30,9 @@ from flask.testing import FlaskClient
 
 from benchmark.extensions import db
 from benchmark.staff.accounts.services import create_user, find_user, issue_reset
-from benchmark.store import assessments, shares
+from benchmark.store import assessments, shares, teams
 from benchmark.store.models import ImportedBaseline
+from benchmark.store.scores import profile_of, stored_scores
 from tests.factories import (
     BASE_ANSWERS,
     PASSWORD,
@@ -112,6 +113,8 @@ CASES: dict[str, Case] = {
     "share.report_pdf": Case("anonymous", {"share_token": "<share>"}),
     "share.report_bilingual_pdf": Case("anonymous", {"share_token": "<share>"}),
     "share.plan": Case("anonymous", {"share_token": "<share>"}),
+    "team.join": Case("anonymous", {"team_token": "<team>"}),
+    "team.page": Case("anonymous", {"token": "<submitted>"}),  # with a colleague: the combined profile
     "sector.dashboard": Case("analyst", query={"component": "IN", "by": "size"}, figures=True),
     "sector.data_dictionary": Case("analyst", figures=True),
     "sector.export_csv": Case("analyst", query={"table": "uptake_size", "by": "size"}),
@@ -188,6 +191,11 @@ def world(database_url: str, _schema: None) -> Iterator[World]:
     with app.app_context():
         step_id = db.session.scalar(db.text("SELECT max(id) FROM action_plan_step"))
         _share, share_token = shares.create_share(assessments.find_by_token(submitted), submitted, "Board")  # type: ignore[arg-type]
+        team_token = teams.make_link(assessments.find_by_token(submitted))  # type: ignore[arg-type]
+        colleague, _token = teams.join(teams.find_by_link(team_token), app.extensions["content"].questionnaire, "fr")  # type: ignore[arg-type]
+        colleague_answers = {**BASE_ANSWERS, "q7": "no"}
+        assessments.save_answers(colleague, colleague_answers, "organisation")
+        assessments.submit(colleague, stored_scores(profile_of(colleague_answers)))
     values = {
         "step": str(step_id),
         "reset": reset_token,
@@ -197,6 +205,7 @@ def world(database_url: str, _schema: None) -> Iterator[World]:
         "workshop": str(workshop_id),
         "code": code,
         "share": share_token,
+        "team": team_token,
     }
     yield World(app, clients, values)
     reset(app)

@@ -16,6 +16,7 @@ from benchmark.core import rules
 from benchmark.core.rules import Recommendation
 from benchmark.core.text import Text
 from benchmark.extensions import db
+from benchmark.store import teams
 from benchmark.store.content import content
 from benchmark.store.models import ActionPlanStep, Assessment, FundingLine, as_utc, utcnow
 from benchmark.store.scores import profile_of, scores_of
@@ -77,7 +78,7 @@ def step_choices(assessment: Assessment, keep: ActionPlanStep | None = None) -> 
     ``keep``: a step being edited whose next step no longer fires (a later submission) stays a choice.
     """
     latest = latest_submission(assessment.organisation_id) or assessment
-    answers = latest.answer_map()
+    answers = teams.plan_answers(latest)  # a team's combined answers, once two colleagues submitted
     rule_set = content().rules
     profile = profile_of(answers)
     fired_rules = [fired.rule for fired in rules.evaluate_rules(answers, profile, rule_set)]

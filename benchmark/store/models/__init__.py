@@ -6,6 +6,7 @@
 - :mod:`.releases`: released (frozen) copies of the summary counts, and what changed since
 - :mod:`.plans`: organisations' action plans and funding lines
 - :mod:`.shares`: read-only board links to one assessment's results and plan
+- :mod:`.teams`: several respondents per organisation (a team link, its colleagues)
 - :mod:`.api_tokens`, :mod:`.baselines`: the funder's API tokens and imported baselines
 """
 
@@ -26,6 +27,7 @@ from benchmark.store.models.clock import as_utc, utcnow
 from benchmark.store.models.plans import FUNDING_CATEGORIES, MAX_AMOUNT, STEP_STATUSES, ActionPlanStep, FundingLine
 from benchmark.store.models.releases import ReleasedCount, ReleasePending, SummaryRelease
 from benchmark.store.models.shares import SHARE_LABEL_MAX, BoardShare
+from benchmark.store.models.teams import Team, TeamMember
 from benchmark.store.models.workshops import Participation, Workshop
 
 __all__ = [
@@ -50,6 +52,8 @@ __all__ = [
     "ReleasePending",
     "ReleasedCount",
     "SummaryCount",
+    "Team",
+    "TeamMember",
     "SummaryRelease",
     "User",
     "Workshop",

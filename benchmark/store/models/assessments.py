@@ -70,6 +70,8 @@ class Assessment(Model):
     is_synthetic: Mapped[bool] = mapped_column(default=False)
     #: True on the latest submitted assessment of its organisation (counts once in pools).
     is_latest: Mapped[bool] = mapped_column(default=False)
+    #: Answered by a colleague through a team link (see :mod:`.teams`): never counted in any pool.
+    is_colleague: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -46,6 +46,8 @@ class Facts:
     scores: tuple[tuple[str, int | None], ...] = ()
     #: The organisation it belongs to (releases count changed organisations; 0 when unknown).
     organisation_id: int = 0
+    #: Answered by a colleague through a team link: counts for nothing (the team organisation's own does).
+    is_colleague: bool = False
 
 
 def groupings() -> dict[str, Fact]:
@@ -85,6 +87,8 @@ def contributions(facts: Facts, answers: Mapping[str, Any] | None = None) -> Cou
         feed ``answered`` and ``chosen``), ignored otherwise.
     """
     keys: Counter[Key] = Counter()
+    if facts.is_colleague:
+        return keys  # an organisation counts once: colleagues' assessments are never pooled
     pool = facts.is_synthetic
     groups = [(grouping, value) for grouping, value in facts.groups if value]
 
@@ -163,11 +167,12 @@ def facts_of(assessment_ids: Iterable[int], session: Any = None) -> dict[int, Fa
         Assessment.submitted_at,
         Assessment.rubric_version,
         Assessment.organisation_id,
+        Assessment.is_colleague,
         *single.values(),
     ).where(Assessment.id.in_(ids))
     rows = list(session.execute(query))
     for row in rows:
-        groups[row[0]] += [(name, value) for name, value in zip(single, row[9:], strict=True) if value]
+        groups[row[0]] += [(name, value) for name, value in zip(single, row[10:], strict=True) if value]
     for name, fact in facts.items():
         if fact.multiple:
             table, column = table_of(fact), column_of(fact)
@@ -188,6 +193,7 @@ def facts_of(assessment_ids: Iterable[int], session: Any = None) -> dict[int, Fa
             groups=tuple(groups[row[0]]),
             scores=tuple(sorted(scores.get(row[0], {}).items())),
             organisation_id=row[8],
+            is_colleague=bool(row[9]),
         )
         for row in rows
     }
@@ -217,5 +223,7 @@ def counted(facts: Iterable[Facts], session: Any = None) -> Counter[Key]:
 def counted_each(facts: Iterable[Facts], session: Any = None) -> dict[int, Counter[Key]]:
     """What each of these assessments counts for now, by assessment id (one query for answers)."""
     facts = list(facts)
-    answers = answers_of([f.id for f in facts if f.is_latest and f.status == "submitted"], session)
+    answers = answers_of(
+        [f.id for f in facts if f.is_latest and f.status == "submitted" and not f.is_colleague], session
+    )
     return {one.id: contributions(one, answers.get(one.id)) for one in facts}

@@ -40,6 +40,18 @@ def stored_groupings(session: Any) -> dict[str, Fact]:
     }
 
 
+def not_colleague(session: Any, present_only: bool = False) -> sa.ColumnElement[bool]:
+    """Colleagues' assessments (team links) count for nothing: the team organisation's own stands for it.
+
+    Before migration 0013 (a recount inside an older migration, ``present_only``) there are none.
+    """
+    if present_only:
+        columns = {column["name"] for column in sa.inspect(session.get_bind()).get_columns("assessment")}
+        if "is_colleague" not in columns:
+            return sa.true()
+    return Assessment.is_colleague.is_(False)
+
+
 def _recount_groups(session: Any, present_only: bool = False) -> Counter[Key]:
     """Every count but ``answered``/``chosen``, with ``GROUP BY`` queries (one scan each).
 
@@ -47,7 +59,8 @@ def _recount_groups(session: Any, present_only: bool = False) -> Counter[Key]:
     """
     dialect = session.get_bind().dialect.name
     A, S = Assessment, AssessmentScore
-    submitted = sa.and_(A.status == "submitted", A.submitted_at.is_not(None))
+    counted = not_colleague(session, present_only)
+    submitted = sa.and_(counted, A.status == "submitted", A.submitted_at.is_not(None))
     latest = sa.and_(submitted, A.is_latest.is_(True))
     created_month, submitted_month = _month_sql(A.created_at, dialect), _month_sql(A.submitted_at, dialect)
     # GROUP BY the first five columns by position: they include bound literals ("" for "no
@@ -83,7 +96,7 @@ def _recount_groups(session: Any, present_only: bool = False) -> Counter[Key]:
             )
             total[key] += n
 
-    everything = sa.true()
+    everything = counted
     facts = stored_groupings(session) if present_only else groupings()
     count("started", everything, "month", created_month)
     count("submitted", submitted, "month", submitted_month)
@@ -129,6 +142,7 @@ def recount_combined(
                 A.submitted_at.is_not(None),
                 A.is_latest.is_(True),
                 S.score.is_not(None),
+                not_colleague(session, present_only),
             )
         )
         for part, column in zip(parts, columns, strict=True):
@@ -145,7 +159,7 @@ def recount_combined(
     return total
 
 
-def _recount_answers(session: Any) -> Counter[Key]:
+def _recount_answers(session: Any, present_only: bool = False) -> Counter[Key]:
     """``answered`` and ``chosen``: the answers of latest submissions, grouped in the database.
 
     Identical stored values are counted together in SQL (their JSON text), so Python decodes
@@ -161,6 +175,7 @@ def _recount_answers(session: Any) -> Counter[Key]:
             Assessment.status == "submitted",
             Assessment.submitted_at.is_not(None),
             Assessment.is_latest.is_(True),
+            not_colleague(session, present_only),
         )
         .group_by(Assessment.is_synthetic, Answer.key, text)
     )
@@ -184,7 +199,7 @@ def recount(session: Any = None, present_only: bool = False) -> Counter[Key]:
     session = session or db.session
     total = _recount_groups(session, present_only)
     total.update(recount_combined(session, present_only))
-    total.update(_recount_answers(session))
+    total.update(_recount_answers(session, present_only))
     return total
 
 
