@@ -42,7 +42,11 @@ def components(workshop_id: int, completed: list[Scores], k: int) -> dict[str, p
     epsilon, secret = privacy()
     return {
         d: peers.private_summarise(
-            [s for scores in completed if (s := scores[d]) is not None], k, epsilon, secret, f"workshop:{workshop_id}:{d}"
+            [s for scores in completed if (s := scores[d]) is not None],
+            k,
+            epsilon,
+            secret,
+            f"workshop:{workshop_id}:{d}",
         )
         for d in dimensions()
     }
@@ -61,8 +65,8 @@ def levels(workshop_id: int, completed: list[Scores], k: int) -> dict[str, list[
         if len(values) < k:
             result[d] = None
             continue
-        histogram = Counter(rubric.level_for(value).number for value in values)
-        rng = figure_random(secret, f"workshop:{workshop_id}:{d}:levels", dict(histogram))
+        histogram: dict[int, int] = dict(Counter(rubric.level_for(value).number for value in values))
+        rng = figure_random(secret, f"workshop:{workshop_id}:{d}:levels", histogram)
         result[d] = [
             {"level": level, "count": noisy_count(histogram.get(level.number, 0), epsilon, rng)}
             for level in rubric.levels

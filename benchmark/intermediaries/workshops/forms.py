@@ -44,7 +44,10 @@ class NameWhenSharing:
         field.data = (field.data or "").strip()
         if form.share.data and not field.data:
             raise ValidationError(
-                _l("Please give a name or pseudonym for the facilitator, or untick the box to share group figures only.")
+                _l(
+                    "Please give a name or pseudonym for the facilitator, "
+                    "or untick the box to share group figures only."
+                )
             )
 
 

@@ -231,7 +231,9 @@ def level_rows(view: services.CohortView, lang: str, suppressed: str) -> list[li
         for index, level in enumerate(content().rubric.levels):
             count = counts[index]["count"] if counts else ""
             label = f"{level.number}. {level.name.get(lang)}"
-            rows.append([dimension.name.get(lang), _("Organizations at this level"), label, count, "" if counts else suppressed])
+            rows.append(
+                [dimension.name.get(lang), _("Organizations at this level"), label, count, "" if counts else suppressed]
+            )
     return rows
 
 
