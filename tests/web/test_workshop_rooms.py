@@ -128,7 +128,9 @@ def test_consent_from_the_results_page_asks_for_a_name(small_k_app: Flask) -> No
     assert page.status_code == 200 and "Nom ou pseudonyme de votre organisation" in page.get_data(as_text=True)
     refused = app.test_client().post(f"/fr/workshops/consent/{token}/{workshop_id}", data={"share": "y", "name": ""})
     assert refused.status_code == 400 and "Veuillez donner un nom ou un pseudonyme" in refused.get_data(as_text=True)
-    given = app.test_client().post(f"/fr/workshops/consent/{token}/{workshop_id}", data={"share": "y", "name": "Érable"})
+    given = app.test_client().post(
+        f"/fr/workshops/consent/{token}/{workshop_id}", data={"share": "y", "name": "Érable"}
+    )
     assert given.status_code == 302
     results = app.test_client().get(f"/fr/results/{token}").get_data(as_text=True)
     assert "Affiché à l’animateur sous le nom «\u00a0Érable\u00a0»." in results
@@ -149,15 +151,21 @@ def test_you_and_the_room(small_k_app: Flask, lang: str) -> None:
     expected = (
         "The room's figures appear when at least 3 organizations have completed (2 so far)"
         if lang == "en"
-        else "Les chiffres de la salle s’affichent lorsqu’au moins 3 organisations ont rempli l’évaluation (2 jusqu’ici)"
+        else "Les chiffres de la salle s’affichent lorsqu’au moins 3 organisations ont rempli "
+        "l’évaluation (2 jusqu’ici)"
     )
     assert expected in below and 'class="data-table room-table' not in below
     seed_participant(app, workshop_id, BASE_ANSWERS)
     html = app.test_client().get(f"/{lang}/workshops/room/{mine}/{workshop_id}").get_data(as_text=True)
-    assert "room-table" in html and ("Middle half: the range" if lang == "en" else "Moitié centrale\u00a0: l’intervalle") in html
+    assert (
+        "room-table" in html
+        and ("Middle half: the range" if lang == "en" else "Moitié centrale\u00a0: l’intervalle") in html
+    )
     # The cohort figures are the live view's own (same draw): nothing new is released to a participant.
     live = facilitator.get(f"/{lang}/workshops/{workshop_id}").get_data(as_text=True)
-    cohort_rows = re.findall(r'<th scope="row">([^<]+)</th>\s*<td class="num">(\d+)</td><td class="num">(\d+)–(\d+)</td>', live)
+    cohort_rows = re.findall(
+        r'<th scope="row">([^<]+)</th>\s*<td class="num">(\d+)</td><td class="num">(\d+)–(\d+)</td>', live
+    )
     room_rows = re.findall(
         r'<th scope="row">([^<]+)</th>\s*<td class="num" data-label="[^"]+">(\d+|–)</td>\s*'
         r'<td class="num" data-label="[^"]+">(\d+)</td><td class="num" data-label="[^"]+">(\d+)–(\d+)</td>',
@@ -166,10 +174,7 @@ def test_you_and_the_room(small_k_app: Flask, lang: str) -> None:
     assert len(room_rows) == 4 and [(n, m, a, b) for n, _own, m, a, b in room_rows] == cohort_rows
     # No other participant's name on a participant's page; the own scores are the participant's.
     assert "Birch" not in html and "Maple" not in html
-    with app.app_context():
-        workshop = db.session.get(Workshop, workshop_id)
-        assert workshop is not None
-    # Someone else's link, or a draft: no room.
+    # An unknown link: no room.
     assert app.test_client().get(f"/{lang}/workshops/room/{'A' * 43}/{workshop_id}").status_code == 404
 
 
