@@ -340,12 +340,13 @@ def seed_participant(
     share: bool = False,
     earlier: str | None = None,
     name: str | None = None,
+    lang: str = "en",
 ) -> str:
     """A completed participant created through the services (fast); ``name`` is kept only when it shares."""
     with app.app_context():
         workshop = db.session.get(Workshop, workshop_id)
         previous = services.find_by_token(earlier) if earlier else None
-        _participation, token = workshop_services.join(workshop, "en", previous, share, name=name)
+        _participation, token = workshop_services.join(workshop, lang, previous, share, name=name)
         assessment = services.find_by_token(token)
         services.save_answers(assessment, answers, "organisation")
         services.submit(assessment, stored_scores(profile_of(answers)))

@@ -477,6 +477,7 @@ def test_workshop_journey(server: LiveServer, new_page: Any, lang: str, js: bool
             participant.goto(f"{base}/workshops/join")
             participant.locator("#code").fill(code.lower())
             participant.locator("#share").check()
+            participant.locator("#name").fill(f"Org {index + 1}")  # a name or pseudonym goes with consent
         else:
             participant.goto(f"{base}/workshops/join?code={code}")
             expect(participant.locator("#code")).to_have_value(code)
