@@ -111,7 +111,15 @@ def test_a_bilingual_workshop_of_six(site: LiveServer, new_page: Any, axe_scan: 
         site.app, workshop_id, STRONGER, share=True, name="Saule Solidarité", earlier=earlier[1], lang="fr"
     )
     seed_participant(site.app, workshop_id, BASE_ANSWERS, earlier=earlier[2])
-    seed_participant(site.app, workshop_id, BASE_ANSWERS, earlier=earlier[3], lang="fr")
+    decliner = seed_participant(site.app, workshop_id, BASE_ANSWERS, earlier=earlier[3], lang="fr")
+
+    # The consent page (from a results page): a name is asked; without one, a clear error in French.
+    consent = new_page(viewport=PHONE, locale="fr-CA")
+    consent.goto(f"{site.url}/fr/workshops/consent/{decliner}/{workshop_id}")
+    check(consent, axe_scan, problems, "consent page fr")
+    consent.locator("main form button[type=submit]").click()
+    expect(consent.locator(".error-summary")).to_contain_text("Veuillez donner un nom ou un pseudonyme")
+    check(consent, axe_scan, problems, "consent page with an error fr")
 
     # "You and the room" on each phone.
     for phone, lang in ((english, "en"), (french, "fr")):
