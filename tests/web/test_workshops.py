@@ -170,6 +170,24 @@ def test_cohort_pdf_text(app: Flask, tmp_path: Path) -> None:
     pdf.write_bytes(facilitator.get(f"/en/workshops/{workshop_id}/summary.pdf").data)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Cohort median" in text and "Digital basics" in text
+    assert "Levels in the cohort" in text and "Middle half: the range" in text
+
+
+def test_cohort_pdf_carries_before_and_after(database_url: str, _schema: None, tmp_path: Path) -> None:
+    app = make_app(database_url, WORKSHOP_MIN_GROUP=2)
+    try:
+        facilitator = signed_in(app, "fac@example.org", "facilitator")
+        before_id, _ = create_workshop(facilitator, title="Before")
+        after_id, _ = create_workshop(facilitator, title="After", previous_id=str(before_id))
+        for answers in (BASE_ANSWERS, {**BASE_ANSWERS, "q4": ["no_one"]}):
+            seed_participant(app, after_id, BASE_ANSWERS, earlier=seed_participant(app, before_id, answers))
+        pdf = tmp_path / "series.pdf"
+        pdf.write_bytes(facilitator.get(f"/en/workshops/{after_id}/summary.pdf").data)
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert "Before and after" in text
+        assert "Before: median" in text and "After: median" in text and "Change: median" in text
+    finally:
+        reset(app)
 
 
 def test_paired_before_and_after_view(database_url: str, _schema: None) -> None:
