@@ -16,6 +16,7 @@ from benchmark.funder.api import bp as api_bp
 from benchmark.funder.api import docs_bp as api_docs_bp
 from benchmark.funder.sector import bp as sector_bp
 from benchmark.intermediaries.workshops import bp as workshops_bp
+from benchmark.intermediaries.workshops import join_bp as workshop_join_bp
 from benchmark.organisations.assessment import bp as assessment_bp
 from benchmark.organisations.plan import bp as plan_bp
 from benchmark.organisations.results import bp as results_bp
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(team_bp, url_prefix="/<lang_code>/team")
     app.register_blueprint(accounts_bp, url_prefix="/<lang_code>/account")
     app.register_blueprint(workshops_bp, url_prefix="/<lang_code>/workshops")
+    app.register_blueprint(workshop_join_bp)  # /join/CODE: a bilingual workshop's language-neutral address
     app.register_blueprint(sector_bp, url_prefix="/<lang_code>/sector")
     app.register_blueprint(admin_bp, url_prefix="/<lang_code>/admin")
     app.register_blueprint(api_docs_bp, url_prefix="/<lang_code>")

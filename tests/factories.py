@@ -354,13 +354,19 @@ def create_workshop(client: FlaskClient, lang: str = "en", **fields: Any) -> tup
 
 
 def seed_participant(
-    app: Flask, workshop_id: int, answers: dict[str, Any], share: bool = False, earlier: str | None = None
+    app: Flask,
+    workshop_id: int,
+    answers: dict[str, Any],
+    share: bool = False,
+    earlier: str | None = None,
+    name: str | None = None,
+    lang: str = "en",
 ) -> str:
-    """A completed participant created through the services (fast)."""
+    """A completed participant created through the services (fast); ``name`` is kept only when it shares."""
     with app.app_context():
         workshop = db.session.get(Workshop, workshop_id)
         previous = services.find_by_token(earlier) if earlier else None
-        _participation, token = workshop_services.join(workshop, "en", previous, share)
+        _participation, token = workshop_services.join(workshop, lang, previous, share, name=name)
         assessment = services.find_by_token(token)
         services.save_answers(assessment, answers, "organisation")
         services.submit(assessment, stored_scores(profile_of(answers)))

@@ -13,7 +13,8 @@ def participations_of(assessment: Assessment) -> list[Participation]:
     return list(db.session.scalars(sa.select(Participation).where(Participation.assessment_id == assessment.id)))
 
 
-def set_consent(participation: Participation, share: bool) -> None:
-    """Give or withdraw consent for the facilitator to see this organisation's individual results."""
+def set_consent(participation: Participation, share: bool, name: str | None = None) -> None:
+    """Give consent (with the name or pseudonym the facilitator sees) or withdraw it (the name goes too)."""
     participation.share_individual = share
+    participation.display_name = ((name or "").strip() or None) if share else None
     db.session.commit()

@@ -8,7 +8,7 @@ from flask_assets import Bundle
 from benchmark.extensions import assets
 
 BUNDLES = {
-    "app_css": Bundle("css/app.css", filters="rcssmin", output="gen/app.%(version)s.css"),
+    "app_css": Bundle("css/app.css", "css/workshops.css", filters="rcssmin", output="gen/app.%(version)s.css"),
     "print_css": Bundle("css/print.css", filters="rcssmin", output="gen/print.%(version)s.css"),
     "app_js": Bundle("js/app.js", filters="rjsmin", output="gen/app.%(version)s.js"),
     # Vendored Chart.js (already minified: no filter; see static/vendor/chart.js/README.md)

@@ -477,6 +477,7 @@ def test_workshop_journey(server: LiveServer, new_page: Any, lang: str, js: bool
             participant.goto(f"{base}/workshops/join")
             participant.locator("#code").fill(code.lower())
             participant.locator("#share").check()
+            participant.locator("#name").fill(f"Org {index + 1}")  # a name or pseudonym goes with consent
         else:
             participant.goto(f"{base}/workshops/join?code={code}")
             expect(participant.locator("#code")).to_have_value(code)
@@ -492,7 +493,9 @@ def test_workshop_journey(server: LiveServer, new_page: Any, lang: str, js: bool
         submit_review(participant, lang)
         open_results(participant, js)
         scores.append(component_scores(participant))
-        expect(participant.locator("#workshops p")).to_contain_text(text["shared"] if index < 2 else text["not_shared"])
+        expect(participant.locator("#workshops .consent-form p").first).to_contain_text(
+            text["shared"] if index < 2 else text["not_shared"]
+        )
         if index == 1:  # two completed, k = 3: still no figure
             facilitator_sees(joined=3, completed=2)
             expect(facilitator.locator("#cohort-live .waiting")).to_be_visible()

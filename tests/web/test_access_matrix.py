@@ -50,6 +50,7 @@ POLICY: dict[str, str] = {
     "assessment.start": "public",
     "assessment.resume_from_link": "public_form",
     "workshops.join": "public",
+    "join.choose_language": "public",
     "accounts.sign_in": "public",
     "accounts.reset": "reset_token",
     "api.index": "public",
@@ -70,6 +71,7 @@ POLICY: dict[str, str] = {
     "results.report_bilingual_pdf": "token",
     "results.take_again": "token",
     "workshops.consent": "participant_token",
+    "workshops.you_and_the_room": "participant_token",
     "assessment.deleted": "public",
     "results.my_data_json": "token",
     "results.my_data_csv": "token",
@@ -246,6 +248,8 @@ def url_for_rule(rule: Any, role: str, world: dict[str, Any]) -> str:
             values["workshop_id"] = world["workshop_id"]
         elif argument == "page_id":
             values["page_id"] = PAGE_ID
+        elif argument == "code":
+            values["code"] = world["code"]
         elif argument == "filename":
             values["filename"] = "favicon.svg"
         elif argument == "name":

@@ -114,7 +114,7 @@ def random_answers(app: Flask, rng: random.Random) -> dict[str, Any]:
 def join_and_answer(app: Flask, code: str, answers: dict[str, Any], share: bool = False) -> str:
     """A participant joins with the code and answers every page through the web; returns its private token."""
     participant = app.test_client()
-    data = {"code": code, **({"share": "y"} if share else {})}
+    data = {"code": code, **({"share": "y", "name": f"Participant {code}"} if share else {})}
     response = participant.post("/en/workshops/join", data=data)
     assert response.status_code == 302
     match = re.search(r"/assessment/([A-Za-z0-9_-]{43})/", response.headers["Location"])

@@ -130,6 +130,10 @@ CASES: dict[str, Case] = {
     "workshops.individual_csv": Case("facilitator", {"workshop_id": "<workshop>"}),
     "workshops.summary_pdf": Case("facilitator", {"workshop_id": "<workshop>"}),
     "workshops.join": Case("anonymous", query={"code": "<code>"}),
+    "workshops.consent": Case("anonymous", {"token": "<participant>", "workshop_id": "<workshop>"}),
+    "workshops.you_and_the_room": Case(
+        "anonymous", {"token": "<participant>", "workshop_id": "<workshop>"}, figures=False
+    ),
 }
 
 

@@ -504,7 +504,8 @@ def test_no_tokens_answers_or_emails_in_any_log(
         # A workshop join with the earlier private link, consent, then the new draft.
         join = remember(
             browser.request(
-                "/en/workshops/join", {"code": code, "earlier_link": f"{base}/en/results/{token}", "share": "y"}
+                "/en/workshops/join",
+                {"code": code, "earlier_link": f"{base}/en/results/{token}", "share": "y", "name": "Maple"},
             )
         )
         assert join.status == 302, join.body[:300]

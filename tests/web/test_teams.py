@@ -15,12 +15,20 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from benchmark.extensions import db
+from benchmark.intermediaries.workshops import services as workshop_services
 from benchmark.store import assessments as services
 from benchmark.store import summary, teams
-from benchmark.store.models import Assessment, SummaryCount, Team, TeamMember
+from benchmark.store.models import Assessment, SummaryCount, Team, TeamMember, Workshop
 from benchmark.store.scores import profile_of, stored_scores
 from benchmark.web.logging import redact
-from tests.factories import TOKEN_IN_URL, first_answers, seed_submission
+from tests.factories import (
+    TOKEN_IN_URL,
+    create_workshop,
+    first_answers,
+    seed_participant,
+    seed_submission,
+    signed_in,
+)
 
 TEAM_LINK = re.compile(r"/team/join/([A-Za-z0-9_-]{43})")
 
@@ -234,3 +242,24 @@ def test_team_tokens_are_redacted_from_logs() -> None:
     token = "A" * 43
     assert redact(f'"GET /fr/team/join/{token} HTTP/1.1" 200') == '"GET /fr/team/join/[redacted] HTTP/1.1" 200'
     assert redact(f"/en/team/{token}/leave") == "/en/team/[redacted]/leave"
+
+
+def test_a_team_counts_once_in_a_workshop(app: Flask, client: FlaskClient) -> None:
+    """The team organisation and its colleague both join a workshop with their private links: one organisation."""
+    creator = seed_submission(app, _answers(app))
+    colleague = join_and_submit(app, client, make_team_link(client, creator), _answers(app))
+    facilitator = signed_in(app, "facilitator@example.org", "facilitator")
+    workshop_id, _code = create_workshop(facilitator)
+    seed_participant(app, workshop_id, _answers(app), earlier=creator)
+    seed_participant(app, workshop_id, _answers(app), earlier=colleague)
+    seed_participant(app, workshop_id, _answers(app))  # another organisation
+    with app.test_request_context("/en/"):
+        workshop = db.session.get(Workshop, workshop_id)
+        assert workshop is not None
+        rows = workshop_services.cohort_rows(workshop_id)
+        assert len(rows) == 3 and len({row.organisation_id for row in rows}) == 3  # three anchors joined
+        view = workshop_services.cohort_view(workshop, "en")
+        assert (view.joined, view.completed, view.in_progress) == (2, 2, 0)
+        units = {row.unit for row in workshop_services.completed_once(rows)}
+        creator_assessment = services.find_by_token(creator)
+        assert creator_assessment is not None and creator_assessment.organisation_id in units

@@ -13,13 +13,14 @@ from pathlib import Path
 from statistics import median
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from benchmark.core.suppression import noise
 from benchmark.extensions import db
 from benchmark.intermediaries.workshops import services as workshop_services
-from benchmark.store.models import Workshop
+from benchmark.store.models import Participation, Workshop
 from benchmark.store.scores import profile_of
 from tests.factories import (
     BASE_ANSWERS,
@@ -43,12 +44,13 @@ def small_k_app(database_url: str, _schema: None) -> Iterator[Flask]:
 
 
 def join_and_complete(
-    app: Flask, code: str, lang: str = "en", share: bool = False, earlier: str = ""
+    app: Flask, code: str, lang: str = "en", share: bool = False, earlier: str = "", name: str = "Org"
 ) -> tuple[FlaskClient, str]:
     participant = app.test_client()
     data = {"code": code.lower(), "earlier_link": earlier}
     if share:
         data["share"] = "y"
+        data["name"] = name
     response = participant.post(f"/{lang}/workshops/join", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     token = re.search(r"/assessment/([A-Za-z0-9_-]{43})/", response.headers["Location"]).group(1)
@@ -68,8 +70,8 @@ def test_a_whole_workshop_with_three_participants(small_k_app: Flask, lang: str)
     assert code in waiting
     assert ("Waiting for more responses" if lang == "en" else "En attente de réponses") in waiting
 
-    join_and_complete(app, code, lang, share=True)
-    join_and_complete(app, code, lang, share=True)
+    join_and_complete(app, code, lang, share=True, name="  Maple Settlement  ")
+    join_and_complete(app, code, lang, share=True, name="Pseudo B")
     _client, private_token = join_and_complete(app, code, lang, share=False)
 
     html = facilitator.get(f"/{lang}/workshops/{workshop_id}").get_data(as_text=True)
@@ -82,6 +84,7 @@ def test_a_whole_workshop_with_three_participants(small_k_app: Flask, lang: str)
     assert ("Individual results are hidden" if lang == "en" else "Les résultats individuels restent masqués") in html
     projector = facilitator.get(f"/{lang}/workshops/{workshop_id}/projector").get_data(as_text=True)
     assert "Digital basics</th>" not in projector  # no names on the projector
+    assert "Maple Settlement" not in projector and "Pseudo B" not in projector
     assert ("deliberate noise" if lang == "en" else "bruit délibéré") in projector
 
     individual = facilitator.get(f"/{lang}/workshops/{workshop_id}/individual.csv")
@@ -98,11 +101,19 @@ def test_a_whole_workshop_with_three_participants(small_k_app: Flask, lang: str)
     # The third organisation now consents from its results page: nobody declines any more, and
     # all three rows show at the next refresh.
     participant = app.test_client()
-    participant.post(f"/{lang}/workshops/consent/{private_token}/{workshop_id}", data={"share": "y"})
+    refused = participant.post(f"/{lang}/workshops/consent/{private_token}/{workshop_id}", data={"share": "y"})
+    assert refused.status_code == 400  # consenting needs a name or pseudonym: said in the page's language
+    assert ("Please give a name or pseudonym" if lang == "en" else "Veuillez donner un nom ou un pseudonyme") in (
+        refused.get_data(as_text=True)
+    )
+    participant.post(f"/{lang}/workshops/consent/{private_token}/{workshop_id}", data={"share": "y", "name": "Org C"})
     individual = facilitator.get(f"/{lang}/workshops/{workshop_id}/individual.csv").get_data(as_text=True)
-    assert len(list(csv.reader(io.StringIO(individual.lstrip("\ufeff"))))) == 1 + 3
+    individual_rows = list(csv.reader(io.StringIO(individual.lstrip("\ufeff"))))
+    assert [row[0] for row in individual_rows[1:]] == ["Maple Settlement", "Pseudo B", "Org C"]  # told apart
     html = facilitator.get(f"/{lang}/workshops/{workshop_id}").get_data(as_text=True)
-    assert html.count('<tr><th scope="row">Digital basics</th>') == 3
+    assert html.count('<tr><th scope="row">Digital basics</th>') == 0
+    for name in ("Maple Settlement", "Pseudo B", "Org C"):
+        assert html.count(f'<tr><th scope="row">{name}</th>') == 1
     assert "Individual results are hidden" not in html and "restent masqués" not in html
 
 
@@ -110,7 +121,7 @@ def test_withdrawn_consent_hides_the_organisation_everywhere(small_k_app: Flask)
     app = small_k_app
     facilitator = signed_in(app, "fac@example.org", "facilitator")
     workshop_id, code = create_workshop(facilitator)
-    _participant, token = join_and_complete(app, code, share=True)
+    _participant, token = join_and_complete(app, code, share=True, name="Digital basics")
     # The consenting organisation is listed by name on the live page (below k too), never in the
     # polled fragment nor on the projector, which show group figures only.
     live = facilitator.get(f"/en/workshops/{workshop_id}").get_data(as_text=True)
@@ -125,6 +136,9 @@ def test_withdrawn_consent_hides_the_organisation_everywhere(small_k_app: Flask)
     assert len(list(csv.reader(io.StringIO(csv_text.lstrip("\ufeff"))))) == 1
     live = facilitator.get(f"/en/workshops/{workshop_id}").get_data(as_text=True)
     assert "Organizations that share their individual results" not in live
+    with app.app_context():
+        participation = db.session.scalars(sa.select(Participation)).one()
+        assert participation.display_name is None  # the name goes with the consent
 
 
 def test_cohort_figures_are_suppressed_below_k_in_every_format(app: Flask) -> None:
@@ -156,6 +170,24 @@ def test_cohort_pdf_text(app: Flask, tmp_path: Path) -> None:
     pdf.write_bytes(facilitator.get(f"/en/workshops/{workshop_id}/summary.pdf").data)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Cohort median" in text and "Digital basics" in text
+    assert "Levels in the cohort" in text and "Middle half: the range" in text
+
+
+def test_cohort_pdf_carries_before_and_after(database_url: str, _schema: None, tmp_path: Path) -> None:
+    app = make_app(database_url, WORKSHOP_MIN_GROUP=2)
+    try:
+        facilitator = signed_in(app, "fac@example.org", "facilitator")
+        before_id, _ = create_workshop(facilitator, title="Before")
+        after_id, _ = create_workshop(facilitator, title="After", previous_id=str(before_id))
+        for answers in (BASE_ANSWERS, {**BASE_ANSWERS, "q4": ["no_one"]}):
+            seed_participant(app, after_id, BASE_ANSWERS, earlier=seed_participant(app, before_id, answers))
+        pdf = tmp_path / "series.pdf"
+        pdf.write_bytes(facilitator.get(f"/en/workshops/{after_id}/summary.pdf").data)
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert "Before and after" in text
+        assert "Before: median" in text and "After: median" in text and "Change: median" in text
+    finally:
+        reset(app)
 
 
 def test_paired_before_and_after_view(database_url: str, _schema: None) -> None:
@@ -197,7 +229,8 @@ def test_paired_before_and_after_view(database_url: str, _schema: None) -> None:
         changes = {"SK": {17: 1, 8: 1}, "IN": {0: 2}, "AP": {0: 2}, "PR": {0: 2}}
         for d in expected:
             shown = view.pairs["components"][d]
-            assert set(shown) == {"n", "median"} and shown["n"] == 2
+            assert set(shown) == {"n", "median", "before", "after"} and shown["n"] == 2
+            assert 0 <= shown["before"] <= 100 and 0 <= shown["after"] <= 100
             assert isinstance(shown["median"], int) and -100 <= shown["median"] <= 100
             distribution = noise.quantile_distribution(changes[d], 0.5, app.config["DISCLOSURE_EPSILON"], (-100, 100))
             assert distribution[shown["median"] + 100] > 0
@@ -205,7 +238,17 @@ def test_paired_before_and_after_view(database_url: str, _schema: None) -> None:
         sk = noise.quantile_distribution(changes["SK"], 0.5, app.config["DISCLOSURE_EPSILON"], (-100, 100))
         assert max(range(201), key=lambda i: sk[i]) - 100 in range(8, 18)
         html = facilitator.get(f"/en/workshops/{after_id}").get_data(as_text=True)
-        assert "Before and after" in html and f"{view.pairs['components']['SK']['median']:+g}" in html
+        assert "Before and after" in html and f"{view.pairs['components']['SK']['median']:+d}" in html
+        # The cohort CSV carries, per component, the median before, the median after and the median change.
+        cohort = facilitator.get(f"/en/workshops/{after_id}/cohort.csv").get_data(as_text=True)
+        rows = list(csv.reader(io.StringIO(cohort.lstrip("\ufeff"))))
+        sk = next(d.name.get("en") for d in app.extensions["content"].rubric.dimensions if d.id == "SK")
+        figures = {measure: value for section, measure, _o, value, _n in rows if section == sk}
+        shown = view.pairs["components"]["SK"]
+        assert figures["Before: median"] == str(shown["before"]) and figures["After: median"] == str(shown["after"])
+        assert figures["Change: median"] == str(shown["median"]) and figures["Organizations in both workshops"] == "2"
+        french = facilitator.get(f"/fr/workshops/{after_id}/cohort.csv").get_data(as_text=True)
+        assert "Avant\u00a0: médiane" in french and "Après\u00a0: médiane" in french
         again = facilitator.get(f"/en/workshops/{after_id}").get_data(as_text=True)
         assert _without_csrf(html) == _without_csrf(again)  # re-reading: same figures (tokens carry the time)
     finally:
@@ -215,12 +258,24 @@ def test_paired_before_and_after_view(database_url: str, _schema: None) -> None:
 # ----------------------------------------------------------------------------- joining
 
 
-def test_wrong_closed_and_malformed_codes_get_the_same_message(app: Flask) -> None:
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_closed_workshop_says_it_is_closed(app: Flask, lang: str) -> None:
     facilitator = signed_in(app, "fac@example.org", "facilitator")
     workshop_id, code = create_workshop(facilitator)
     facilitator.post(f"/en/workshops/{workshop_id}/status", data={"status": "closed"})
+    response = app.test_client().post(f"/{lang}/workshops/join", data={"code": code.lower()})
+    assert response.status_code == 403
+    html = response.get_data(as_text=True)
+    assert ("This workshop is closed" if lang == "en" else "Cet atelier est fermé") in html
+    assert "does not open a workshop" not in html and "ne donne accès à aucun atelier" not in html
+    assert f'value="{code.lower()}"' in html  # what was typed is kept
+    facilitator.post(f"/en/workshops/{workshop_id}/status", data={"status": "open"})
+    assert app.test_client().post(f"/{lang}/workshops/join", data={"code": code}).status_code == 302
+
+
+def test_wrong_and_malformed_codes_get_the_same_message(app: Flask) -> None:
     messages = set()
-    for attempt in (code, "AAAAAA", "12", "<script>", "x" * 19):
+    for attempt in ("AAAAAA", "12", "<script>", "x" * 19):
         response = app.test_client().post("/en/workshops/join", data={"code": attempt})
         assert response.status_code in {400, 404}
         html = response.get_data(as_text=True)
@@ -255,9 +310,10 @@ def test_a_second_organisation_on_the_same_browser_gets_its_own_assessment(app: 
     workshop_id, code = create_workshop(facilitator)
     shared = app.test_client()  # one cookie jar: the library's computer
     first = _token_in(shared.post("/en/workshops/join", data={"code": code}).headers["Location"])
-    offered = shared.post("/en/workshops/join", data={"code": code, "share": "y"})
+    offered = shared.post("/en/workshops/join", data={"code": code, "share": "y", "name": "Library"})
     assert offered.status_code == 200 and 'name="choice" value="new"' in offered.get_data(as_text=True)
-    chosen = shared.post("/en/workshops/join", data={"code": code, "share": "y", "choice": "new"})
+    assert '<input type="hidden" name="name" value="Library">' in offered.get_data(as_text=True)
+    chosen = shared.post("/en/workshops/join", data={"code": code, "share": "y", "name": "Library", "choice": "new"})
     second = _token_in(chosen.headers["Location"])
     assert second != first
     with app.app_context():
@@ -356,7 +412,10 @@ def test_consent_needs_the_participants_own_link(app: Flask) -> None:
         == 404
     )
     assert (
-        app.test_client().post(f"/en/workshops/consent/{token}/{workshop_id}", data={"share": "y"}).status_code == 302
+        app.test_client()
+        .post(f"/en/workshops/consent/{token}/{workshop_id}", data={"share": "y", "name": "Ours"})
+        .status_code
+        == 302
     )
 
 

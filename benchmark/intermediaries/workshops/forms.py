@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from benchmark.web.forms import BaseForm, MultiCheckboxField, NoUnreadableCharacters
 
@@ -20,13 +20,51 @@ class WorkshopForm(BaseForm):
     held_on = DateField(_l("Date (optional)"), validators=[Optional()])
     language = RadioField(
         _l("Language of the workshop"),
-        choices=[SelectChoice("en", "English"), SelectChoice("fr", "Français")],
+        choices=[
+            SelectChoice("en", "English"),
+            SelectChoice("fr", "Français"),
+            SelectChoice("bi", _l("English and French: each participant chooses")),
+        ],
         default="en",
     )
     pages = MultiCheckboxField(
         _l("Sections participants answer"), validators=[DataRequired(_l("Choose at least one section."))]
     )
     previous_id = SelectField(_l("Part of a series: the earlier workshop (optional)"), coerce=int, default=0)
+
+
+#: The longest name or pseudonym a participant may give (the column holds 60 characters).
+NAME_LENGTH = 60
+
+
+class NameWhenSharing:
+    """A name or pseudonym is needed when the participant lets the facilitator see its results."""
+
+    def __call__(self, form: BaseForm, field: StringField) -> None:
+        field.data = (field.data or "").strip()
+        if form.share.data and not field.data:
+            raise ValidationError(
+                _l(
+                    "Please give a name or pseudonym for the facilitator, "
+                    "or untick the box to share group figures only."
+                )
+            )
+
+
+def name_field() -> StringField:
+    """The name or pseudonym a consenting participant gives (the facilitator alone sees it)."""
+    return StringField(
+        _l("Name or pseudonym of your organization"),
+        validators=[
+            NameWhenSharing(),
+            Length(max=NAME_LENGTH, message=_l("Please keep the name to %(max)d characters or fewer.")),
+            NoUnreadableCharacters(),
+        ],
+        description=_l(
+            "Needed only to share your individual results. Only the facilitator sees it, to tell your results "
+            "apart; never the room or the projector."
+        ),
+    )
 
 
 class JoinForm(BaseForm):
@@ -44,9 +82,17 @@ class JoinForm(BaseForm):
         ),
     )
     share = BooleanField(_l("The facilitator may see our organization's individual results"), default=False)
+    name = name_field()
     #: On a shared device, the button pressed on the choice page: "continue" or "new" (anything else asks again).
     choice = StringField()
 
 
 class StatusForm(BaseForm):
     """Open or close a workshop (CSRF only)."""
+
+
+class NamedConsentForm(BaseForm):
+    """Give consent to be seen (with a name or pseudonym), or withdraw it."""
+
+    share = BooleanField(_l("The facilitator may see our organization's individual results"))
+    name = name_field()

@@ -30,12 +30,13 @@ from flask import current_app
 from benchmark.core import peers
 from benchmark.core.rules import render_link
 from benchmark.core.suppression import share_or_none
-from benchmark.core.suppression.noise import figure_random, noisy_count, private_quantile
+from benchmark.core.suppression.noise import figure_random, noisy_count
 from benchmark.extensions import db
+from benchmark.intermediaries.workshops import figures as cohort_figures
 from benchmark.store import assessments as assessment_services
 from benchmark.store.aggregates import option_counts, peer_groups_overall
 from benchmark.store.content import content
-from benchmark.store.models import Assessment, Participation, Workshop
+from benchmark.store.models import Assessment, Participation, Team, TeamMember, Workshop
 from benchmark.store.scores import dimensions, scores_of
 
 #: Join-code alphabet without look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B).
@@ -99,12 +100,12 @@ def workshop_for(user: Any, workshop_id: int) -> Workshop | None:
     return workshop
 
 
-def open_workshop_by_code(text: str) -> Workshop | None:
-    """Return the open workshop with this code, or None (wrong, malformed and closed codes alike)."""
+def workshop_by_code(text: str) -> Workshop | None:
+    """Return the workshop with this code, open or closed, or None (wrong and malformed codes alike)."""
     code = normalise_code(text)
     if code is None:
         return None
-    return db.session.scalar(sa.select(Workshop).where(Workshop.join_code == code, Workshop.status == "open"))
+    return db.session.scalar(sa.select(Workshop).where(Workshop.join_code == code))
 
 
 def set_status(workshop: Workshop, status: str) -> None:
@@ -114,13 +115,19 @@ def set_status(workshop: Workshop, status: str) -> None:
 
 
 def join(
-    workshop: Workshop, lang: str, earlier: Assessment | None, share_individual: bool, synthetic: bool = False
+    workshop: Workshop,
+    lang: str,
+    earlier: Assessment | None,
+    share_individual: bool,
+    synthetic: bool = False,
+    name: str | None = None,
 ) -> tuple[Participation, str]:
     """Add an organisation to a workshop with a new draft limited to the workshop's pages.
 
     :param earlier: an earlier assessment of the same organisation (its private link), whose
         answers pre-fill the draft and whose organisation it keeps (for before/after pairs).
     :param synthetic: generated data (benchmarks), never pooled with real submissions.
+    :param name: the name or pseudonym the facilitator sees; kept only with consent to share.
     :return: the participation and the new draft's private token.
     """
     assessment, token = assessment_services.start_assessment(
@@ -132,7 +139,10 @@ def join(
         synthetic=synthetic,
     )
     participation = Participation(
-        workshop_id=workshop.id, assessment_id=assessment.id, share_individual=share_individual
+        workshop_id=workshop.id,
+        assessment_id=assessment.id,
+        share_individual=share_individual,
+        display_name=(name or "").strip() or None if share_individual else None,
     )
     db.session.add(participation)
     db.session.commit()
@@ -167,6 +177,7 @@ class CohortView:
     declined: int = 0
     withheld: int = 0
     pairs: dict[str, Any] | None = None
+    levels: dict[str, list[dict[str, Any]] | None] = field(default_factory=dict)
 
     @property
     def in_progress(self) -> int:
@@ -194,42 +205,29 @@ def individuals_shown(declined: int, k: int) -> bool:
     return declined == 0 or declined >= k
 
 
-def _privacy() -> tuple[float, str]:
-    """The privacy parameter of each cohort figure and the secret its noise is keyed with."""
-    return float(current_app.config["DISCLOSURE_EPSILON"]), str(current_app.config["SECRET_KEY"])
-
-
 def cohort_view(workshop: Workshop, lang: str) -> CohortView:
     """Build the cohort picture (a fixed number of queries, whatever the cohort size)."""
     k = int(current_app.config["WORKSHOP_MIN_GROUP"])
-    epsilon, secret = _privacy()
-    rows = _cohort_rows(workshop.id)
-    completed = [row for row in rows if row.status == "submitted"]
+    rows = cohort_rows(workshop.id)
+    completed = completed_once(rows)
     scores = scores_of([row.id for row in completed])
-    components = {
-        d: peers.private_summarise(
-            [s for row in completed if (s := scores[row.id][d]) is not None],
-            k,
-            epsilon,
-            secret,
-            f"workshop:{workshop.id}:{d}",
-        )
-        for d in dimensions()
-    }
+    completed_scores = [scores[row.id] for row in completed]
+    components = cohort_figures.components(workshop.id, completed_scores, k)
     view = CohortView(
         workshop=workshop,
         k=k,
-        joined=len(rows),
+        joined=len({row.unit for row in rows}),  # organisations, a team once (in_progress: joined - completed)
         completed=len(completed),
         components=components,
         sector_medians=peer_groups_overall(),
         items=_item_shares(workshop.id, [row.id for row in completed], k, lang) if len(completed) >= k else [],
         weakest=_weakest(components, lang),
         declined=sum(1 for row in completed if not row.share_individual),
+        levels=cohort_figures.levels(workshop.id, completed_scores, k) if len(completed) >= k else {},
     )
     view.individuals = [
         {
-            "label": row.label or f"#{index}",
+            "label": row.display_name or row.label or f"#{index}",
             "scores": {d: scores[row.id][d] for d in dimensions()},
             "submitted_at": row.submitted_at,
         }
@@ -239,12 +237,19 @@ def cohort_view(workshop: Workshop, lang: str) -> CohortView:
     if not individuals_shown(view.declined, k):
         view.withheld = sum(1 for row in completed if row.share_individual)
     if workshop.previous_id:
-        view.pairs = paired_change(workshop.previous_id, workshop.id, k)
+        before, after = latest_scores_by_organisation(workshop.previous_id), latest_scores_by_organisation(workshop.id)
+        view.pairs = cohort_figures.paired_change(workshop.previous_id, workshop.id, before, after, k)
     return view
 
 
-def _cohort_rows(workshop_id: int) -> list[Any]:
-    """The participants' assessments in join order (their scores: :func:`scores_of`, one more query)."""
+def cohort_rows(workshop_id: int) -> list[Any]:
+    """The participants' assessments in join order (their scores: :func:`scores_of`, one more query).
+
+    ``unit`` is what counts once: the team organisation for a colleague who answered through a
+    team link (issue 15: an organisation counts once in every workshop figure), else the
+    assessment's own organisation.
+    """
+    unit = sa.func.coalesce(Team.organisation_id, Assessment.organisation_id).label("unit")
     columns = [
         Assessment.id,
         Assessment.status,
@@ -252,14 +257,28 @@ def _cohort_rows(workshop_id: int) -> list[Any]:
         Assessment.organisation_id,
         Assessment.submitted_at,
         Participation.share_individual,
+        Participation.display_name,
+        unit,
     ]
     query = (
         sa.select(*columns)
         .join(Participation, Participation.assessment_id == Assessment.id)
+        .outerjoin(TeamMember, TeamMember.organisation_id == Assessment.organisation_id)
+        .outerjoin(Team, Team.id == TeamMember.team_id)
         .where(Participation.workshop_id == workshop_id)
         .order_by(Participation.joined_at, Participation.id)
     )
     return list(db.session.execute(query))
+
+
+def completed_once(rows: list[Any]) -> list[Any]:
+    """The submitted rows, one per unit (its latest in join order), in the order they were kept."""
+    latest: dict[int, Any] = {}
+    for row in rows:
+        if row.status == "submitted":
+            latest.pop(row.unit, None)  # a later submission of the same unit replaces the earlier one
+            latest[row.unit] = row
+    return list(latest.values())
 
 
 def _item_shares(workshop_id: int, assessment_ids: list[int], k: int, lang: str) -> list[dict[str, Any]]:
@@ -272,7 +291,7 @@ def _item_shares(workshop_id: int, assessment_ids: list[int], k: int, lang: str)
     least k did not (:func:`benchmark.core.suppression.share_or_none`), else None: 11 of 12
     would tell the facilitator the twelfth organisation's answer.  ``answered`` is the noisy base.
     """
-    epsilon, secret = _privacy()
+    epsilon, secret = cohort_figures.privacy()
     data = content()
     figures = data.baseline.all_figures()
     item_ids = sorted({figure.item_id for figure in figures})
@@ -330,45 +349,8 @@ def _weakest(components: dict[str, peers.PeerSummary | None], lang: str) -> list
     return result
 
 
-#: The range of a component's change between two workshops (scores are 0–100).
-CHANGE_RANGE = (-100, 100)
-
-
-def paired_change(before_id: int, after_id: int, k: int) -> dict[str, Any]:
-    """Per component change for organisations that completed both workshops (shown from k pairs).
-
-    The median change is a private quantile (:func:`benchmark.core.suppression.noise.private_quantile`
-    over −100 … 100) seeded by the changes themselves; no mean is released.
-
-    :return: ``{"pairs": n, "shown": bool, "components": {D: {"median": …, "n": …} | None}}``
-    """
-    epsilon, secret = _privacy()
-    before = _latest_scores_by_organisation(before_id)
-    after = _latest_scores_by_organisation(after_id)
-    organisations = sorted(set(before) & set(after))
-    result: dict[str, Any] = {"pairs": len(organisations), "shown": len(organisations) >= k, "components": {}}
-    for d in dimensions():
-        changes = [
-            new - old for o in organisations if (old := before[o][d]) is not None and (new := after[o][d]) is not None
-        ]
-        if len(changes) < k:
-            result["components"][d] = None
-            continue
-        histogram: dict[int, int] = {}
-        for change in changes:
-            histogram[change] = histogram.get(change, 0) + 1
-        rng = figure_random(secret, f"workshop:{after_id}:after:{before_id}:{d}:median", histogram)
-        result["components"][d] = {
-            "n": len(changes),
-            "median": private_quantile(histogram, 0.5, epsilon, rng, bounds=CHANGE_RANGE),
-        }
-    return result
-
-
-def _latest_scores_by_organisation(workshop_id: int) -> dict[int, dict[str, int | None]]:
-    latest: dict[int, int] = {}
-    for row in _cohort_rows(workshop_id):
-        if row.status == "submitted":  # rows come in join order: a later one replaces an earlier one
-            latest[row.organisation_id] = row.id
+def latest_scores_by_organisation(workshop_id: int) -> dict[int, dict[str, int | None]]:
+    """The scores of each organisation's latest submitted assessment in a workshop (a team counts once)."""
+    latest = {row.unit: row.id for row in completed_once(cohort_rows(workshop_id))}
     stored = scores_of(latest.values())
-    return {organisation_id: stored[assessment_id] for organisation_id, assessment_id in latest.items()}
+    return {unit: stored[assessment_id] for unit, assessment_id in latest.items()}

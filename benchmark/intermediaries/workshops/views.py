@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-import segno
-from flask import Response, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
 from benchmark.intermediaries.workshops import bp, services
-from benchmark.intermediaries.workshops.forms import JoinForm, StatusForm, WorkshopForm
-from benchmark.store import assessments as assessment_services
-from benchmark.store import participations
+from benchmark.intermediaries.workshops.forms import StatusForm, WorkshopForm
+from benchmark.intermediaries.workshops.links import join_url, qr_inline, qr_svg
 from benchmark.store.content import content
 from benchmark.store.models import Workshop
 from benchmark.web.auth import current_user, role_required, signed_in_user
-from benchmark.web.forms import ConsentForm
 from benchmark.web.i18n import current_language
-from benchmark.web.limits import JOIN_CODE_LIMIT, limit_attempts, refused
-from benchmark.web.links import public_url
 from benchmark.web.responses import csv_text, pdf_download
-from benchmark.web.sealed import seal, unseal
 
 FACILITATORS = ("facilitator", "admin")
 
@@ -102,7 +95,8 @@ def live_fragment(workshop_id: int) -> str:
 @role_required(*FACILITATORS)
 def projector(workshop_id: int) -> str:
     """Large type, high contrast, no names: for the room's screen."""
-    return _cohort_page("workshops/projector.html", workshop_id)
+    workshop = _workshop_or_404(workshop_id)
+    return _cohort_page("workshops/projector.html", workshop_id, qr=qr_inline(join_url(workshop)))
 
 
 def _cohort_page(template: str, workshop_id: int, **extra: Any) -> str:
@@ -123,7 +117,12 @@ def _cohort_page(template: str, workshop_id: int, **extra: Any) -> str:
 def handout(workshop_id: int) -> str:
     """A printable bilingual handout with the code, the join link and a QR code."""
     workshop = _workshop_or_404(workshop_id)
-    return render_template("workshops/handout.html", workshop=workshop, join_url=join_url(workshop))
+    return render_template(
+        "workshops/handout.html",
+        workshop=workshop,
+        join_url=join_url(workshop),
+        side_urls={lang: join_url(workshop, lang) for lang in ("en", "fr")},
+    )
 
 
 @bp.route("/<int:workshop_id>/qr.svg")
@@ -179,92 +178,7 @@ def summary_pdf(workshop_id: int) -> Response | tuple[str, int]:
     return pdf_download(html, f"workshop-{workshop.join_code}.pdf")
 
 
-# --------------------------------------------------------------------------- participants
-
-
-@bp.route("/join", methods=["GET", "POST"])
-@limit_attempts(JOIN_CODE_LIMIT, count=refused)
-def join() -> str | BaseResponse | tuple[str, int]:
-    """Join a workshop with its code (or its QR code).
-
-    A browser that already joined this workshop never reopens that draft silently: on a shared
-    device it may belong to another organisation, so the participant chooses (continue it, or
-    start as a new organisation).  Only refused attempts count towards the limit.
-    """
-    form = JoinForm()
-    if request.method == "GET":
-        form.code.data = request.args.get("code", "")[:20]
-        return render_template("workshops/join.html", form=form)
-    if not form.validate():
-        return render_template("workshops/join.html", form=form), 400
-    workshop = services.open_workshop_by_code(form.code.data)
-    if workshop is None:
-        form.code.errors = [
-            _(
-                "This code does not open a workshop. Check it with your facilitator: "
-                "codes use letters and numbers without O, I, L, S, Z or B."
-            )
-        ]
-        return render_template("workshops/join.html", form=form), 404
-    existing = _draft_in_session(workshop.id)
-    if existing and form.choice.data == "continue":
-        return redirect(url_for("assessment.resume", token=existing))
-    if existing and form.choice.data != "new":
-        return render_template("workshops/join_choice.html", form=form, workshop=workshop)
-    earlier = None
-    if form.earlier_link.data:
-        token = assessment_services.extract_token(form.earlier_link.data)
-        earlier = assessment_services.find_by_token(token) if token else None
-        if earlier is None:
-            form.earlier_link.errors = [
-                _("We could not find an assessment for this link. Leave the field empty to start afresh.")
-            ]
-            return render_template("workshops/join.html", form=form), 404
-    _participation, token = services.join(workshop, current_language(), earlier, bool(form.share.data))
-    joined = session.get("joined")
-    session["joined"] = {**(joined if isinstance(joined, dict) else {}), str(workshop.id): seal(token)}
-    return redirect(url_for("assessment.private_link", token=token, new=1))
-
-
-def _draft_in_session(workshop_id: int) -> str | None:
-    """The token of the draft this browser joined the workshop with, if it is still there.
-
-    The session cookie holds it sealed (:mod:`benchmark.web.sealed`): decoding the cookie does not give it away.
-    """
-    joined = session.get("joined")
-    token = unseal(joined.get(str(workshop_id))) if isinstance(joined, dict) else None
-    assessment = assessment_services.find_by_token(token) if token else None
-    return token if assessment is not None and services.participation_for(workshop_id, assessment) else None
-
-
-@bp.route("/consent/<token>/<int:workshop_id>", methods=["POST"])
-def consent(token: str, workshop_id: int) -> BaseResponse:
-    """Give or withdraw consent for the facilitator to see this organisation's results."""
-    assessment = assessment_services.find_by_token(token)
-    participation = services.participation_for(workshop_id, assessment) if assessment else None
-    if participation is None:
-        abort(404)
-    form = ConsentForm()
-    if not form.validate():
-        abort(400)
-    participations.set_consent(participation, bool(form.share.data))
-    return redirect(url_for("results.profile", token=token, _anchor="workshops"))
-
-
 # --------------------------------------------------------------------------- helpers
-
-
-def join_url(workshop: Workshop) -> str:
-    """The address participants open (the QR code encodes it)."""
-    return public_url(".join", lang_code=workshop.language, code=workshop.join_code)
-
-
-def qr_svg(url: str) -> str:
-    """Render a QR code as an SVG document (server-side, no script)."""
-    code = segno.make(url, error="m")
-    buffer = io.BytesIO()
-    code.save(buffer, kind="svg", scale=6, dark="#000000", light="#ffffff", title=_("QR code to join the workshop"))
-    return buffer.getvalue().decode("utf-8")
 
 
 def cohort_table(view: services.CohortView) -> tuple[list[str], list[list[Any]]]:
@@ -303,8 +217,44 @@ def cohort_table(view: services.CohortView) -> tuple[list[str], list[list[Any]]]
             ]
         )
         rows.append([item["item"].id, _("2017"), item["option_label"], item["figure"], ""])
+    rows.extend(level_rows(view, lang, suppressed))
+    rows.extend(before_after_rows(view, lang))
     rows.append([_("Note"), "", "", "", noise_note()])
     return header, rows
+
+
+def level_rows(view: services.CohortView, lang: str, suppressed: str) -> list[list[Any]]:
+    """Per component, the (noisy) number of participants at each level of the rubric."""
+    rows: list[list[Any]] = []
+    for dimension in content().rubric.dimensions:
+        counts = view.levels.get(dimension.id)
+        for index, level in enumerate(content().rubric.levels):
+            count = counts[index]["count"] if counts else ""
+            label = f"{level.number}. {level.name.get(lang)}"
+            rows.append(
+                [dimension.name.get(lang), _("Organizations at this level"), label, count, "" if counts else suppressed]
+            )
+    return rows
+
+
+def before_after_rows(view: services.CohortView, lang: str) -> list[list[Any]]:
+    """Before/after (a series): per component the median before, the median after and the median change."""
+    if view.pairs is None:
+        return []
+    hidden = _("not shown: fewer than %(k)s organizations took part in both workshops", k=view.k)
+    measures = (
+        (_("Before: median"), "before"),
+        (_("After: median"), "after"),
+        (_("Change: median"), "median"),
+        (_("Organizations in both workshops"), "n"),
+    )
+    rows: list[list[Any]] = []
+    for dimension in content().rubric.dimensions:
+        figures = view.pairs["components"][dimension.id]
+        for label, key in measures:
+            value = "" if figures is None else figures[key]  # a number: "+2" would be read as a formula
+            rows.append([dimension.name.get(lang), label, "", value, "" if figures else hidden])
+    return rows
 
 
 def _csv_response(text: str, filename: str) -> Response:

@@ -21,6 +21,7 @@ class Workshop(Model):
     facilitator_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     title: Mapped[str] = mapped_column(sa.String(120))
     held_on: Mapped[date | None] = mapped_column(sa.Date)
+    #: "en", "fr", or "bi" (bilingual: each participant chooses on joining).
     language: Mapped[str] = mapped_column(sa.String(2), default="en")
     #: The questionnaire pages participants answer (all pages when None).
     page_ids: Mapped[list[str] | None] = mapped_column(sa.JSON)
@@ -44,6 +45,8 @@ class Participation(Model):
     assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
     #: Whether the facilitator may see this organisation's individual results (default: aggregate only).
     share_individual: Mapped[bool] = mapped_column(default=False)
+    #: The name or pseudonym a consenting participant gives; only the facilitator sees it (None without consent).
+    display_name: Mapped[str | None] = mapped_column(sa.String(60))
     joined_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     workshop: Mapped[Workshop] = relationship(back_populates="participations")
