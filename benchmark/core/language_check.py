@@ -194,16 +194,18 @@ def by_rule(problems: list[Problem]) -> dict[str, int]:
 def fix_po(path: Path, lang: str) -> int:
     """Apply the mechanical fixes of ``lang`` to every msgstr line of a PO file; the number of lines changed."""
     lines = path.read_text(encoding="utf-8").split("\n")
-    changed, in_msgstr = 0, False
+    changed, in_msgstr, header = 0, False, False
     for index, line in enumerate(lines):
         match = _PO_STRING.match(line)
         if not match or line.startswith("#"):
             in_msgstr = False
             continue
         keyword = match.group(1)
+        if keyword == "msgid":
+            header = match.group(2) == "" and not (index + 1 < len(lines) and lines[index + 1].startswith('"'))
         if keyword is not None:
             in_msgstr = keyword.startswith("msgstr")
-        if in_msgstr and match.group(2):
+        if in_msgstr and match.group(2) and not header:
             prefix = line[: match.start(2)]
             fixed = fix(match.group(2), lang)
             if fixed != match.group(2):

@@ -219,7 +219,7 @@ def test_worked_example_groups_are_ordered_by_count_then_number(
     assert [g.expanded for g in groups] == [True, True, True, True, True]
     r5 = groups[-1]
     assert r5.why[0].text.startswith("You have no permanent in-house digital capacity and IT maintenance is a concern.")
-    assert "46.4 % (n = 248, our reading of the report)" in r5.why[0].text
+    assert "46.4% (n = 248, our reading of the report)" in r5.why[0].text
     assert all(g.translated for g in groups)
 
 
@@ -358,7 +358,7 @@ def test_why_lines_name_the_triggering_answers(
         ({"q4": ["shared_roles"], "q25": "1_5"}, "r5_no_capacity", "and your team has 1–5 employees.",
          "et votre équipe compte 1 à 5 employés."),
         ({"q6": "no", "q1": 8}, "r5_strategy",
-         "You rated digital capacity 8/10 for your mission but have no digital strategy. In 2017, 40.7 % (n = 248, "
+         "You rated digital capacity 8/10 for your mission but have no digital strategy. In 2017, 40.7% (n = 248, "
          "published figure) of providers had a digital strategy.",
          f"mais vous n'avez pas de stratégie numérique. En 2017, 40,7{NNBSP}% (n = 248, chiffre publié) des "
          "fournisseurs avaient une stratégie numérique."),

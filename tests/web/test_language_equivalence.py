@@ -5,7 +5,7 @@ holder, of a facilitator, an analyst and an administrator), the English and the 
 are fetched. Each HTML page must answer 200, carry the right ``<html lang>``, a non-empty
 ``<title>`` translated from the other language's, and one language toggle pointing exactly at
 the equivalent page (same path with en↔fr swapped, same query string). Percentages follow each
-language's convention: ``40.7 %`` in English and ``40,7 %`` with a narrow no-break space in
+language's convention: ``40.7%`` in English (The Canadian Style) and ``40,7 %`` with a narrow no-break space in
 French (never a decimal point, never a breakable space before ``%``). Downloads (CSV, JSON,
 PDF, SVG) answer in both languages too, with translated CSV headers.
 

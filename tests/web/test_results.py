@@ -97,7 +97,7 @@ def test_every_2017_figure_matches_the_source_with_n_and_status(
     token = walk_through(app, client, lang)
     html = client.get(f"/{lang}/results/{token}").get_data(as_text=True)
     for figure in source_figures:
-        shown = french_pct(figure["pct"]) if lang == "fr" else f"{figure['pct']:g} %"
+        shown = french_pct(figure["pct"]) if lang == "fr" else f"{figure['pct']:g}%"
         assert shown in html, shown
         assert f"n = {figure['n']}" in html
     marker = {

@@ -143,9 +143,7 @@ def compare_item(item: Item, answers: dict[str, Any], lang: str) -> ItemComparis
             selected = option.id in value if isinstance(value, list) else option.id == value
         answer = state if selected is None else ("yes" if selected else "no")
         rows.append(FigureRow(item, option.label.get(lang), figure, figure.format(lang), selected, answer))
-    aggregates = [
-        f"{aggregate.label.get(lang)}: {aggregate.format(lang)}" for aggregate in baseline.aggregates(item.id)
-    ]
+    aggregates = [aggregate.sentence(lang) for aggregate in baseline.aggregates(item.id)]
     takeaways = [takeaway.text.get(lang) for takeaway in baseline.takeaways(item.id)]
     your_answer = None if item.kind.has_rows else describe_answer(item, value, lang)
     return ItemComparison(item, your_answer, rows, aggregates, takeaways)
