@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -184,22 +185,59 @@ def page_text(body: str) -> str:
 
 
 #: Elements whose content is not prose to check: code, scripts, styles, and what a user typed.
-SKIPPED = re.compile(r"<(script|style|code|pre|kbd|samp|textarea|svg)\b.*?</\1\s*>", re.S | re.I)
+SKIPPED = frozenset({"script", "style", "code", "pre", "kbd", "samp", "textarea", "svg", "template"})
 #: Elements that end a line of text (anything else, such as <a>, <strong> or <abbr>, sits inside a line).
-BLOCK = re.compile(
-    r"</?(?:p|div|li|ul|ol|dl|dt|dd|td|th|tr|table|thead|tbody|caption|h[1-6]|br|hr|section|article|header|footer|"
-    r"nav|main|aside|form|fieldset|legend|label|button|option|select|summary|details|figure|figcaption|"
-    r"blockquote|title|input)\b[^>]*>",
-    re.I,
+BLOCK = frozenset(
+    "p div li ul ol dl dt dd td th tr table thead tbody tfoot caption h1 h2 h3 h4 h5 h6 br hr section article "
+    "header footer nav main aside form fieldset legend label button option select summary details figure "
+    "figcaption blockquote title input".split()
 )
+VOID = frozenset("br hr img input meta link source wbr area base col embed track".split())
 #: Attributes read aloud or shown as text.
-TEXT_ATTRIBUTE = re.compile(r"\s(?:aria-label|alt|title|placeholder)=\"([^\"]*)\"")
+TEXT_ATTRIBUTES = ("aria-label", "alt", "title", "placeholder")
 
 
-def visible_text(body: str) -> str:
-    """The text a reader sees or hears: no scripts, styles, code or typed values; lines kept apart; entities decoded."""
-    body = SKIPPED.sub("\n", body)
-    attributes = [html.unescape(value) for value in TEXT_ATTRIBUTE.findall(body)]
-    body = BLOCK.sub("\n", body)
-    text = html.unescape(re.sub(r"<[^>]+>", "", body))
-    return "\n".join(line.strip() for line in [*text.splitlines(), *attributes] if line.strip())
+class _Reader(HTMLParser):
+    """Visible text per language: an element with its own ``lang`` (a bilingual page) puts its text under it."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str, bool]] = []  # (tag, lang, skipped)
+        self.lang, self.skipped = lang, False
+        self.texts: dict[str, list[str]] = {"en": [], "fr": []}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        lang = values.get("lang", "")[:2] or self.lang
+        lang = lang if lang in self.texts else self.lang
+        if tag in BLOCK:
+            self.texts[self.lang].append("\n")
+        if not self.skipped:
+            self.texts[lang].extend(f"\n{values[name]}\n" for name in TEXT_ATTRIBUTES if values.get(name))
+        if tag not in VOID:
+            self.stack.append((tag, self.lang, self.skipped))
+            self.lang, self.skipped = lang, self.skipped or tag in SKIPPED
+
+    def handle_endtag(self, tag: str) -> None:
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                _tag, self.lang, self.skipped = self.stack[index]
+                del self.stack[index:]
+                break
+        if tag in BLOCK:
+            self.texts[self.lang].append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipped:
+            self.texts[self.lang].append(data)
+
+
+def visible_texts(body: str, lang: str) -> dict[str, str]:
+    """The text a reader sees or hears, per language (no scripts, styles, code or typed values), lines kept apart."""
+    reader = _Reader(lang)
+    reader.feed(body)
+    reader.close()
+    return {
+        language: "\n".join(line.strip() for line in "".join(parts).splitlines() if line.strip())
+        for language, parts in reader.texts.items()
+    }

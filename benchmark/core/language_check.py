@@ -171,6 +171,28 @@ def from_pdftotext(text: str) -> str:
     return re.sub(r"(?<=\d) (?=\d{3}(?!\d))", NNBSP, text)
 
 
+_FR_WORDS = frozenset("le la les des du de et est une un pour vous votre vos aux au en sur dans qui ne pas avec par ce cette ces sont".split())
+_EN_WORDS = frozenset("the and of to is your you for in with on are this that from by be was were an or not".split())
+
+
+def split_languages(text: str) -> dict[str, str]:
+    """A bilingual document's text (English and French side by side or in turn, as pdftotext gives it) per language.
+
+    Each line, and each side of " / " (the paper form's "Yes / Oui"), goes to the language most of its
+    common words belong to; a line with none of them or as many of each (a number, a name, a short
+    label) is left out: it cannot be told apart honestly.
+    """
+    texts: dict[str, list[str]] = {"en": [], "fr": []}
+    for line in text.splitlines():
+        for part in line.split(" / "):
+            found = [word.lower() for word in re.findall(r"[^\W\d_]+", part)]
+            fr, en = sum(word in _FR_WORDS for word in found), sum(word in _EN_WORDS for word in found)
+            if fr != en:
+                texts["fr" if fr > en else "en"].append(part)
+    # One paragraph per line: a parenthesis opened on a line left out must not look nested on the next.
+    return {lang: "\n\n".join(lines) for lang, lines in texts.items()}
+
+
 def page_problems(text: str, lang: str, glossary: Glossary, english: list[str], where: str) -> list[Problem]:
     """Typography and glossary terms of a page's visible text; English sentences on a French page."""
     problems = check(text, lang) + glossary.problems(text, lang)

@@ -139,7 +139,9 @@ def _apostrophe(text: str, spans: list[str]) -> list[Problem]:
 def _parentheses(text: str, spans: list[str]) -> list[Problem]:
     depth, problems = 0, []
     for index, char in enumerate(text):
-        if char == "(":
+        if char == "\n" and text[index + 1 : index + 2] == "\n":  # a new paragraph closes what a lost line left open
+            depth = 0
+        elif char == "(":
             depth += 1
             if depth == 2:
                 problems.append(Problem("parentheses", _excerpt(text, index, index + 1, spans)))

@@ -35,11 +35,12 @@ from benchmark.core.language_check import (
     english_sentences,
     from_pdftotext,
     page_problems,
+    split_languages,
 )
 from benchmark.core.typography import NBSP, NNBSP, Problem, check_fr
 from benchmark.web.responses import html_to_pdf
 from tests.factories import PROJECT_ROOT
-from tests.sweep import CASES, LANGS, World, build_world, visible_text
+from tests.sweep import CASES, LANGS, World, build_world, visible_texts
 
 POT = PROJECT_ROOT / "translations" / "messages.pot"
 FRENCH = PROJECT_ROOT / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
@@ -56,12 +57,16 @@ NOT_READ = {
     "plan.statement_docx",
     "results.my_data_csv",
     "results.my_data_json",
+    "results.data",
     "sector.export_csv",
     "sector.export_json",
     "workshops.cohort_csv",
     "workshops.individual_csv",
     "workshops.qr",
 }
+#: PDFs in both languages whatever the URL's language: their lines are sorted by language (``split_languages``).
+BILINGUAL_PDFS = {"results.report_bilingual_pdf", "share.report_bilingual_pdf", "plan.statement_pdf", "pages.paper_form"}
+OTHER = {"en": "fr", "fr": "en"}
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
 
 
@@ -115,9 +120,18 @@ def test_every_page_and_pdf_passes_the_checker(
         response = client.get(url)
         assert response.status_code == 200 and response.mimetype in CHECKED_TYPES, (url, response.status_code)
         body = response.get_data()
-        text = visible_text(body.decode("utf-8")) if response.mimetype == "text/html" else from_pdftotext(pdf_text(body, tmp_path))
-        assert text.strip(), url
-        problems += page_problems(text, lang, glossary, english, url)
+        if response.mimetype == "text/html":
+            texts = visible_texts(body.decode("utf-8"), lang)
+        elif endpoint in BILINGUAL_PDFS:
+            texts = split_languages(pdf_text(body, tmp_path))
+            texts["fr"] = from_pdftotext(texts["fr"])
+        else:
+            text = pdf_text(body, tmp_path)
+            texts = {lang: from_pdftotext(text) if lang == "fr" else text, OTHER[lang]: ""}
+        assert texts[lang].strip(), url
+        problems += page_problems(texts[lang], lang, glossary, english if endpoint not in BILINGUAL_PDFS else [], url)
+        # Text marked as the other language (a bilingual page or PDF): that language's rules, no "untranslated".
+        problems += page_problems(texts[OTHER[lang]], OTHER[lang], glossary, [], f"{url} ({OTHER[lang]} part)")
     assert not problems, report(problems)
 
 
