@@ -51,6 +51,7 @@ CASES: dict[str, Case] = {
     "pages.home": Case("anonymous"),
     "pages.privacy": Case("anonymous"),
     "pages.methodology": Case("anonymous"),
+    "pages.glossary_page": Case("anonymous"),
     "pages.accessibility": Case("anonymous"),
     "api_docs.page": Case("anonymous"),
     "pages.paper_form": Case("anonymous"),
