@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 from flask import Flask
@@ -183,17 +183,59 @@ def page_text(body: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", body))
 
 
-
-
 #: Elements whose content is not prose to check: code, scripts, styles, and what a user typed.
 SKIPPED = frozenset({"script", "style", "code", "pre", "kbd", "samp", "textarea", "svg", "template"})
 #: Elements that end a line of text (anything else, such as <a>, <strong> or <abbr>, sits inside a line).
 BLOCK = frozenset(
-    "p div li ul ol dl dt dd td th tr table thead tbody tfoot caption h1 h2 h3 h4 h5 h6 br hr section article "
-    "header footer nav main aside form fieldset legend label button option select summary details figure "
-    "figcaption blockquote title input".split()
+    [
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "td",
+        "th",
+        "tr",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "caption",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "br",
+        "hr",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "main",
+        "aside",
+        "form",
+        "fieldset",
+        "legend",
+        "label",
+        "button",
+        "option",
+        "select",
+        "summary",
+        "details",
+        "figure",
+        "figcaption",
+        "blockquote",
+        "title",
+        "input",
+    ]
 )
-VOID = frozenset("br hr img input meta link source wbr area base col embed track".split())
+VOID = frozenset(["br", "hr", "img", "input", "meta", "link", "source", "wbr", "area", "base", "col", "embed", "track"])
 #: Attributes read aloud or shown as text.
 TEXT_ATTRIBUTES = ("aria-label", "alt", "title", "placeholder")
 

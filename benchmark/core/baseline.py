@@ -65,7 +65,9 @@ READING_TOOLTIP = Text(
 )
 
 #: How an aggregate reads: its label is what the providers did (a verb phrase), so the sentence has a subject.
-AGGREGATE_SENTENCE = Text(en="In 2017, {figure} of providers {statement}.", fr="En 2017, {figure} des fournisseurs {statement}.")
+AGGREGATE_SENTENCE = Text(
+    en="In 2017, {figure} of providers {statement}.", fr="En 2017, {figure} des fournisseurs {statement}."
+)
 
 #: Narrow no-break space, used before ``%`` in French.
 NNBSP = "\u202f"

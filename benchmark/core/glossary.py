@@ -90,7 +90,9 @@ class Glossary:
                 continue
             for match in variant.pattern.finditer(text):
                 excerpt = text[max(0, match.start() - 25) : match.end() + 25].strip()
-                found.append(Problem("glossary", f"{variant.term}: {match.group(0)!r} ({variant.reason}) in {excerpt!r}"))
+                found.append(
+                    Problem("glossary", f"{variant.term}: {match.group(0)!r} ({variant.reason}) in {excerpt!r}")
+                )
         return found
 
 

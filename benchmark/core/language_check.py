@@ -171,8 +171,64 @@ def from_pdftotext(text: str) -> str:
     return re.sub(r"(?<=\d) (?=\d{3}(?!\d))", NNBSP, text)
 
 
-_FR_WORDS = frozenset("le la les des du de et est une un pour vous votre vos aux au en sur dans qui ne pas avec par ce cette ces sont".split())
-_EN_WORDS = frozenset("the and of to is your you for in with on are this that from by be was were an or not".split())
+_FR_WORDS = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "des",
+        "du",
+        "de",
+        "et",
+        "est",
+        "une",
+        "un",
+        "pour",
+        "vous",
+        "votre",
+        "vos",
+        "aux",
+        "au",
+        "en",
+        "sur",
+        "dans",
+        "qui",
+        "ne",
+        "pas",
+        "avec",
+        "par",
+        "ce",
+        "cette",
+        "ces",
+        "sont",
+    ]
+)
+_EN_WORDS = frozenset(
+    [
+        "the",
+        "and",
+        "of",
+        "to",
+        "is",
+        "your",
+        "you",
+        "for",
+        "in",
+        "with",
+        "on",
+        "are",
+        "this",
+        "that",
+        "from",
+        "by",
+        "be",
+        "was",
+        "were",
+        "an",
+        "or",
+        "not",
+    ]
+)
 
 
 def split_languages(text: str) -> dict[str, str]:

@@ -39,7 +39,8 @@ NO_BREAK = NBSP + NNBSP
 
 #: Spans that are not prose: placeholders, tags, URLs, e-mail addresses, paths and ``{{ … }}``.
 PROTECTED = re.compile(
-    r"%\(\w+\)[sdfr]|\{\{.*?\}\}|\{\w+(?::[\w.]+)?\}|<[^<>]+>|\bAuthorization: Bearer\b|\b(?:https?|mailto|ftp|tel):[^\s<>\"'»«]*[^\s<>\"'»«.,;:)]"
+    r"%\(\w+\)[sdfr]|\{\{.*?\}\}|\{\w+(?::[\w.]+)?\}|<[^<>]+>|\bAuthorization: Bearer\b"
+    r"|\b(?:https?|mailto|ftp|tel):[^\s<>\"'»«]*[^\s<>\"'»«.,;:)]"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w)])/[a-z0-9_<>{}.-]+(?:/[a-z0-9_<>{}.?=&-]*)+"
 )
 #: Masked spans become one private-use character each (so the text around them keeps its shape).

@@ -7,8 +7,8 @@ from urllib.parse import parse_qsl
 
 from flask import Flask, Response, abort, current_app, g, jsonify, render_template, request
 from flask.globals import request_ctx
-from flask_wtf.csrf import CSRFError
 from flask_babel import force_locale
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from benchmark.web.i18n import LANGUAGES, best_language

@@ -77,7 +77,7 @@ def current_language() -> str:
 
 
 def colon(lang: str | None = None) -> str:
-    """":" as each language writes it after a label: a no-break space before it in French (U+00A0)."""
+    """ ":" as each language writes it after a label: a no-break space before it in French (U+00A0)."""
     return "\u00a0:" if (lang or current_language()) == "fr" else ":"
 
 

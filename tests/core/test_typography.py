@@ -69,7 +69,8 @@ def test_fixes_are_mechanical_and_idempotent() -> None:
     bad = "Chiffre publié: 40,7 % et « Je ne sais pas » ; l'atelier %(name)s : 10 000"
     fixed = fix(bad, "fr")
     assert fixed == (
-        f"Chiffre publié{NBSP}: 40,7{NNBSP}% et «{NBSP}Je ne sais pas{NBSP}»; l\u2019atelier %(name)s{NBSP}: 10{NNBSP}000"
+        f"Chiffre publié{NBSP}: 40,7{NNBSP}% et «{NBSP}Je ne sais pas{NBSP}»; "
+        f"l\u2019atelier %(name)s{NBSP}: 10{NNBSP}000"
     )
     assert fix(fixed, "fr") == fixed
     assert check(fixed, "fr") == []
@@ -95,7 +96,9 @@ def test_fix_po_changes_msgstr_lines_only_and_never_the_header(tmp_path: Path) -
 
 def test_fix_data_changes_en_and_fr_values_only(tmp_path: Path) -> None:
     data = tmp_path / "data.yaml"
-    data.write_text('a: {en: "40.7 % here", fr: "l\'atelier : oui"}\nraw_text: "l\'original : 40 %"\n', encoding="utf-8")
+    data.write_text(
+        'a: {en: "40.7 % here", fr: "l\'atelier : oui"}\nraw_text: "l\'original : 40 %"\n', encoding="utf-8"
+    )
     assert fix_data(data) == 2
     assert data.read_text(encoding="utf-8") == (
         f'a: {{en: "40.7% here", fr: "l\u2019atelier{NBSP}: oui"}}\nraw_text: "l\'original : 40 %"\n'
@@ -111,8 +114,7 @@ def test_untranslated_and_glossary_in_the_catalogue(tmp_path: Path) -> None:
     pot, po = tmp_path / "messages.pot", tmp_path / "messages.po"
     pot.write_text('msgid "Open the live view now"\nmsgstr ""\n\nmsgid "Missing here"\nmsgstr ""\n', encoding="utf-8")
     po.write_text(
-        'msgid "Open the live view now"\nmsgstr "Open the live view now"\n\n'
-        'msgid "Join"\nmsgstr "Rejoindre"\n',
+        'msgid "Open the live view now"\nmsgstr "Open the live view now"\n\nmsgid "Join"\nmsgstr "Rejoindre"\n',
         encoding="utf-8",
     )
     problems = catalogue_problems(pot, po, load_glossary())
@@ -165,7 +167,13 @@ def test_the_shipped_glossary_forbids_the_variants_the_issue_names() -> None:
         "facilitator",
         "participant",
     }
-    for bad in ("Rejoindre un atelier", "Rejoignez l’atelier", "les deux dimensions", "Infrastructures", "auto-évaluation"):
+    for bad in (
+        "Rejoindre un atelier",
+        "Rejoignez l’atelier",
+        "les deux dimensions",
+        "Infrastructures",
+        "auto-évaluation",
+    ):
         assert glossary.problems(bad, "fr"), bad
     for good in ("Se joindre à l’atelier", "les deux composantes", "Infrastructure", "autoévaluation"):
         assert glossary.problems(good, "fr") == [], good

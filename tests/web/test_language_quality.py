@@ -65,7 +65,12 @@ NOT_READ = {
     "workshops.qr",
 }
 #: PDFs in both languages whatever the URL's language: their lines are sorted by language (``split_languages``).
-BILINGUAL_PDFS = {"results.report_bilingual_pdf", "share.report_bilingual_pdf", "plan.statement_pdf", "pages.paper_form"}
+BILINGUAL_PDFS = {
+    "results.report_bilingual_pdf",
+    "share.report_bilingual_pdf",
+    "plan.statement_pdf",
+    "pages.paper_form",
+}
 OTHER = {"en": "fr", "fr": "en"}
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
 
