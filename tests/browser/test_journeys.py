@@ -67,8 +67,8 @@ TEXT = {
         "your_workshops": "Vos ateliers",
         "create_workshop": "Créer un atelier",
         "sector_view": "Vue sectorielle",
-        "shared": "l'animateur peut voir vos résultats individuels.",
-        "not_shared": "l'animateur ne voit que les chiffres du groupe.",
+        "shared": "l’animateur peut voir vos résultats individuels.",
+        "not_shared": "l’animateur ne voit que les chiffres du groupe.",
         "cohort": "La cohorte par composante",
         "cohort_header": ["Section", "Mesure", "Choix de réponse", "Valeur", "Remarque"],
         "individual_first": "Participant",
@@ -257,7 +257,7 @@ def test_organisation_journey_with_javascript_and_the_keyboard(server: LiveServe
     lang, text = "fr", TEXT["fr"]
     base = f"{server.url}/{lang}"
     flow = page_ids(server.app)
-    label = "Centre d'accueil"
+    label = "Centre d’accueil"
 
     # The browser's language picks French; start with the keyboard.
     page = new_page(locale=LOCALE[lang])

@@ -93,3 +93,20 @@ def test_one_kind_is_singular_in_english_and_two_plural_in_french(app: Flask, cl
     french = text_of(client.get(f"/fr/results/{two}").get_data(as_text=True))
     assert "for 1 kind of external communication" in english
     assert "pour 2 types de communication externe" in french
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_source_of_each_published_figure_is_named(app: Flask, client: FlaskClient, lang: str) -> None:
+    token = seed_submission(app, BASE_ANSWERS)
+    page = text_of(client.get(f"/{lang}/results/{token}").get_data(as_text=True))
+    baseline = app.extensions["content"].baseline
+    sources = {figure.source for figure in baseline.all_figures()}
+    assert any(source.startswith("http") for source in sources) and "sources/report-2017.fr.txt" in sources
+    heading, deck = (
+        ("Source of each 2017 figure:", "the 2017 report (Open North for IRCC, French presentation)")
+        if lang == "en"
+        else (f"Source de chaque chiffre de 2017{NBSP}:", "le rapport de 2017 (Nord Ouvert pour IRCC, présentation")
+    )
+    assert heading in page and deck in page and "km4s.ca" in page
+    for item_id in {figure.item_id for figure in baseline.all_figures()}:
+        assert app.extensions["content"].questionnaire.items[item_id].label(lang) in page.split(heading, 1)[1]
