@@ -67,8 +67,8 @@ TEXT = {
         "your_workshops": "Vos ateliers",
         "create_workshop": "Créer un atelier",
         "sector_view": "Vue sectorielle",
-        "shared": "l’animateur peut voir vos résultats individuels.",
-        "not_shared": "l’animateur ne voit que les chiffres du groupe.",
+        "shared": "la personne animatrice peut voir vos résultats individuels.",
+        "not_shared": "la personne animatrice ne voit que les chiffres du groupe.",
         "cohort": "La cohorte par composante",
         "cohort_header": ["Section", "Mesure", "Choix de réponse", "Valeur", "Remarque"],
         "individual_first": "Participant",
@@ -393,7 +393,7 @@ def test_organisation_journey_without_javascript(server: LiveServer, new_page: A
     other.goto(f"{base}/results/{seeded}")
     assert other.locator("#components table tbody tr").count() == 4
     expect(other.locator("#baseline table tbody tr")).to_have_count(8)
-    expect(other.get_by_text("41.8 % (n = 239")).to_be_visible()
+    expect(other.get_by_text("41.8% (n = 239")).to_be_visible()
     assert other.locator("details.recommendation").count() >= 1
 
 
