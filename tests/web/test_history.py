@@ -128,7 +128,7 @@ def test_two_submissions_give_a_table_and_the_moved_answers_without_chart(app: F
     french = section(page(client, second, "fr"), 'id="change"')
     assert "Réponses qui ont fait bouger vos scores" in french and "1 → 3 sur 3" in french
     assert "Disponibilité du matériel" in french and "Aucune réponse n’a fait bouger ce score." in french
-    assert re.search(r"<h4>Infrastructure : \d+ → \d+ \(-\d+\)</h4>", french)  # a space before the colon
+    assert re.search(r"<h4>Infrastructure\u00a0: \d+ → \d+ \(-\d+\)</h4>", french)  # a no-break space before ":"
 
 
 def test_three_submissions_draw_a_line_chart_per_component(app: Flask, client: FlaskClient) -> None:
