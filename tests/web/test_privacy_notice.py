@@ -121,7 +121,7 @@ def test_the_notice_keeps_its_headings_in_order(client: FlaskClient) -> None:
             [
                 "comportent un bruit délibéré et ne donnent jamais de moyenne",
                 "toutes les 90 minutes",
-                "au moins 11 organisations ont soumis ou supprimé",
+                "au moins 11 organisations ont transmis ou supprimé",
             ],
         ),
     ],
