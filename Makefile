@@ -93,6 +93,7 @@ lint: install-dev
 	$(BIN)/ruff format --check benchmark tests perf
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/typography.py --quiet
 
 # Benchmarks (perf/README.md): page throughput, then the data at 10k/100k/1M synthetic assessments on
 # SQLite and a throwaway PostgreSQL, within about 20 minutes; writes perf/RESULTS.md.

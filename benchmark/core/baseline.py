@@ -64,6 +64,11 @@ READING_TOOLTIP = Text(
     ),
 )
 
+#: How an aggregate reads: its label is what the providers did (a verb phrase), so the sentence has a subject.
+AGGREGATE_SENTENCE = Text(
+    en="In 2017, {figure} of providers {statement}.", fr="En 2017, {figure} des fournisseurs {statement}."
+)
+
 #: Narrow no-break space, used before ``%`` in French.
 NNBSP = "\u202f"
 
@@ -98,7 +103,7 @@ class Figure:
         return status_marker(self.status, lang)
 
     def format(self, lang: str) -> str:
-        """Return the figure with its n and status marker, e.g. ``40.7 % (n = 248, published figure)``.
+        """Return the figure with its n and status marker, e.g. ``40.7% (n = 248, published figure)``.
 
         French uses a decimal comma and a narrow no-break space before ``%``.
         """
@@ -122,6 +127,10 @@ class Aggregate:
     def format(self, lang: str) -> str:
         """Return the aggregate with its n and status marker (see :meth:`Figure.format`)."""
         return format_figure(self.pct, self.n, self.status, lang)
+
+    def sentence(self, lang: str) -> str:
+        """The aggregate as a whole sentence with its subject: ``In 2017, 86% (n = 249, …) of providers rated …``."""
+        return AGGREGATE_SENTENCE.get(lang).format(figure=self.format(lang), statement=self.label.get(lang))
 
 
 @dataclass(frozen=True)
@@ -212,15 +221,15 @@ def status_marker(status: str, lang: str) -> str:
 
 
 def format_pct(pct: float, lang: str) -> str:
-    """Format a percentage as published: ``40.7 %`` (EN), ``40,7 %`` with a narrow no-break space (FR)."""
+    """Format a percentage as published: ``40.7%`` (EN, The Canadian Style), ``40,7 %`` with U+202F (FR)."""
     number = str(int(pct)) if float(pct).is_integer() else repr(float(pct))
     if lang == "fr":
         return f"{number.replace('.', ',')}{NNBSP}%"
-    return f"{number} %"
+    return f"{number}%"
 
 
 def format_figure(pct: float, n: int | None, status: str, lang: str) -> str:
-    """Format a figure with its base and status, e.g. ``40.7 % (n = 248, published figure)``."""
+    """Format a figure with its base and status, e.g. ``40.7% (n = 248, published figure)``."""
     base = f"n = {n}" if n is not None else ("n non indiqué" if lang == "fr" else "n not stated")
     return f"{format_pct(pct, lang)} ({base}, {status_marker(status, lang)})"
 

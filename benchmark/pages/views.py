@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from benchmark.config import PROJECT_ROOT
 from benchmark.pages import bp
-from benchmark.store.content import content, questionnaire
+from benchmark.store.content import content, glossary, questionnaire
 from benchmark.web.i18n import current_language
 
 
@@ -38,6 +38,12 @@ def methodology() -> str:
         baseline=data.baseline,
         k=current_app.config["PEER_MIN_GROUP"],
     )
+
+
+@bp.route("/glossary")
+def glossary_page() -> str:
+    """The product's words in English and French, with their definitions (benchmark/core/data/glossary.yaml)."""
+    return render_template("pages/glossary.html", glossary=glossary())
 
 
 # --------------------------------------------------------------------------- accessibility statement

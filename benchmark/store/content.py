@@ -15,6 +15,7 @@ from flask import Flask, current_app
 
 from benchmark.core.baseline import Baseline, load_baseline
 from benchmark.core.discussion import DimensionPrompts, load_discussion
+from benchmark.core.glossary import Glossary, load_glossary
 from benchmark.core.questionnaire import Questionnaire, load_questionnaire
 from benchmark.core.rules import RuleSet, load_rules
 from benchmark.core.scoring import Rubric, load_rubric
@@ -44,6 +45,7 @@ def init_app(app: Flask) -> None:
     )
     check_storage(loaded.questionnaire)
     app.extensions["content"] = loaded
+    app.extensions["glossary"] = load_glossary()  # stops here if the glossary is broken
 
 
 @lru_cache(maxsize=8)
@@ -74,3 +76,9 @@ def content() -> Content:
 def questionnaire() -> Questionnaire:
     """Return the questionnaire of the running app."""
     return content().questionnaire
+
+
+def glossary() -> Glossary:
+    """Return the glossary of the running app (the product's words in both languages)."""
+    loaded: Glossary = current_app.extensions["glossary"]
+    return loaded

@@ -7,8 +7,11 @@ from urllib.parse import parse_qsl
 
 from flask import Flask, Response, abort, current_app, g, jsonify, render_template, request
 from flask.globals import request_ctx
+from flask_babel import force_locale
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from benchmark.web.i18n import LANGUAGES, best_language
 
 
 def init_app(app: Flask) -> None:
@@ -37,7 +40,7 @@ API_ERROR_CODES = {
 PLAIN_ERRORS = {
     400: "Bad request. / Requête incorrecte.",
     404: "Page not found. / Page introuvable.",
-    500: "Something went wrong on our side. / Une erreur s'est produite de notre côté.",
+    500: "Something went wrong on our side. / Une erreur s’est produite de notre côté.",
 }
 
 
@@ -61,7 +64,16 @@ def render_error(code: int, description_key: str | None = None) -> Any:
     # Outside a language prefix, and for private-link 404s (which must not depend on
     # anything about the link), the page speaks both languages.
     bilingual = not g.get("lang_code") or bool(g.get("bilingual_errors"))
-    return render_template("errors/error.html", code=code, bilingual=bilingual, key=description_key), code
+    first = g.get("lang_code") or path_language()
+    with force_locale(first):  # /fr/… speaks French first (and its header and footer), /en/… English
+        page = render_template("errors/error.html", code=code, bilingual=bilingual, key=description_key, first=first)
+    return page, code
+
+
+def path_language() -> str:
+    """The language the address asks for (``/fr/…``, even with no such page), else the browser's."""
+    prefix = request.path.split("/", 2)[1] if request.path.startswith("/") else ""
+    return prefix if prefix in LANGUAGES else best_language()
 
 
 def handle_http_error(error: HTTPException) -> Any:

@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
         format_datetime=format_datetime,
         format_decimal=format_decimal,
         format_percent=format_percent,
+        colon=colon,
     )
 
 
@@ -73,6 +74,11 @@ def root_redirect() -> Response:
 def current_language() -> str:
     """Return ``"en"`` or ``"fr"`` for the current request."""
     return str(get_locale() or "en")[:2]
+
+
+def colon(lang: str | None = None) -> str:
+    """ ":" as each language writes it after a label: a no-break space before it in French (U+00A0)."""
+    return "\u00a0:" if (lang or current_language()) == "fr" else ":"
 
 
 def other_language() -> str:

@@ -67,8 +67,8 @@ TEXT = {
         "your_workshops": "Vos ateliers",
         "create_workshop": "Créer un atelier",
         "sector_view": "Vue sectorielle",
-        "shared": "l'animateur peut voir vos résultats individuels.",
-        "not_shared": "l'animateur ne voit que les chiffres du groupe.",
+        "shared": "la personne animatrice peut voir vos résultats individuels.",
+        "not_shared": "la personne animatrice ne voit que les chiffres du groupe.",
         "cohort": "La cohorte par composante",
         "cohort_header": ["Section", "Mesure", "Choix de réponse", "Valeur", "Remarque"],
         "individual_first": "Participant",
@@ -257,7 +257,7 @@ def test_organisation_journey_with_javascript_and_the_keyboard(server: LiveServe
     lang, text = "fr", TEXT["fr"]
     base = f"{server.url}/{lang}"
     flow = page_ids(server.app)
-    label = "Centre d'accueil"
+    label = "Centre d’accueil"
 
     # The browser's language picks French; start with the keyboard.
     page = new_page(locale=LOCALE[lang])
@@ -393,7 +393,7 @@ def test_organisation_journey_without_javascript(server: LiveServer, new_page: A
     other.goto(f"{base}/results/{seeded}")
     assert other.locator("#components table tbody tr").count() == 4
     expect(other.locator("#baseline table tbody tr")).to_have_count(8)
-    expect(other.get_by_text("41.8 % (n = 239")).to_be_visible()
+    expect(other.get_by_text("41.8% (n = 239")).to_be_visible()
     assert other.locator("details.recommendation").count() >= 1
 
 

@@ -111,7 +111,7 @@ def test_qualitative_takeaways(baseline: Baseline) -> None:
 
 
 def test_formatting() -> None:
-    assert format_pct(40.7, "en") == "40.7 %"
+    assert format_pct(40.7, "en") == "40.7%"
     assert format_pct(40.7, "fr") == f"40,7{NNBSP}%"
     assert format_pct(86, "fr") == f"86{NNBSP}%"
 
@@ -119,11 +119,11 @@ def test_formatting() -> None:
 def test_figure_format_carries_n_and_status(baseline: Baseline) -> None:
     q6 = baseline.figure("q6", "yes")
     assert q6 is not None
-    assert q6.format("en") == "40.7 % (n = 248, published figure)"
+    assert q6.format("en") == "40.7% (n = 248, published figure)"
     assert q6.format("fr") == f"40,7{NNBSP}% (n = 248, chiffre publié)"
     video = baseline.figure("q2_2", "video")
     assert video is not None
-    assert video.format("en") == "41.8 % (n = 239, our reading of the report)"
+    assert video.format("en") == "41.8% (n = 239, our reading of the report)"
     assert video.format("fr") == f"41,8{NNBSP}% (n = 239, notre interprétation du rapport)"
 
 

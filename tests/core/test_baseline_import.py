@@ -176,7 +176,7 @@ def test_per_option_counts(questionnaire: Questionnaire) -> None:
     assert result.exact_pct["q6"]["yes"] == Fraction(10100, 248)
     assert baseline.figure("q8.privacy", "major").pct == 33.3  # type: ignore[union-attr]
     assert baseline.figure("q1", "8").pct == 20.1  # type: ignore[union-attr]  # 50/249 = 20.08… %
-    assert yes.format("en") == "40.7 % (n = 248, imported survey data)"
+    assert yes.format("en") == "40.7% (n = 248, imported survey data)"
 
 
 def test_per_option_shares(questionnaire: Questionnaire) -> None:

@@ -23,6 +23,7 @@ from benchmark.core.questionnaire import (
     default_data_path,
     load_questionnaire,
 )
+from benchmark.core.typography import fix
 from tests.factories import BASELINE_2017_SOURCE
 
 #: The 25 items of the short version in flow order (design §2.1), then n2 (added in 2026, issue 14).
@@ -154,7 +155,8 @@ def _option(questionnaire: Questionnaire, item_id: str, option_id: str) -> Optio
 
 
 def _normalise(text: str) -> str:
-    return text.strip().rstrip(".").casefold()
+    """The words of a text: case, a final period and typography (issue 16: ’, no-break spaces) set aside."""
+    return fix(text, "fr").strip().rstrip(".").casefold()
 
 
 def test_source_fr_texts_match_baseline(questionnaire: Questionnaire) -> None:
@@ -166,7 +168,7 @@ def test_source_fr_texts_match_baseline(questionnaire: Questionnaire) -> None:
             # Case is normalised in the task names (design §2.5); otherwise the wording is the 2017 text.
             assert _normalise(item.text.fr) == _normalise(text_fr), item.id
     # q4 only adds the instruction sentence.
-    assert questionnaire.items["q4"].text.fr.startswith(baseline["q4"]["text_fr"])
+    assert questionnaire.items["q4"].text.fr.startswith(fix(baseline["q4"]["text_fr"], "fr"))
     assert questionnaire.items["q4"].text.fr.endswith("Cochez toutes les réponses appropriées.")
 
 

@@ -24,6 +24,7 @@ from benchmark.core.rules import (
     recommend,
 )
 from benchmark.core.scoring import Rubric, load_rubric, score
+from benchmark.core.typography import fix
 from tests.factories import BASELINE_2017_SOURCE, TASKS, WORKED_EXAMPLE, answer_sets
 
 DELETE = object()
@@ -219,7 +220,7 @@ def test_worked_example_groups_are_ordered_by_count_then_number(
     assert [g.expanded for g in groups] == [True, True, True, True, True]
     r5 = groups[-1]
     assert r5.why[0].text.startswith("You have no permanent in-house digital capacity and IT maintenance is a concern.")
-    assert "46.4 % (n = 248, our reading of the report)" in r5.why[0].text
+    assert "46.4% (n = 248, our reading of the report)" in r5.why[0].text
     assert all(g.translated for g in groups)
 
 
@@ -228,12 +229,12 @@ def test_worked_example_in_french(
 ) -> None:
     groups = recommend(WORKED_EXAMPLE, score(WORKED_EXAMPLE, rubric), questionnaire, baseline, "fr", rules)
     r2 = next(g for g in groups if g.recommendation.id == "R2")
-    assert r2.text.startswith("Cerner les occasions d'aider les fournisseurs")
+    assert r2.text.startswith("Cerner les occasions d’aider les fournisseurs")
     assert not r2.translated
     assert r2.why[0].text.startswith(
         "Vous avez indiqué que la confidentialité des données représente une préoccupation majeure."
     )
-    assert f"(en 2017 : 41,8{NNBSP}% (n = 239, notre interprétation du rapport))" in r2.why[1].text
+    assert f"comme 41,8{NNBSP}% (n = 239, notre interprétation du rapport) des fournisseurs en 2017" in r2.why[1].text
     assert [link.id for link in r2.links] == ["L05", "L02"]
     assert r2.links[1].note == "[en anglais seulement]"
 
@@ -343,33 +344,34 @@ def test_why_lines_name_the_triggering_answers(
         ({"q8.privacy": "major"}, "r2_privacy", "You rated data privacy as a major concern.",
          "la confidentialité des données représente une préoccupation majeure."),
         ({"q8.internet_access": "moderate"}, "r1_internet", "You rated Internet access as a moderate concern.",
-         "l'accès à Internet représente une préoccupation modérée."),
+         "l’accès à Internet représente une préoccupation modérée."),
         ({"q8.data_management": "major"}, "r3_data_concern", "You rated data management as a major concern.",
          "la gestion des données représente une préoccupation majeure."),
         ({"q8.evaluating_impact": "major"}, "r3_impact", "You see evaluating impact as a concern.",
-         "Vous considérez l'évaluation de l'incidence comme une préoccupation."),
+         "Vous considérez l’évaluation de l’incidence comme une préoccupation."),
         ({"q8.hardware": "major"}, "r4_pool", "and hardware is a concern.", "et le matériel vous préoccupe."),
         ({"q9": "data_other_providers"}, "r4_has_shared", "(data collected by other providers)",
-         "(données recueillies par d'autres fournisseurs)"),
+         "(données recueillies par d’autres fournisseurs)"),
         ({"q15.privacy_guidance": "extremely"}, "r2_privacy_support", 'You answered "extremely important"',
-         "Vous avez répondu « extrêmement important »"),
+         "Vous avez répondu «\u00a0extrêmement important\u00a0»"),
         ({"q4": ["no_one"]}, "r5_no_capacity", "No one is formally responsible for digital capacity.",
-         "Personne n'est officiellement responsable des capacités numériques."),
+         "Personne n’est officiellement responsable des capacités numériques."),
         ({"q4": ["shared_roles"], "q25": "1_5"}, "r5_no_capacity", "and your team has 1–5 employees.",
          "et votre équipe compte 1 à 5 employés."),
         ({"q6": "no", "q1": 8}, "r5_strategy",
-         "You rated digital capacity 8/10 for your mission but have no digital strategy. In 2017, 40.7 % (n = 248, "
+         "You rated digital capacity 8/10 for your mission but have no digital strategy. In 2017, 40.7% (n = 248, "
          "published figure) of providers had a digital strategy.",
-         f"mais vous n'avez pas de stratégie numérique. En 2017, 40,7{NNBSP}% (n = 248, chiffre publié) des "
+         f"mais vous n’avez pas de stratégie numérique. En 2017, 40,7{NNBSP}% (n = 248, chiffre publié) des "
          "fournisseurs avaient une stratégie numérique."),
         ({"q6": "dont_know", "q1": 7}, "r5_strategy", "but do not know whether you have a digital strategy",
          "mais vous ne savez pas si vous avez une stratégie numérique"),
-        ({"q5": ["none"]}, "r1_comms", "You use digital tools for 0 kind(s) of external communication. In 2017, most "
-         "providers used them to announce events (90.7 % (n = 248, our reading of the report))",
-         f"annoncer des événements (90,7{NNBSP}% (n = 248, notre interprétation du rapport))"),
+        ({"q5": ["none"]}, "r1_comms", "You use digital tools for 0 kinds of external communication. In 2017, 90.7% "
+         "(n = 248, our reading of the report) of providers used them to announce events",
+         f"pour 0 type de communication externe. En 2017, 90,7{NNBSP}% (n = 248, notre interprétation du rapport) "
+         "des fournisseurs s’en servaient pour annoncer des événements"),
         ({task: ["email", "analytics", "sms"] for task in TASKS}, "r1_basic",
-         "you use 2 of the 7 basic tools in our list (email, text messaging (SMS)).",
-         "vous utilisez 2 des 7 outils de base de notre liste (courriel, messagerie texte (SMS))."),
+         "you use 2 of the 7 basic tools in our list: email, text messaging (SMS).",
+         "vous utilisez 2 des 7 outils de base de notre liste\u00a0: courriel, messagerie texte (SMS)."),
         ({"q4": ["contractor"], "q2_2": ["email"], "q10.train_staff": "neutral", "q8.staff_literacy": "minor"},
          "r4_skills_level", "Your Skills and training score is 29/100 (Developing).",
          "compétences et la formation est de 29/100 (En développement)."),
@@ -424,11 +426,12 @@ def test_french_links_put_french_pages_first(
 def test_links_match_the_source(rules: RuleSet) -> None:
     source = json.loads(BASELINE_2017_SOURCE.read_text(encoding="utf-8"))
     practices = source["meta"]["innovative_practices"]
+    # The same words as the source; French typography (’, no-break spaces) per issue 16.
     assert [(link.name, link.url_2017, link.english_only) for link in rules.links] == [
-        (p["name"], p["url"], p["english_only"]) for p in practices
+        (fix(p["name"], "fr"), p["url"], p["english_only"]) for p in practices
     ]
     recommendations = source["meta"]["recommendations_fr"]
-    assert [r.text.fr for r in rules.recommendations] == recommendations
+    assert [r.text.fr for r in rules.recommendations] == [fix(text, "fr") for text in recommendations]
 
 
 QUESTIONNAIRE = load_questionnaire()

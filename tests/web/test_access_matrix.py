@@ -44,6 +44,7 @@ POLICY: dict[str, str] = {
     "pages.home": "public",
     "pages.privacy": "public",
     "pages.methodology": "public",
+    "pages.glossary_page": "public",
     "pages.accessibility": "public",
     "api_docs.page": "public",
     "pages.paper_form": "public",

@@ -148,7 +148,7 @@ def test_funding_lines_are_added_checked_and_removed(app: Flask, client: FlaskCl
     )
     assert bad.status_code == 400
     html = bad.get_data(as_text=True)
-    assert ("dollars entiers" if lang == "fr" else "whole dollars, for example 1200") in html
+    assert ("dollars entiers" if lang == "fr" else "whole dollars, for example 1,200") in html
     assert 'value="12.50"' in html and 'value="Kept"' in html
     good = client.post(
         plan_url(token, lang),

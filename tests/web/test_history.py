@@ -127,8 +127,8 @@ def test_two_submissions_give_a_table_and_the_moved_answers_without_chart(app: F
     assert "Managing people" in changed  # still listed among every answer that changed
     french = section(page(client, second, "fr"), 'id="change"')
     assert "Réponses qui ont fait bouger vos scores" in french and "1 → 3 sur 3" in french
-    assert "Disponibilité du matériel" in french and "Aucune réponse n'a fait bouger ce score." in french
-    assert re.search(r"<h4>Infrastructures : \d+ → \d+ \(-\d+\)</h4>", french)  # a space before the colon
+    assert "Disponibilité du matériel" in french and "Aucune réponse n’a fait bouger ce score." in french
+    assert re.search(r"<h4>Infrastructure\u00a0: \d+ → \d+ \(-\d+\)</h4>", french)  # a no-break space before ":"
 
 
 def test_three_submissions_draw_a_line_chart_per_component(app: Flask, client: FlaskClient) -> None:
@@ -212,7 +212,7 @@ def test_a_newer_draft_is_announced_and_its_deletion_removes_the_notice(app: Fla
     assert "was started on" in notice and "has not been submitted yet" in notice
     assert "exists, submitted on" not in notice and draft not in html
     french = page(client, first, "fr")
-    assert "a été commencée le" in french and "n'a pas encore été transmise" in french
+    assert "a été commencée le" in french and "n’a pas encore été transmise" in french
     assert client.post(f"/en/assessment/{draft}/delete").status_code == 303
     assert 'id="newer-assessment"' not in page(client, first)
 

@@ -5,7 +5,7 @@ holder, of a facilitator, an analyst and an administrator), the English and the 
 are fetched. Each HTML page must answer 200, carry the right ``<html lang>``, a non-empty
 ``<title>`` translated from the other language's, and one language toggle pointing exactly at
 the equivalent page (same path with en↔fr swapped, same query string). Percentages follow each
-language's convention: ``40.7 %`` in English and ``40,7 %`` with a narrow no-break space in
+language's convention: ``40.7%`` in English (The Canadian Style) and ``40,7 %`` with a narrow no-break space in
 French (never a decimal point, never a breakable space before ``%``). Downloads (CSV, JSON,
 PDF, SVG) answer in both languages too, with translated CSV headers.
 
@@ -20,36 +20,17 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 
-from benchmark.extensions import db
-from benchmark.staff.accounts.services import create_user, find_user, issue_reset
-from benchmark.store import assessments, shares, teams
-from benchmark.store.models import ImportedBaseline
-from benchmark.store.scores import profile_of, stored_scores
-from tests.factories import (
-    BASE_ANSWERS,
-    PASSWORD,
-    create_workshop,
-    make_app,
-    reset,
-    seed_participant,
-    seed_submission,
-    start_assessment,
-)
+from tests.sweep import CASES, LANGS, World, build_world, page_text
 
-LANGS = ("en", "fr")
 OTHER = {"en": "fr", "fr": "en"}
 TOGGLE_TEXT = {"en": "Français", "fr": "English"}
 SITE_NAME = {"en": "Settlement Digital Capacity Benchmark", "fr": "Repère des capacités numériques en établissement"}
 NNBSP = "\u202f"
-IMPORTED = "survey@1"
 
 #: Titles that are the same word in both languages (checked: the French catalogue says so).
 SAME_WORD_TITLES = {"admin.index"}  # "Administration"
@@ -62,166 +43,13 @@ ATTRIBUTE = re.compile(r"\b(href|hreflang|lang)=\"([^\"]*)\"")
 PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)([ \u00a0\u202f]?)%")
 
 
-@dataclass(frozen=True)
-class Case:
-    """How to fetch one endpoint: who asks, with which path arguments and query string."""
-
-    role: str
-    args: dict[str, str] = field(default_factory=dict)
-    query: dict[str, str] = field(default_factory=dict)
-    figures: bool = False  # the page shows decimal percentages (so the format check cannot pass vacuously)
-
-
-#: Every GET endpoint under /<lang_code>/. Argument values in <angle brackets> come from the world.
-CASES: dict[str, Case] = {
-    "pages.home": Case("anonymous"),
-    "pages.privacy": Case("anonymous"),
-    "pages.methodology": Case("anonymous"),
-    "pages.accessibility": Case("anonymous"),
-    "api_docs.page": Case("anonymous"),
-    "pages.paper_form": Case("anonymous"),
-    "accounts.sign_in": Case("anonymous", query={"next": "/en/sector/"}),
-    "accounts.reset": Case("anonymous", {"token": "<reset>"}),
-    "accounts.home": Case("analyst"),
-    "accounts.change_password": Case("facilitator"),
-    "accounts.users": Case("admin"),
-    "admin.index": Case("admin"),
-    "assessment.start": Case("anonymous"),
-    "assessment.deleted": Case("anonymous"),
-    "assessment.resume": Case("anonymous", {"token": "<draft>"}),
-    "assessment.private_link": Case("anonymous", {"token": "<draft>"}, {"new": "1"}),
-    "assessment.page": Case(
-        "anonymous", {"token": "<draft>", "page_id": "internal-tasks"}, {"layout": "tasks", "task": "q2_2"}
-    ),
-    "assessment.review": Case("anonymous", {"token": "<draft>"}),
-    "assessment.delete": Case("anonymous", {"token": "<draft>"}),
-    "assessment.done": Case("anonymous", {"token": "<submitted>"}),
-    "results.profile": Case("anonymous", {"token": "<participant>"}, {"baseline": IMPORTED}, figures=True),
-    "results.data": Case("anonymous", {"token": "<submitted>"}),
-    "results.my_data_json": Case("anonymous", {"token": "<submitted>"}),
-    "results.my_data_csv": Case("anonymous", {"token": "<submitted>"}),
-    "results.report_pdf": Case("anonymous", {"token": "<submitted>"}),
-    "results.report_bilingual_pdf": Case("anonymous", {"token": "<submitted>"}),
-    "results.delete": Case("anonymous", {"token": "<submitted>"}),
-    "plan.view": Case("anonymous", {"token": "<submitted>"}),
-    "plan.new_step": Case("anonymous", {"token": "<submitted>"}),
-    "plan.edit_step": Case("anonymous", {"token": "<submitted>", "step_id": "<step>"}),
-    "plan.check_ics": Case("anonymous", {"token": "<submitted>"}),
-    "plan.statement_pdf": Case("anonymous", {"token": "<submitted>"}),
-    "plan.statement_docx": Case("anonymous", {"token": "<submitted>"}),
-    "share.profile": Case("anonymous", {"share_token": "<share>"}, {"baseline": IMPORTED}, figures=True),
-    "share.report_pdf": Case("anonymous", {"share_token": "<share>"}),
-    "share.report_bilingual_pdf": Case("anonymous", {"share_token": "<share>"}),
-    "share.plan": Case("anonymous", {"share_token": "<share>"}),
-    "team.join": Case("anonymous", {"team_token": "<team>"}),
-    "team.page": Case("anonymous", {"token": "<submitted>"}),  # with a colleague: the combined profile
-    "sector.dashboard": Case("analyst", query={"component": "IN", "by": "size"}, figures=True),
-    "sector.data_dictionary": Case("analyst", figures=True),
-    "sector.export_csv": Case("analyst", query={"table": "uptake_size", "by": "size"}),
-    "sector.export_json": Case("analyst", query={"by": "funding"}),
-    "workshops.index": Case("facilitator"),
-    "workshops.create": Case("facilitator"),
-    "workshops.live": Case("facilitator", {"workshop_id": "<workshop>"}, figures=True),
-    "workshops.live_fragment": Case("facilitator", {"workshop_id": "<workshop>"}, figures=True),
-    "workshops.projector": Case("facilitator", {"workshop_id": "<workshop>"}, figures=True),
-    "workshops.handout": Case("facilitator", {"workshop_id": "<workshop>"}),
-    "workshops.qr": Case("facilitator", {"workshop_id": "<workshop>"}),
-    "workshops.cohort_csv": Case("facilitator", {"workshop_id": "<workshop>"}),
-    "workshops.individual_csv": Case("facilitator", {"workshop_id": "<workshop>"}),
-    "workshops.summary_pdf": Case("facilitator", {"workshop_id": "<workshop>"}),
-    "workshops.join": Case("anonymous", query={"code": "<code>"}),
-    "workshops.consent": Case("anonymous", {"token": "<participant>", "workshop_id": "<workshop>"}),
-    "workshops.you_and_the_room": Case(
-        "anonymous", {"token": "<participant>", "workshop_id": "<workshop>"}, figures=False
-    ),
-}
-
-
-@dataclass
-class World:
-    app: Flask
-    clients: dict[str, FlaskClient]
-    values: dict[str, str]
-
-    def url(self, endpoint: str, lang: str) -> str:
-        """The path and query string of one case in one language."""
-        case = CASES[endpoint]
-        rule = next(rule for rule in self.app.url_map.iter_rules() if rule.endpoint == endpoint)
-        args = {name: self.fill(value) for name, value in case.args.items()}
-        path = rule.build({**args, "lang_code": lang}, append_unknown=False)[1]
-        query = urlencode({name: self.fill(value) for name, value in case.query.items()})
-        return f"{path}?{query}" if query else path
-
-    def fill(self, value: str) -> str:
-        return self.values[value[1:-1]] if value.startswith("<") else value
-
-
 @pytest.fixture(scope="module")
 def world(database_url: str, _schema: None) -> Iterator[World]:
     """Staff of every role, a workshop above k, submissions, a draft, a set-password link, an imported baseline."""
-    app = make_app(database_url, WORKSHOP_MIN_GROUP=2, PEER_MIN_GROUP=2, SECTOR_MIN_CELL=2)
-    with app.app_context():
-        for role in ("facilitator", "analyst", "admin"):
-            create_user(f"{role}@example.org", role, PASSWORD)
-        newcomer = create_user("newcomer@example.org", "analyst")
-        reset_token = issue_reset(newcomer)
-        db.session.add(
-            ImportedBaseline(
-                name="survey",
-                version=1,
-                kind="per_option_shares",
-                source="Test survey 2024",
-                figures={"q7": {"n": 120, "options": {"yes": {"pct": 33.3}, "no": {"pct": 66.7}}}},
-                published=True,
-            )
-        )
-        db.session.commit()
-        assert find_user("newcomer@example.org") is not None
-    clients = {"anonymous": app.test_client()}
-    for role in ("facilitator", "analyst", "admin"):
-        client = app.test_client()
-        response = client.post("/en/account/sign-in", data={"email": f"{role}@example.org", "password": PASSWORD})
-        assert response.status_code == 303, response.status_code
-        clients[role] = client
-    workshop_id, code = create_workshop(clients["facilitator"])
-    participant = seed_participant(app, workshop_id, BASE_ANSWERS, share=True)
-    seed_participant(app, workshop_id, {**BASE_ANSWERS, "q7": "no"}, share=True)
-    submitted = seed_submission(app, BASE_ANSWERS)
-    seed_submission(app, BASE_ANSWERS)
-    draft = start_assessment(clients["anonymous"])
-    step = {"custom_text": "Buy laptops", "owner": "ED", "due_on": "2030-01-01", "status": "todo"}
-    added = clients["anonymous"].post(f"/en/results/{submitted}/plan/step/new", data=step)
-    assert added.status_code == 303, added.status_code
-    with app.app_context():
-        step_id = db.session.scalar(db.text("SELECT max(id) FROM action_plan_step"))
-        _share, share_token = shares.create_share(assessments.find_by_token(submitted), submitted, "Board")  # type: ignore[arg-type]
-        team_token = teams.make_link(assessments.find_by_token(submitted))  # type: ignore[arg-type]
-        colleague, _token = teams.join(teams.find_by_link(team_token), app.extensions["content"].questionnaire, "fr")  # type: ignore[arg-type]
-        colleague_answers = {**BASE_ANSWERS, "q7": "no"}
-        assessments.save_answers(colleague, colleague_answers, "organisation")
-        assessments.submit(colleague, stored_scores(profile_of(colleague_answers)))
-    values = {
-        "step": str(step_id),
-        "reset": reset_token,
-        "draft": draft,
-        "submitted": submitted,
-        "participant": participant,
-        "workshop": str(workshop_id),
-        "code": code,
-        "share": share_token,
-        "team": team_token,
-    }
-    yield World(app, clients, values)
-    reset(app)
+    yield from build_world(database_url)
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def page_text(body: str) -> str:
-    """The visible text of a page: scripts (chart data) and tags removed, entities decoded."""
-    body = re.sub(r"<script\b.*?</script>", " ", body, flags=re.S)
-    return html.unescape(re.sub(r"<[^>]+>", " ", body))
 
 
 def page_title(body: str, lang: str) -> str:

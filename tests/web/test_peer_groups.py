@@ -33,10 +33,10 @@ WORDS = {
         4: "Your score is higher than that of about three quarters of them.",
     },
     "fr": {
-        1: "Votre score est inférieur à celui d'environ trois quarts d'entre elles.",
-        2: "Votre score est supérieur à celui d'environ un quart d'entre elles.",
-        3: "Votre score est supérieur à celui d'environ la moitié d'entre elles.",
-        4: "Votre score est supérieur à celui d'environ trois quarts d'entre elles.",
+        1: "Votre score est inférieur à celui d’environ trois quarts d’entre elles.",
+        2: "Votre score est supérieur à celui d’environ un quart d’entre elles.",
+        3: "Votre score est supérieur à celui d’environ la moitié d’entre elles.",
+        4: "Votre score est supérieur à celui d’environ trois quarts d’entre elles.",
     },
 }
 
@@ -130,7 +130,7 @@ def test_each_group_can_be_chosen_ircc_funded_and_francophone_minority_included(
         )
         assert labels["franco"] == "Same answer as yours to “Serves francophone minority communities” (Yes)"
     else:
-        assert "Financement du Programme d'établissement d'IRCC" in labels["funding"]
+        assert "Financement du Programme d’établissement d’IRCC" in labels["funding"]
         assert "communautés francophones en situation minoritaire" in labels["franco"]
     default = peer_section(client.get(f"/{lang}/results/{token}").get_data(as_text=True))
     for key in GROUP_KEYS:

@@ -47,12 +47,12 @@ NOTICE = {
         "au moins 13 organisations",
         "inférieur à 17 organisations",
         "au moins 7 participants ont terminé",
-        "L'animateur ne voit les résultats individuels de votre organisation que si vous y consentez",
+        "La personne animatrice ne voit les résultats individuels de votre organisation que si vous y consentez",
         "Vous pouvez retirer votre consentement en tout temps",
-        "L'animateur ne voit jamais vos réponses aux questions",
-        "Les analystes d'IRCC utilisent des comptes du personnel",
+        "La personne animatrice ne voit jamais vos réponses aux questions",
+        "Les analystes d’IRCC utilisent des comptes du personnel",
         f"Si vous participez à un atelier{NBSP}:",
-        "que si au moins 17 l'ont choisie et au moins 17 ne l'ont pas choisie",
+        "que si au moins 17 l’ont choisie et au moins 17 ne l’ont pas choisie",
     ],
 }
 START = {
@@ -121,7 +121,7 @@ def test_the_notice_keeps_its_headings_in_order(client: FlaskClient) -> None:
             [
                 "comportent un bruit délibéré et ne donnent jamais de moyenne",
                 "toutes les 90 minutes",
-                "au moins 11 organisations ont soumis ou supprimé",
+                "au moins 11 organisations ont transmis ou supprimé",
             ],
         ),
     ],
@@ -142,7 +142,7 @@ def test_the_notice_states_the_noise_and_the_release_rules(
     ("lang", "expected"),
     [
         ("en", "Whoever has one sees that assessment's results, its PDF and your action plan, but cannot change"),
-        ("fr", "Quiconque en a un voit les résultats de cette évaluation, son PDF et votre plan d'action"),
+        ("fr", "Quiconque en a un voit les résultats de cette évaluation, son PDF et votre plan d’action"),
     ],
 )
 def test_the_notice_says_what_a_board_link_shows(k_app: Flask, lang: str, expected: str) -> None:

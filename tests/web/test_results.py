@@ -84,7 +84,7 @@ def test_french_walkthrough_ends_on_a_results_page(app: Flask, client: FlaskClie
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert '<html lang="fr">' in html
-    for name in ("Compétences et formation", "Infrastructures", "Applications", "Processus"):
+    for name in ("Compétences et formation", "Infrastructure", "Applications", "Processus"):
         assert name in html
     assert len(re.findall(r'<td class="num" data-label="Score">\d+<span class="visually-hidden">', html)) == 4
     assert html.count("indicateurs") >= 4
@@ -97,7 +97,7 @@ def test_every_2017_figure_matches_the_source_with_n_and_status(
     token = walk_through(app, client, lang)
     html = client.get(f"/{lang}/results/{token}").get_data(as_text=True)
     for figure in source_figures:
-        shown = french_pct(figure["pct"]) if lang == "fr" else f"{figure['pct']:g} %"
+        shown = french_pct(figure["pct"]) if lang == "fr" else f"{figure['pct']:g}%"
         assert shown in html, shown
         assert f"n = {figure['n']}" in html
     marker = {
@@ -109,7 +109,10 @@ def test_every_2017_figure_matches_the_source_with_n_and_status(
     no_figure = "no 2017 figure published" if lang == "en" else "aucun chiffre de 2017 publié"
     q = app.extensions["content"].questionnaire
     with_figure = {f["item"] for f in source_figures}
-    assert html.count(f"<em>{no_figure}</em>") == len([i for i in q.items if i not in with_figure])
+    asked = [i for i in q.items if i not in with_figure and not q.items[i].new_since_2017]
+    assert html.count(f"<em>{no_figure}</em>") == len(asked)
+    new = "new question (not asked in 2017)" if lang == "en" else "nouvelle question (non posée en 2017)"
+    assert html.count(f"<em>{new}</em>") == len([i for i in q.items if q.items[i].new_since_2017]) == 2
 
 
 def test_results_json_carries_figures_with_provenance(

@@ -343,7 +343,7 @@ def test_results_compare_with_an_imported_baseline(app: Flask, tmp_path: Path) -
     )  # 2017 stays the default
     html = client.get(f"/en/results/{token}?baseline=synthetic-test@1").get_data(as_text=True)
     section = html.split('id="other-baselines"')[1].split("</section>")[0]
-    assert "66.7 % (n = 3)" in section and "synthetic fixture" in section
+    assert "66.7% (n = 3)" in section and "synthetic fixture" in section
     assert "This baseline is not available." in client.get(f"/en/results/{token}?baseline=nope@9").get_data(
         as_text=True
     )
@@ -356,5 +356,5 @@ def test_sector_view_compares_with_an_imported_baseline(k3_app: Flask, tmp_path:
     analyst = client_as(k3_app, "analyst")
     html = analyst.get("/en/sector/?baseline=synthetic-test@1").get_data(as_text=True)
     assert "Today against synthetic-test@1" in html
-    assert "66.7 % (n = 3, imported survey data)" in html
+    assert "66.7% (n = 3, imported survey data)" in html
     assert analyst.get("/en/sector/?baseline=" + "x" * 101).status_code == 400

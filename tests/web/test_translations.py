@@ -22,7 +22,7 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 ENGLISH_TO_FRENCH = {
     "Skip to main content": "Passer au contenu principal",
     "Privacy notice": "Avis de confidentialité",
-    "Start the self-assessment": "Commencer l'autoévaluation",
+    "Start the self-assessment": "Commencer l’autoévaluation",
     "Home": "Accueil",
 }
 FRENCH_PAGES = ("/fr/", "/fr/assessment/", "/fr/privacy")

@@ -355,7 +355,7 @@ def test_qr_code_and_handout(app: Flask) -> None:
     svg = facilitator.get(f"/en/workshops/{workshop_id}/qr.svg")
     assert svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
     handout = facilitator.get(f"/fr/workshops/{workshop_id}/handout").get_data(as_text=True)
-    assert code in handout and "Join the workshop" in handout and "Joindre l'atelier" in handout
+    assert code in handout and "Join the workshop" in handout and "Se joindre à l’atelier" in handout
     assert f"/fr/workshops/join?code={code}" in handout
 
 

@@ -119,6 +119,7 @@ def _item(data: ItemSchema, tools: tuple[Option, ...], section_ids: set[str]) ->
         short_label=optional_text(data.short_label),
         anchors=_item_anchors(data, kind, where),
         required=data.required,
+        new_since_2017=data.new_since_2017,
         fact=_fact(data.fact, kind, where),
     )
 

@@ -105,6 +105,8 @@ class Item:
     anchors: tuple[Text, Text] | None = None
     required: bool = False
     fact: Fact | None = None
+    #: Added since 2017 (not asked then): the results say "new question", never "no figure published".
+    new_since_2017: bool = False
 
     @property
     def kind(self) -> ItemKind:

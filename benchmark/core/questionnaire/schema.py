@@ -101,6 +101,7 @@ class ItemSchema(Schema, frozen=True):
     anchors: AnchorsSchema | None = None
     help: BilingualText | None = None
     required: bool = False
+    new_since_2017: bool = False
     fact: FactSchema | None = None
 
 

@@ -198,8 +198,8 @@ def _check_placeholders(text: Text, parser: ParseContext, where: str, has_bind: 
         value = text.get(lang)
         names = set()
         for m in PLACEHOLDER.finditer(value):
-            names.add(m.group(0))
-            kind, arg, bare = m.group(1), m.group(2), m.group(3)
+            kind, arg, bare = m.group(1), m.group(2), m.group(3) or ("k" if m.group(4) else None)
+            names.add("{k}" if m.group(4) else m.group(0))
             if bare is not None:
                 if not has_bind:
                     raise RulesError(f"{where}: {{{bare}}} needs a counting condition with bind: true")

@@ -19,7 +19,9 @@ from benchmark.core.scoring import Profile
 from benchmark.core.text import Text
 
 #: Every placeholder a why-text may use (see the module docstring).
-PLACEHOLDER = re.compile(r"\{(?:(label|value|score|level|fig):([A-Za-z0-9_.]+)|(k|tools))\}")
+#: ``{kind:arg}``, ``{k}`` / ``{tools}``, or ``{k|singular|plural}``: the count with its noun in the right
+#: plural form (English: 1 is singular; French: 0 and 1 are, as in the catalogue's ``plural=(n > 1)``).
+PLACEHOLDER = re.compile(r"\{(?:(label|value|score|level|fig):([A-Za-z0-9_.]+)|(k|tools)|k\|([^{}|]+)\|([^{}|]+))\}")
 
 NOT_PUBLISHED = Text(en="not published", fr="non publié")
 NO_TOOLS = Text(en="none", fr="aucun")
@@ -85,6 +87,10 @@ class Renderer:
     def _placeholder(self, m: re.Match[str], fired: FiredRule) -> str:
         kind, arg, bare = m.group(1), m.group(2), m.group(3)
         bound = fired.match.bound
+        if m.group(4) is not None:
+            count = bound.count if bound else 0
+            singular = count <= 1 if self.lang == "fr" else count == 1
+            return f"{count} {m.group(4) if singular else m.group(5)}"
         if bare == "k":
             return str(bound.count) if bound else "0"
         if bare == "tools":

@@ -12,7 +12,7 @@ from benchmark.store.content import content
 BREAKDOWN_MEANINGS: dict[str, tuple[str, str]] = {
     "province": (
         "Province or territory where the organization operates (q26; an organization in several counts in each).",
-        "Province ou territoire où l'organisation exerce ses activités (q26; une organisation présente dans plusieurs est comptée dans chacun).",
+        "Province ou territoire où l’organisation exerce ses activités (q26; une organisation présente dans plusieurs est comptée dans chacun).",
     ),
     "size": (
         "Size band, full-time and part-time employees (q25).",
@@ -20,7 +20,7 @@ BREAKDOWN_MEANINGS: dict[str, tuple[str, str]] = {
     ),
     "funding": (
         "Current IRCC Settlement Program funding status (q23).",
-        "Financement actuel du Programme d'établissement d'IRCC (q23).",
+        "Financement actuel du Programme d’établissement d’IRCC (q23).",
     ),
 }
 #: The columns of the exports before the breakdowns: (name, English meaning, French meaning).
@@ -28,13 +28,13 @@ FIRST_COLUMNS: tuple[tuple[str, str, str], ...] = (
     (
         "month",
         "Calendar month (YYYY-MM, UTC) of the event counted.",
-        "Mois civil (AAAA-MM, UTC) de l'événement compté.",
+        "Mois civil (AAAA-MM, UTC) de l’événement compté.",
     ),
     ("quarter", "Calendar quarter (YYYY-Qn) of submission.", "Trimestre civil (AAAA-Tn) de la transmission."),
     (
         "started",
         "Assessments started (drafts created), synthetic data excluded; by month only (a draft's organization facts are never published).",
-        "Évaluations commencées (brouillons créés), données synthétiques exclues; par mois seulement (les caractéristiques d'une organisation dont l'évaluation est un brouillon ne sont jamais publiées).",
+        "Évaluations commencées (brouillons créés), données synthétiques exclues; par mois seulement (les caractéristiques d’une organisation dont l’évaluation est un brouillon ne sont jamais publiées).",
     ),
     ("submitted", "Assessments submitted.", "Évaluations transmises."),
     (
@@ -48,17 +48,17 @@ LAST_COLUMNS: tuple[tuple[str, str, str], ...] = (
     (
         "level",
         "Level of a component score: 1 Starting (0–24), 2 Developing (25–49), 3 Established (50–74), 4 Advanced (75–100).",
-        "Niveau du résultat d'une composante : 1 Premiers pas (0–24), 2 En développement (25–49), 3 Établi (50–74), 4 Avancé (75–100).",
+        "Niveau du résultat d’une composante : 1 Premiers pas (0–24), 2 En développement (25–49), 3 Établi (50–74), 4 Avancé (75–100).",
     ),
     (
         "today_pct",
         "Share (%) of organizations, latest assessment each, choosing the option among those who answered the item (I don't know excluded).",
-        "Part (%) des organisations, dernière évaluation de chacune, ayant choisi l'option parmi celles qui ont répondu (« Je ne sais pas » exclu).",
+        "Part (%) des organisations, dernière évaluation de chacune, ayant choisi l’option parmi celles qui ont répondu (« Je ne sais pas » exclu).",
     ),
     (
         "today_n",
         "Organizations that answered the item today.",
-        "Organisations ayant répondu à la question aujourd'hui.",
+        "Organisations ayant répondu à la question aujourd’hui.",
     ),
     (
         "pct_2017",
@@ -69,12 +69,12 @@ LAST_COLUMNS: tuple[tuple[str, str, str], ...] = (
     (
         "status_2017",
         "stated: the source gives this number for this option; reading: attaching it to this option is our interpretation.",
-        "stated : la source donne ce chiffre pour ce choix; reading : l'associer à ce choix est notre interprétation.",
+        "stated : la source donne ce chiffre pour ce choix; reading : l’associer à ce choix est notre interprétation.",
     ),
     (
         "null / empty",
         "Hidden: fewer than k organizations, or hidden so that it cannot be worked out from the totals (complementary suppression).",
-        "Masqué : moins de k organisations, ou masqué pour qu'on ne puisse pas le déduire des totaux (suppression complémentaire).",
+        "Masqué : moins de k organisations, ou masqué pour qu’on ne puisse pas le déduire des totaux (suppression complémentaire).",
     ),
 )
 

@@ -82,7 +82,7 @@ class DollarsField(IntegerField):  # type: ignore[misc]  # WTForms is untyped
             return
         if not text.isascii() or not text.isdigit():
             self.data = None
-            raise ValueError(_l("Enter the amount in whole dollars, for example 1200."))
+            raise ValueError(_l("Enter the amount in whole dollars, for example 1,200."))
         self.data = int(text)
 
 

@@ -118,7 +118,7 @@ def report_blocks(view: ResultsView) -> Iterator[Block]:
     for comparison in view.comparisons:
         if comparison.aggregates and not comparison.figures:
             yield Block(f"baseline:{comparison.item.id}", _macro("baseline_aggregate")(view, comparison))
-    others = sum(1 for c in view.comparisons if not c.has_figure)
+    others = sum(1 for c in view.comparisons if not c.has_figure and not c.item.new_since_2017)
     yield Block("baseline:none", _macro("baseline_none")(view, others))
     if view.all_links:
         yield Block("practices", _macro("practices")(view))

@@ -48,6 +48,8 @@ class ItemComparison:
     figures: list[FigureRow]
     aggregates: list[str]
     takeaways: list[str]
+    #: Where the item's published figures come from (a file of the steering repository or a URL), in order.
+    sources: tuple[str, ...] = ()
 
     @property
     def has_figure(self) -> bool:
@@ -143,12 +145,11 @@ def compare_item(item: Item, answers: dict[str, Any], lang: str) -> ItemComparis
             selected = option.id in value if isinstance(value, list) else option.id == value
         answer = state if selected is None else ("yes" if selected else "no")
         rows.append(FigureRow(item, option.label.get(lang), figure, figure.format(lang), selected, answer))
-    aggregates = [
-        f"{aggregate.label.get(lang)}: {aggregate.format(lang)}" for aggregate in baseline.aggregates(item.id)
-    ]
+    aggregates = [aggregate.sentence(lang) for aggregate in baseline.aggregates(item.id)]
     takeaways = [takeaway.text.get(lang) for takeaway in baseline.takeaways(item.id)]
     your_answer = None if item.kind.has_rows else describe_answer(item, value, lang)
-    return ItemComparison(item, your_answer, rows, aggregates, takeaways)
+    found = [row.figure.source for row in rows] + [aggregate.source for aggregate in baseline.aggregates(item.id)]
+    return ItemComparison(item, your_answer, rows, aggregates, takeaways, tuple(dict.fromkeys(found)))
 
 
 def answer_state(item: Item, value: Any) -> str:
