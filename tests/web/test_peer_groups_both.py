@@ -187,7 +187,7 @@ def test_a_combined_group_below_k_shows_nothing(database_url: str, _schema: None
             assert all(component is None for component in groups[key]["components"].values())
             for lang, words in (
                 ("en", "Not enough organizations yet (fewer than 3 in this group)."),
-                ("fr", "Pas assez d'organisations pour l'instant (moins de 3 dans ce groupe)."),
+                ("fr", "Pas assez d’organisations pour l’instant (moins de 3 dans ce groupe)."),
             ):
                 page = client.get(f"/{lang}/results/{own}?peers={key}").get_data(as_text=True)
                 section = unescape(peer_section(page))

@@ -133,7 +133,7 @@ def test_consent_from_the_results_page_asks_for_a_name(small_k_app: Flask) -> No
     )
     assert given.status_code == 302
     results = app.test_client().get(f"/fr/results/{token}").get_data(as_text=True)
-    assert "Affiché à l’animateur sous le nom «\u00a0Érable\u00a0»." in results
+    assert "Affiché à la personne animatrice sous le nom «\u00a0Érable\u00a0»." in results
     assert "Érable" in facilitator.get(f"/en/workshops/{workshop_id}/individual.csv").get_data(as_text=True)
 
 
