@@ -28,9 +28,11 @@ reported (hash randomisation off: ``PYTHONHASHSEED=0``).
 from __future__ import annotations
 
 import argparse
+import cProfile
 import ctypes
 import json
 import os
+import pstats
 import re
 import statistics
 import subprocess
@@ -106,7 +108,7 @@ class Driver:
         self.visitor = self.app.test_client()
         self.facilitator = self.app.test_client()
         sign_in(self.facilitator, FACILITATOR_EMAIL)
-        self.clear_results = _results_cache_clear()
+        self.clear_results = _results_cache_clear(self.app)
         self.setup = setup
         self.answer = 0
         self.paths = {
@@ -149,17 +151,17 @@ class Driver:
     def warm(self) -> None:
         for name in ("hello", *PAGES):
             prepare, timed = self.request(name)
-            for _ in range(3):
+            for _ in range(2):
                 timed(prepare())
 
 
-def _results_cache_clear() -> Callable[[], Any]:
-    """Empty the per-assessment results caches (nothing to empty before they existed)."""
+def _results_cache_clear(app: Any) -> Callable[[], Any]:
+    """Empty the app's per-assessment results and peer caches (nothing to empty before they existed)."""
     try:
         from benchmark.organisations.results import cache
     except ImportError:
         return lambda: None
-    return cache.clear  # type: ignore[no-any-return]
+    return lambda: cache.clear(app)
 
 
 def _gzipped(response: Any) -> bool:
@@ -267,12 +269,27 @@ def _total(dump: Path) -> int:
     raise RuntimeError(f"no totals in {dump}")
 
 
+def profile(driver: Driver, name: str, requests: int) -> None:
+    """cProfile of ``requests`` requests of one page: the top 40 functions by own time and by cumulative time."""
+    prepare, timed = driver.request(name)
+    profiler = cProfile.Profile()
+    for _ in range(requests):
+        argument = prepare()
+        profiler.enable()
+        timed(argument)
+        profiler.disable()
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(40)
+    stats.sort_stats("cumulative").print_stats(60)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m perf.cpu_pages", description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--dataset", type=int, default=1000)
     parser.add_argument("--instructions", action="store_true", help="count instructions with Callgrind")
     parser.add_argument("--out", type=Path, default=OUT_DIR / "cpu_pages.json")
+    parser.add_argument("--profile", choices=("hello", *PAGES), help="print cProfile's top functions for one page")
     parser.add_argument("--driver", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.driver:  # the process under Callgrind
@@ -286,6 +303,11 @@ def main(argv: list[str] | None = None) -> int:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     setup = prepare("sqlite:///" + str(OUT_DIR / "cpu-pages.sqlite3"), args.dataset)
     result: dict[str, Any] = {"requests": args.requests, "dataset": args.dataset}
+    if args.profile:
+        driver = Driver(setup)
+        driver.warm()
+        profile(driver, args.profile, args.requests)
+        return 0
     if args.instructions:
         result["instructions"] = run_callgrind(setup, min(args.requests, 5))
     else:

@@ -40,6 +40,20 @@ def read(
     return _read(ReleasedCount, condition, pool, metric, groupings, version, dimension, groups)
 
 
+def read_release(
+    release_id: int,
+    pool: bool,
+    metric: str,
+    groupings: Iterable[str],
+    *,
+    version: str | None = None,
+    groups: Iterable[tuple[str, str]] | None = None,
+) -> list[tuple[str, str, str, str, int]]:
+    """The same rows as :func:`read`, from one given release of the pool (see :func:`released_at`)."""
+    condition = ReleasedCount.release_id == release_id
+    return _read(ReleasedCount, condition, pool, metric, groupings, version, None, groups)
+
+
 def read_live(
     pool: bool,
     metric: str,
