@@ -148,10 +148,10 @@ class Driver:
         if response.status_code != 302:
             raise RuntimeError(f"POST {self.save_path}: HTTP {response.status_code}")
 
-    def warm(self) -> None:
+    def warm(self, requests: int = 2) -> None:
         for name in ("hello", *PAGES):
             prepare, timed = self.request(name)
-            for _ in range(2):
+            for _ in range(requests):
                 timed(prepare())
 
 
@@ -230,7 +230,7 @@ def measure_instructions(driver: Driver, requests: int, markers: Path) -> None:
             library.perf_dump()
 
 
-def run_callgrind(setup: dict[str, Any], requests: int) -> dict[str, int]:
+def run_callgrind(setup: dict[str, Any], requests: int, warm_up: int = 2) -> dict[str, int]:
     """Instructions per request of hello-world and each page (minimum over ``requests``), from Callgrind dumps."""
     with tempfile.TemporaryDirectory(prefix="callgrind-") as folder:
         setup_file = Path(folder) / "setup.json"
@@ -249,6 +249,8 @@ def run_callgrind(setup: dict[str, Any], requests: int) -> dict[str, int]:
             str(setup_file),
             "--requests",
             str(requests),
+            "--warm-up",
+            str(warm_up),
         ]
         env = {**os.environ, "PYTHONHASHSEED": "0"}
         done = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=False)
@@ -289,19 +291,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dataset", type=int, default=1000)
     parser.add_argument("--instructions", action="store_true", help="count instructions with Callgrind")
     parser.add_argument("--out", type=Path, default=OUT_DIR / "cpu_pages.json")
+    parser.add_argument("--database", type=Path, help="SQLite file to create (default: per process)")
+    parser.add_argument("--warm-up", type=int, default=2, help="requests of each page before measuring")
     parser.add_argument("--profile", choices=("hello", *PAGES), help="print cProfile's top functions for one page")
     parser.add_argument("--driver", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.driver:  # the process under Callgrind
         setup = json.loads(args.driver.read_text(encoding="utf-8"))
         driver = Driver(setup)
-        driver.warm()
+        driver.warm(args.warm_up)
         measure_instructions(driver, args.requests, Path(setup["markers"]))
         return 0
     compile_catalogues()
     build_assets()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    setup = prepare("sqlite:///" + str(OUT_DIR / "cpu-pages.sqlite3"), args.dataset)
+    database = args.database or OUT_DIR / f"cpu-pages-{os.getpid()}.sqlite3"
+    setup = prepare("sqlite:///" + str(database), args.dataset)
     result: dict[str, Any] = {"requests": args.requests, "dataset": args.dataset}
     if args.profile:
         driver = Driver(setup)
@@ -309,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         profile(driver, args.profile, args.requests)
         return 0
     if args.instructions:
-        result["instructions"] = run_callgrind(setup, min(args.requests, 5))
+        result["instructions"] = run_callgrind(setup, min(args.requests, 5), args.warm_up)
     else:
         driver = Driver(setup)
         driver.warm()
