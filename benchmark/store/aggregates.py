@@ -55,9 +55,7 @@ def _histograms(
 ) -> dict[tuple[str, str], dict[str, dict[int, int]]]:
     known = dimensions()
     result: dict[tuple[str, str], dict[str, dict[int, int]]] = {group: {d: {} for d in known} for group in groups}
-    rows = summary.read_release(
-        release_id, pool, "latest_score", {g for g, _ in groups}, version=version, groups=groups
-    )
+    rows = summary.read_release(release_id, pool, "latest_score", version, groups)
     for grouping, value, dimension, score, count in rows:
         if dimension in known:
             result[(grouping, value)][dimension][int(score)] = count
