@@ -264,6 +264,19 @@ def run_callgrind(setup: dict[str, Any], requests: int, warm_up: int = 2) -> dic
     return {name: min(counts[i * requests : (i + 1) * requests]) for i, name in enumerate(names)}
 
 
+BUDGETS_FILE = PROJECT_ROOT / "perf" / "budgets.json"
+
+
+def over_budget(measured: dict[str, int], budgets: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """The pages whose instructions per request exceed their budget by more than the file's tolerance."""
+    tolerance = float(budgets["tolerance"])
+    return {
+        page: (measured[page], budget)
+        for page, budget in budgets["instructions"].items()
+        if page != "hello" and measured[page] > budget * (1 + tolerance)
+    }
+
+
 def _total(dump: Path) -> int:
     for line in dump.read_text(encoding="utf-8", errors="replace").splitlines():
         if line.startswith("summary:"):

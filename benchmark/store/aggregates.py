@@ -43,10 +43,10 @@ def histograms(groups: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str,
     return {group: {d: dict(h) for d, h in dimensions.items()} for group, dimensions in kept.items()}
 
 
-def _peer_cache(app: Any) -> BoundedCache[Any]:
-    cache = app.extensions.get("peer_cache")
+def _peer_cache(app: Any, name: str = "peer_cache") -> BoundedCache[Any]:
+    cache = app.extensions.get(name)
     if cache is None:
-        cache = app.extensions.setdefault("peer_cache", BoundedCache[Any](PEER_CACHE_SIZE))
+        cache = app.extensions.setdefault(name, BoundedCache[Any](PEER_CACHE_SIZE))
     return cache  # type: ignore[no-any-return]
 
 
@@ -78,8 +78,11 @@ def peer_summary(dimension: str, histogram: dict[int, int], k: int) -> peers.Pee
     if not histogram:
         return None
     config = current_app.config
-    return peers.private_summarise(
-        histogram, k, float(config["DISCLOSURE_EPSILON"]), config["SECRET_KEY"], f"peer:{dimension}"
+    epsilon, secret = float(config["DISCLOSURE_EPSILON"]), config["SECRET_KEY"]
+    # The noise is seeded by the histogram itself, so the same key always gives the same figures: kept.
+    key = ("summary", dimension, tuple(sorted(histogram.items())), k, epsilon)
+    return _peer_cache(current_app, "peer_summary_cache").get_or_make(  # type: ignore[no-any-return]
+        key, lambda: peers.private_summarise(histogram, k, epsilon, secret, f"peer:{dimension}")
     )
 
 
