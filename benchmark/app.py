@@ -40,6 +40,7 @@ from benchmark.web import (
     unavailable,
 )
 from benchmark.web import logging as log_redaction
+from benchmark.web.template_i18n import TranslatingEnvironment
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -53,6 +54,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
         instance_path=str(PROJECT_ROOT / "instance"),
     )
+    app.jinja_environment = TranslatingEnvironment  # one compiled template per language (template_i18n)
     app.config.update(Settings.from_environment(os.environ).flask_config())
     app.config.update(overrides or {})
 

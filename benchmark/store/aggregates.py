@@ -15,11 +15,15 @@ import sqlalchemy as sa
 from flask import current_app
 
 from benchmark.core import peers
+from benchmark.core.lru import BoundedCache
 from benchmark.extensions import db
 from benchmark.store import summary
 from benchmark.store.content import content
 from benchmark.store.models import Answer, ImportedBaseline, pool_is_synthetic
 from benchmark.store.scores import dimensions
+
+#: Peer histograms kept per app: (pool, release, rubric version, groups) -> histograms.
+PEER_CACHE_SIZE = 1024
 
 
 def histograms(groups: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, dict[int, int]]]:
@@ -28,15 +32,30 @@ def histograms(groups: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str,
     Peers are each organisation's latest submission scored with the current rubric, in this
     deployment's pool; the counts are the summary rows maintained on submit (benchmark.store.summary).
     """
+    pool = pool_is_synthetic()
+    release = summary.released_at(pool)
+    if release is None:  # before the pool's first release: every group is empty
+        return {group: {d: {} for d in dimensions()} for group in groups}
+    version = content().rubric.version
+    key = (pool, release, version, tuple(groups))
+    # A release is a frozen copy (never rewritten), so its histograms are kept per release id and cut time.
+    kept = _peer_cache(current_app).get_or_make(key, lambda: _histograms(pool, release[0], version, groups))
+    return {group: {d: dict(h) for d, h in dimensions.items()} for group, dimensions in kept.items()}
+
+
+def _peer_cache(app: Any, name: str = "peer_cache") -> BoundedCache[Any]:
+    cache = app.extensions.get(name)
+    if cache is None:
+        cache = app.extensions.setdefault(name, BoundedCache[Any](PEER_CACHE_SIZE))
+    return cache  # type: ignore[no-any-return]
+
+
+def _histograms(
+    pool: bool, release_id: int, version: str, groups: list[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, dict[int, int]]]:
     known = dimensions()
     result: dict[tuple[str, str], dict[str, dict[int, int]]] = {group: {d: {} for d in known} for group in groups}
-    rows = summary.read(
-        pool_is_synthetic(),
-        "latest_score",
-        {grouping for grouping, _ in groups},
-        version=content().rubric.version,
-        groups=groups,
-    )
+    rows = summary.read_release(release_id, pool, "latest_score", version, groups)
     for grouping, value, dimension, score, count in rows:
         if dimension in known:
             result[(grouping, value)][dimension][int(score)] = count
@@ -59,8 +78,11 @@ def peer_summary(dimension: str, histogram: dict[int, int], k: int) -> peers.Pee
     if not histogram:
         return None
     config = current_app.config
-    return peers.private_summarise(
-        histogram, k, float(config["DISCLOSURE_EPSILON"]), config["SECRET_KEY"], f"peer:{dimension}"
+    epsilon, secret = float(config["DISCLOSURE_EPSILON"]), config["SECRET_KEY"]
+    # The noise is seeded by the histogram itself, so the same key always gives the same figures: kept.
+    key = ("summary", dimension, tuple(sorted(histogram.items())), k, epsilon)
+    return _peer_cache(current_app, "peer_summary_cache").get_or_make(  # type: ignore[no-any-return]
+        key, lambda: peers.private_summarise(histogram, k, epsilon, secret, f"peer:{dimension}")
     )
 
 

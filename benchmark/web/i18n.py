@@ -14,6 +14,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_per
 from werkzeug.wrappers import Response
 
 from benchmark.extensions import babel
+from benchmark.web.template_i18n import LiteralTranslations
 
 LANGUAGES = ("en", "fr")
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
@@ -22,6 +23,7 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 def init_app(app: Flask) -> None:
     """Register locale selection, the language URL processors and the ``/`` redirect."""
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.add_extension(LiteralTranslations)  # literal _("…") translated at load (template_i18n)
     app.url_value_preprocessor(pull_lang_code)
     app.url_defaults(add_lang_code)
     app.add_url_rule("/", "root", root_redirect)

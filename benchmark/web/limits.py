@@ -52,7 +52,46 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_ENABLED", True)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
+    only_where_limited(app)
     app.register_error_handler(RateLimitExceeded, handle_rate_limited)
+
+
+#: The views wrapped by :func:`limit_attempts` (what Flask routes to, after the decorator).
+_LIMITED: set[Callable[..., Any]] = set()
+
+
+def only_where_limited(app: Flask) -> None:
+    """Run Flask-Limiter's ``before_request`` check only on routes that have a limit.
+
+    With no application-wide or default limit (none is configured), the check finds nothing to count
+    on any other route, yet costs about a tenth of a small page.  Routes with a limit: the views of
+    :func:`limit_attempts`, blueprints limited as a whole (the API), and any unknown endpoint.
+    """
+    hook = limiter._check_request_limit
+    hooks = app.before_request_funcs.setdefault(None, [])
+    decisions: dict[str | None, bool] = {}
+
+    def check_where_limited() -> None:
+        endpoint = request.endpoint
+        needed = decisions.get(endpoint)
+        if needed is None:
+            needed = decisions[endpoint] = _has_limits(endpoint)
+        if needed:
+            hook()
+
+    if hook in hooks:  # not when the limiter was bound to this app before (its hook is replaced already)
+        hooks[hooks.index(hook)] = check_where_limited
+
+
+def _has_limits(endpoint: str | None) -> bool:
+    manager = limiter.limit_manager
+    if manager.application_limits or manager.default_limits:
+        return True
+    view = current_app.view_functions.get(endpoint or "")
+    if view is None or view in _LIMITED:
+        return True
+    blueprint = request.blueprint
+    return bool(blueprint and manager.blueprint_limits(current_app, blueprint))
 
 
 def refused(response: Response) -> bool:
@@ -93,6 +132,7 @@ def limit_attempts(limit_value: str, count: Callable[[Response], bool] | None = 
         limited = limiter.limit(limit_value, methods=["POST"], deduct_when=count)(checked)
         # Same qualified name as ``view``: the app-wide CSRF hook skips it; ``checked`` does the check.
         csrf.exempt(limited)
+        _LIMITED.add(limited)
         return limited  # type: ignore[return-value]
 
     return decorate

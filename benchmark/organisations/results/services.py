@@ -10,6 +10,7 @@ does privacy against padded groups: peer figures are the noisy private ones
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +21,7 @@ from benchmark.core import peers, rules, scoring
 from benchmark.core.baseline import TAKEAWAY_GROUPS, Figure
 from benchmark.core.questionnaire import Item, Row, describe_answer
 from benchmark.extensions import db
+from benchmark.organisations.results import cache as results_cache
 from benchmark.organisations.results.peer_view import PeerGroup, peer_groups, peer_noise_note
 from benchmark.store import aggregates
 from benchmark.store.content import content
@@ -105,29 +107,49 @@ class ResultsView:
 
 
 def build_results(assessment: Assessment, lang: str) -> ResultsView:
-    """Assemble the whole profile of a submitted assessment in ``lang``."""
-    data = content()
-    answers = assessment.answer_map()
-    profile = profile_of(answers)
+    """Assemble the whole profile of a submitted assessment in ``lang`` (its own part kept: :mod:`.cache`)."""
+    previous = previous_submission(assessment)
+    key = ("own", assessment.id, lang, None if previous is None else previous.id, id(content()))
+    make = partial(_own_part, assessment, previous, lang)
+    own = results_cache.own_part(key, make) if assessment.is_submitted else make()
+    profile, comparisons, takeaways, recommendations, links, previous_profile, changed = own
     k = int(current_app.config["PEER_MIN_GROUP"])
-    view = ResultsView(
+    return ResultsView(
         assessment=assessment,
         lang=lang,
         profile=profile,
-        comparisons=[compare_item(item, answers, lang) for item in data.questionnaire.iter_items()],
+        comparisons=list(comparisons),
+        group_takeaways={group: list(texts) for group, texts in takeaways.items()},
+        peer_groups=peer_groups(assessment, profile, lang, k),
+        k=k,
+        recommendations=list(recommendations),
+        all_links=list(links),
+        previous=previous,
+        previous_profile=previous_profile,
+        changed_items=[dict(item) for item in changed],
+    )
+
+
+def _own_part(assessment: Assessment, previous: Assessment | None, lang: str) -> tuple[Any, ...]:
+    """Scores, 2017 comparison, takeaways, recommendations, links, and the change since ``previous``."""
+    data = content()
+    answers = assessment.answer_map()
+    profile = profile_of(answers)
+    before = None if previous is None else previous.answer_map()
+    return (
+        profile,
+        [compare_item(item, answers, lang) for item in data.questionnaire.iter_items()],
         # Screens whose 2017 takeaways speak of a group of items, in the baseline file's order (design §5).
-        group_takeaways={
+        {
             group: [t.text.get(lang) for t in data.baseline.takeaways(group)]
             for group in data.baseline.qualitative
             if group in TAKEAWAY_GROUPS
         },
-        peer_groups=peer_groups(assessment, profile, lang, k),
-        k=k,
-        recommendations=rules.recommend(answers, profile, data.questionnaire, data.baseline, lang, data.rules),
-        all_links=rules.practice_links(data.rules, lang),
+        rules.recommend(answers, profile, data.questionnaire, data.baseline, lang, data.rules),
+        rules.practice_links(data.rules, lang),
+        None if before is None else profile_of(before),
+        [] if before is None else changed_items(before, answers, lang),
     )
-    add_change_since_previous(view, answers)
-    return view
 
 
 def compare_item(item: Item, answers: dict[str, Any], lang: str) -> ItemComparison:
@@ -190,27 +212,23 @@ def previous_submission(assessment: Assessment) -> Assessment | None:
     )
 
 
-def add_change_since_previous(view: ResultsView, answers: dict[str, Any]) -> None:
-    """Fill in the change per dimension and per item since the organisation's previous submission."""
-    previous = previous_submission(view.assessment)
-    if previous is None:
-        return
-    before = previous.answer_map()
-    view.previous = previous
-    view.previous_profile = profile_of(before)
+def changed_items(before: dict[str, Any], answers: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """The change per item since the organisation's previous submission (its answers ``before``)."""
     q = content().questionnaire
+    changed = []
     for item in q.iter_items():
         for key in item.answer_keys():
             if before.get(key) != answers.get(key):
                 _, row = q.item_for_key(key)
-                view.changed_items.append(
+                changed.append(
                     {
                         "key": key,
-                        "question": key_label(item, row, view.lang),
-                        "before": describe_answer(item, before.get(key), view.lang),
-                        "after": describe_answer(item, answers.get(key), view.lang),
+                        "question": key_label(item, row, lang),
+                        "before": describe_answer(item, before.get(key), lang),
+                        "after": describe_answer(item, answers.get(key), lang),
                     }
                 )
+    return changed
 
 
 @dataclass(frozen=True)

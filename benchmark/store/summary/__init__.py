@@ -62,7 +62,7 @@ from benchmark.store.summary.contributions import (
     groupings,
     month,
 )
-from benchmark.store.summary.read import read, read_live, released_at
+from benchmark.store.summary.read import read, read_live, read_release, released_at
 from benchmark.store.summary.recount import mismatches, rebuild, recount, stored
 from benchmark.store.summary.tracking import Tracker, apply, difference, tracking
 
@@ -81,6 +81,7 @@ __all__ = [
     "month",
     "read",
     "read_live",
+    "read_release",
     "released_at",
     "releases",
     "rebuild",

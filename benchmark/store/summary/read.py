@@ -40,6 +40,26 @@ def read(
     return _read(ReleasedCount, condition, pool, metric, groupings, version, dimension, groups)
 
 
+def read_release(
+    release_id: int, pool: bool, metric: str, version: str, groups: Iterable[tuple[str, str]]
+) -> list[tuple[str, str, str, str, int]]:
+    """The rows of :func:`read` for exactly ``groups`` in one given release (see :func:`released_at`) and version.
+
+    A release's primary key is (release, pool, metric, grouping, value, dimension, version, bucket), so with
+    all but the grouping, value, dimension and bucket fixed each row is already one count: no ``GROUP BY``.
+    """
+    table = ReleasedCount
+    query = sa.select(table.grouping, table.group_value, table.dimension, table.bucket, table.count).where(
+        table.release_id == release_id,
+        table.is_synthetic.is_(pool),
+        table.metric == metric,
+        table.version == version,
+        sa.tuple_(table.grouping, table.group_value).in_(list(groups)),
+        table.count != 0,
+    )
+    return [(g, v, d, b, int(n)) for g, v, d, b, n in db.session.execute(query)]
+
+
 def read_live(
     pool: bool,
     metric: str,
