@@ -103,11 +103,11 @@ def uptake_by_month(lang: str, titles: dict[str, str]) -> Table:
 
 #: The stages counted by group: submissions only. A draft's organisation facts are never released
 #: (benchmark.store.summary.releases), so saving the organisation page of a draft moves no figure.
-GROUP_STAGES = ("submitted",)
+GROUP_STAGES = ("submitted", "reassessed")
 
 
 def uptake_by(breakdown: str, lang: str, titles: dict[str, str]) -> Table:
-    """Submitted assessments by province/territory, size band or IRCC funding status (drafts: by month only)."""
+    """Submitted and re-assessed assessments by province/territory, size band or IRCC funding (drafts: by month)."""
     counts: Counter[tuple[str, str]] = Counter()
     for stage in GROUP_STAGES:
         for _grouping, value, _dimension, _bucket, count in _counts(stage, [_grouping_of(breakdown)]):
