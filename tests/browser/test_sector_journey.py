@@ -1,4 +1,5 @@
-"""The IRCC analyst's journey in Chromium (issue 17): two groupings, a range of months, a bad month, 360/1280 px, EN/FR.
+"""The IRCC analyst's journey in Chromium (issue 17): two groupings, a range of months, a bad range, the report
+and its tagged PDF, at 360/1280 px, EN/FR.
 
 Every page is scanned with axe-core (0 violations), must not scroll sideways and must not break a word
 inside a table cell; each grouping's chart is drawn beside its table.
@@ -8,7 +9,9 @@ from __future__ import annotations
 
 import random
 import re
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,7 +43,7 @@ def site(database_url: str, _schema: None) -> Iterator[LiveServer]:
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_analyst_journey_over_two_groupings_and_a_range_of_months(
-    site: LiveServer, new_page: Any, axe_scan: Any, lang: str, width: int
+    site: LiveServer, new_page: Any, axe_scan: Any, lang: str, width: int, tmp_path: Path
 ) -> None:
     page = new_page(viewport={"width": width, "height": 900}, locale="fr-CA" if lang == "fr" else "en-CA")
     problems: list[str] = []
@@ -74,4 +77,17 @@ def test_the_analyst_journey_over_two_groupings_and_a_range_of_months(
         "The first month must come before" if lang == "en" else "Le premier mois doit précéder"
     )
     expect(page.locator("#from")).to_have_value("2026-05")  # what was typed is kept
+
+    # The report, from the dashboard's link; then its PDF, tagged.
+    page.locator("main a[href$='/sector/report']").click()
+    expect(page.locator("h1")).to_have_text("Sector report" if lang == "en" else "Rapport sectoriel")
+    check(page, axe_scan, problems, "sector report")
+    words_whole(page, problems, "sector report")
+    expect(page.locator("main")).to_contain_text("40.7 % (n = 248" if lang == "en" else "40,7\u202f% (n = 248")
+    pdf = page.request.get(f"{site.url}/{lang}/sector/report.pdf")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    path = tmp_path / f"report-{lang}.pdf"
+    path.write_bytes(pdf.body())
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M), info
     assert not problems, "\n".join(problems)
