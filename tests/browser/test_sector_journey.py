@@ -90,4 +90,9 @@ def test_the_analyst_journey_over_two_groupings_and_a_range_of_months(
     path.write_bytes(pdf.body())
     info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
     assert re.search(r"^Tagged:\s+yes$", info, re.M), info
+
+    # The API page, generated from the OpenAPI document (issue 17, item 4).
+    page.goto(f"{site.url}/{lang}/api")
+    check(page, axe_scan, problems, "API page")
+    expect(page.locator("main a[href^='/api/v1/questionnaire?']")).to_have_count(1)
     assert not problems, "\n".join(problems)
