@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -85,6 +86,12 @@ def test_two_groupings_no_hidden_cell_is_recoverable_even_with_the_other_tables(
     attacker = with_margins_from(two_way, {"__grand__": by_province["__grand__"]}, by_province)
     assert recoverable_cells(attacker) == set()
     assert by_size  # read, and of no use to the attacker here: its totals count organisations, not pairs
+    # Every table of the page downloads as CSV with the same choices (the two-way table included).
+    page = analyst.get("/en/sector/?component=SK&by=size&by2=province").get_data(as_text=True)
+    links = re.findall(r'href="(/en/sector/export\.csv\?[^"]+)"', page)
+    assert len(links) == 8 and all("by2=province" in link for link in links if "items_2017" not in link)
+    for link in links:
+        assert analyst.get(link.replace("&amp;", "&")).status_code == 200, link
     # The API offers the same pair; an unknown pair is refused (size × funding is not kept, see README).
     assert analyst.get("/en/sector/export.json?by=size&by2=funding").status_code == 400
 

@@ -44,12 +44,18 @@ def _more_choices(by: str) -> tuple[str | None, str | None, str | None, str | No
     by2 = request.args.get("by2", "")[:40] or None
     start, end, problem = crosstab.check_range(request.args.get("from", ""), request.args.get("to", ""))
     if by2 is not None and by2 not in crosstab.second_breakdowns(by):
-        return None, start, end, _("This second grouping cannot be combined with the first one: choose another.")
+        return None, None, None, _("This second grouping cannot be combined with the first one: choose another.")
     if problem == "bad_month":
-        return by2, None, None, _("Enter each month as year and month, for example 2026-03.")
+        return None, None, None, _("Enter each month as year and month, for example 2026-03.")
     if problem == "reversed":
-        return by2, None, None, _("The first month must come before the last month.")
+        return None, None, None, _("The first month must come before the last month.")
     return by2, start, end, None
+
+
+def _export_args(component: str, by: str, by2: str | None, start: str | None, end: str | None) -> dict[str, str]:
+    """The query of the export links: the same tables as the page shows."""
+    chosen = {"component": component, "by": by, "by2": by2, "from": start, "to": end}
+    return {key: value for key, value in chosen.items() if value}
 
 
 @bp.route("/")
@@ -80,6 +86,7 @@ def dashboard() -> tuple[str, int]:
         baselines=baselines,
         chosen=chosen if record else "",
         by2=by2,
+        export_args=_export_args(component, by, by2, start, end),
         seconds=[(name, titles(lang)[name]) for name in crosstab.second_breakdowns(by)],
         typed={key: request.args.get(key, "")[:20] for key in ("from", "to")},
         problem=problem,
@@ -95,7 +102,10 @@ def export_csv() -> Response:
     lang = current_language()
     component, by = _choices()
     wanted = request.args.get("table", "uptake_month")
-    for table in dashboard_tables(lang, component, by):
+    by2, start, end, problem = _more_choices(by)
+    if problem:
+        abort(400)
+    for table in dashboard_tables(lang, component, by, by2, start, end):
         if table.id == wanted:
             rows = table_rows(table, hidden="")
             body = csv_text([str(cell) for cell in rows[0]], rows[1:])
