@@ -60,9 +60,11 @@ from perf.generate import SYNTHETIC_NOTE, reset_database
 SIZES = (10_000, 100_000, 1_000_000)
 RUNS = 5
 WARMUPS = 1
-PAGES = ("sector", "results", "cohort_csv")
+PAGES = ("sector", "sector_two", "sector_report", "results", "cohort_csv")
 PAGE_LABELS = {
     "sector": "Sector dashboard /en/sector/",
+    "sector_two": "Sector dashboard, two groupings and a range /en/sector/?by=size&by2=province&from=…&to=…",
+    "sector_report": "Sector report /en/sector/report",
     "results": "Results page with peers /en/results/<token>",
     "cohort_csv": "Cohort export /en/workshops/<id>/cohort.csv (50 participants)",
 }
@@ -134,6 +136,8 @@ def measure_size(name: str, url: str, count: int, log: Any) -> dict[str, Any]:
     result["rss_ready_mb"] = rss_mb()
     pages = {
         "sector": (analyst, "/en/sector/"),
+        "sector_two": (analyst, "/en/sector/?by=size&by2=province&from=2023-01&to=2026-12"),
+        "sector_report": (analyst, "/en/sector/report"),
         "results": (respondent, f"/en/results/{probes.results_token}"),
         "cohort_csv": (facilitator, f"/en/workshops/{probes.workshop_id}/cohort.csv"),
     }
@@ -196,8 +200,10 @@ def measure_size(name: str, url: str, count: int, log: Any) -> dict[str, Any]:
 def check_page(page: str, body: bytes) -> None:
     """Refuse to time an error page or an empty picture."""
     text = body.decode("utf-8", "replace")
-    if page == "sector" and "synthetic-banner" not in text:
-        raise RuntimeError("the sector page does not show the synthetic-data banner")
+    if page.startswith("sector") and "synthetic-banner" not in text:
+        raise RuntimeError(f"the {page} page does not show the synthetic-data banner")
+    if page == "sector_two" and "two_way_size_province" not in text:
+        raise RuntimeError("the two-grouping dashboard has no two-way table")
     if page == "results" and "synthetic-banner" not in text:
         raise RuntimeError("the results page does not show the synthetic-data banner")
     if page == "cohort_csv" and text.count("\n") < 5:

@@ -93,6 +93,9 @@ CASES: dict[str, Case] = {
     "team.page": Case("anonymous", {"token": "<submitted>"}),  # with a colleague: the combined profile
     "sector.dashboard": Case("analyst", query={"component": "IN", "by": "size"}, figures=True),
     "sector.data_dictionary": Case("analyst", figures=True),
+    "sector.report": Case("analyst", figures=True),
+    "sector.report_pdf": Case("analyst"),
+    "sector.report_compare": Case("analyst"),
     "sector.export_csv": Case("analyst", query={"table": "uptake_size", "by": "size"}),
     "sector.export_json": Case("analyst", query={"by": "funding"}),
     "workshops.index": Case("facilitator"),

@@ -17,6 +17,7 @@ from benchmark.core.baseline import Baseline, load_baseline
 from benchmark.core.discussion import DimensionPrompts, load_discussion
 from benchmark.core.glossary import Glossary, load_glossary
 from benchmark.core.questionnaire import Questionnaire, load_questionnaire
+from benchmark.core.questionnaire.versions import Versions, load_versions
 from benchmark.core.rules import RuleSet, load_rules
 from benchmark.core.scoring import Rubric, load_rubric
 from benchmark.core.team import TeamPrompts, load_team_prompts
@@ -33,6 +34,8 @@ class Content:
     baseline: Baseline
     discussion: Mapping[str, DimensionPrompts]
     team_prompts: TeamPrompts
+    #: Every recorded questionnaire version and the crosswalk between them (questionnaire_versions.yaml).
+    versions: Versions
 
 
 def init_app(app: Flask) -> None:
@@ -42,6 +45,7 @@ def init_app(app: Flask) -> None:
         app.config.get("RUBRIC_PATH"),
         app.config.get("RULES_PATH"),
         app.config.get("BASELINE_PATH"),
+        app.config.get("QUESTIONNAIRE_VERSIONS_PATH"),
     )
     check_storage(loaded.questionnaire)
     app.extensions["content"] = loaded
@@ -50,7 +54,11 @@ def init_app(app: Flask) -> None:
 
 @lru_cache(maxsize=8)
 def _load(
-    questionnaire_path: str | None, rubric_path: str | None, rules_path: str | None, baseline_path: str | None
+    questionnaire_path: str | None,
+    rubric_path: str | None,
+    rules_path: str | None,
+    baseline_path: str | None,
+    versions_path: str | None = None,
 ) -> Content:
     # Data files are immutable while the process runs: parse each combination once.
     questionnaire = load_questionnaire(_path(questionnaire_path))
@@ -60,7 +68,8 @@ def _load(
     )
     baseline = load_baseline(questionnaire, _path(baseline_path))
     discussion = load_discussion(rules, rubric.dimension_ids())
-    return Content(questionnaire, rubric, rules, baseline, discussion, load_team_prompts())
+    versions = load_versions(questionnaire, _path(versions_path))
+    return Content(questionnaire, rubric, rules, baseline, discussion, load_team_prompts(), versions)
 
 
 def _path(value: str | None) -> Path | None:

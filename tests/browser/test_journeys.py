@@ -55,7 +55,7 @@ TEXT = {
         "individual_first": "Participant",
         "uptake_province": "Uptake by province or territory",
         "uptake_size": "Uptake by size",
-        "size_header": ["Size", "Submitted"],
+        "size_header": ["Size", "Submitted", "Re-assessed"],  # issue 17: re-assessed by group
         "dictionary_header": ["Column", "English", "Français"],
     },
     "fr": {
@@ -74,7 +74,7 @@ TEXT = {
         "individual_first": "Participant",
         "uptake_province": "Adoption par province ou territoire",
         "uptake_size": "Adoption selon la taille",
-        "size_header": ["Taille", "Transmis"],
+        "size_header": ["Taille", "Transmis", "Réévalué"],
         "dictionary_header": ["Colonne", "English", "Français"],
     },
 }
@@ -569,7 +569,8 @@ def test_sector_journey(server: LiveServer, new_page: Any, lang: str, js: bool) 
     # Group by size: the form submits with or without JavaScript.
     page.locator("#by").select_option("size")
     page.locator("form.filters button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/sector/\?component=SK&by=size$"))
+    # The form also sends the (empty) second grouping and range of months of issue 17.
+    expect(page).to_have_url(re.compile(r"/sector/\?component=SK&by=size&by2=&from=&to=$"))
     expect(page.locator("#uptake_size caption")).to_have_text(text["uptake_size"])
     assert page.locator("#uptake_province").count() == 0
     expect(page.locator("#by")).to_have_value("size")

@@ -21,8 +21,14 @@ def _data() -> dict[str, Any]:
     return yaml.safe_load(default_data_path().read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
-def test_the_packaged_combined_grouping_is_size_and_region(questionnaire: Questionnaire) -> None:
-    (combined,) = questionnaire.combined_groupings.values()
+def test_the_packaged_combined_groupings_are_size_and_region_then_funding_and_region(
+    questionnaire: Questionnaire,
+) -> None:
+    combined, dashboard_only = questionnaire.combined_groupings.values()
+    assert dashboard_only == CombinedGrouping(
+        "fund_reg", ("funding", "region"), peer_group=False, status="reconstructed", rationale=dashboard_only.rationale
+    )
+    assert "Issue 17" in dashboard_only.rationale and "no 2017 figure" in dashboard_only.rationale
     assert combined == CombinedGrouping(
         "size_reg", ("size", "region"), peer_group=True, status="reconstructed", rationale=combined.rationale
     )

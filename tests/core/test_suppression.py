@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 from fractions import Fraction
 
 import pytest
@@ -298,3 +299,33 @@ def test_shares_from_a_suppressed_table() -> None:
     table = suppress_table(THREE_BY_THREE, k=5)
     assert share_or_none(table.cell("A", "y"), table.row_totals["A"], k=5) is None
     assert share_or_none(table.cell("A", "x"), table.row_totals["A"], k=5) == Fraction(20, 38)
+
+
+def test_margins_public_elsewhere_are_never_counted_on_issue_17() -> None:
+    """``public``: margins another table publishes (the two-way sector table beside the one-grouping ones).
+
+    An attacker who fills them in from the other table recovers no hidden value, over many random tables.
+    """
+    rng = random.Random(17)
+    checked = 0
+    for _ in range(300):
+        rows, columns = ["a", "b", "c", "d"], ["x", "y", "z", "w", "v"]
+        counts = {(r, c): rng.choice([0, 0, 1, 2, 3, 4, 5, 8]) for r in rows for c in columns}
+        public = {(TOTAL, c) for c in columns} | {(TOTAL, TOTAL)}
+        table = suppress_table(counts, 3, public=public)
+        column_totals = {c: sum(counts[(r, c)] for r in rows) for c in columns}
+        grand = sum(counts.values())
+        seen = SuppressedTable(
+            table.rows,
+            table.columns,
+            table.cells,
+            table.row_totals,
+            {c: column_totals[c] for c in columns},
+            grand,
+            3,
+        )
+        assert recoverable_cells(seen) == set(), counts
+        for value in table.entries().values():
+            assert value is None or value == 0 or value >= 3
+        checked += bool(table.hidden_cells())
+    assert checked > 100  # most tables hide something

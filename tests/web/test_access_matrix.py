@@ -74,6 +74,7 @@ POLICY: dict[str, str] = {
     "workshops.consent": "participant_token",
     "workshops.you_and_the_room": "participant_token",
     "assessment.deleted": "public",
+    "healthz": "public",  # /healthz (merged from i19-cluster without an entry here)
     "results.my_data_json": "token",
     "results.my_data_csv": "token",
     "results.delete": "token",
@@ -116,6 +117,9 @@ POLICY: dict[str, str] = {
     "sector.export_csv": "analyst",
     "sector.export_json": "analyst",
     "sector.data_dictionary": "analyst",
+    "sector.report": "analyst",
+    "sector.report_pdf": "analyst",
+    "sector.report_compare": "analyst",
     "admin.index": "admin",
     "admin.revoke_token": "admin",
     "admin.toggle_baseline": "admin",

@@ -338,4 +338,13 @@ def test_migration_0013_backfills_the_live_counts_and_the_latest_release(databas
 
 
 def combined_keys(counts: Counter[Any]) -> list[Any]:
-    return [key for key, n in counts.items() if n and key[1] == "latest_score" and key[2] == "size_reg"]
+    """The keys that 0013 and 0016 add: every combined grouping, and re-assessed by group (0016)."""
+    return [
+        key
+        for key, n in counts.items()
+        if n
+        and (
+            (key[1] == "latest_score" and key[2] in {"size_reg", "fund_reg"})
+            or (key[1] == "reassessed" and key[2] != "month")
+        )
+    ]

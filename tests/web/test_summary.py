@@ -165,6 +165,10 @@ def test_upgrading_a_database_with_data_counts_what_it_holds(old_database: Flask
     month = now.strftime("%Y-%m")
     assert counts[(False, "submitted", "month", month, "", "", "")] == 2
     assert counts[(False, "reassessed", "month", month, "", "", "")] == 1
+    # 0016: re-assessed by group too (the dashboard's re-assessed column), counted for the upgraded rows.
+    assert counts[(False, "reassessed", "region", "on", "", "", "")] == 1
+    assert counts[(False, "reassessed", "size", "6_10", "", "", "")] == 1
+    assert counts[(False, "reassessed", "funding", "yes_current", "", "", "")] == 1
     assert counts[(False, "latest_score", "region", "on", "SK", "v1", "50")] == 1
     assert counts[(False, "chosen", "all", "", "q4", "", "shared_roles")] == 1
     assert not any(key[4] == "IN" for key in counts)  # no score, no count

@@ -106,6 +106,7 @@ def suppress_table(
     row_totals: bool = True,
     column_totals: bool = True,
     grand_total: bool = True,
+    public: Iterable[Key] = (),
 ) -> SuppressedTable:
     """Protect a two-way table of organisation counts (see the module docstring for the rules).
 
@@ -115,6 +116,8 @@ def suppress_table(
     :param row_totals: whether the row totals are published next to the table.
     :param column_totals: whether the column totals are published.
     :param grand_total: whether the grand total is published.
+    :param public: margins (keys with :data:`TOTAL`) that another published table gives anyway: the
+        complementary step never counts on hiding them, and the audit treats them as known.
     :return: the table with hidden values set to None.
     :raises ValueError: on negative or non-integer counts, bad labels or k < 1.
     """
@@ -124,7 +127,11 @@ def suppress_table(
     lines = lines_of_grid(rows, columns)
     exists = set(values) - _absent_margins(rows, columns, row_totals, column_totals, grand_total)
     hidden = _primary(rows, columns, values, exists, k)
-    _complement(lines, values, exists, hidden)
+    known = frozenset(key for key in public if key in values)
+    for entries, total in lines:
+        if total in known and values[total] == 0:
+            hidden -= set(entries)  # a line another table shows as 0: its zeros are public knowledge
+    _complement(lines, values, exists, hidden, known)
     return _build(rows, columns, values, hidden, k, row_totals, column_totals, grand_total)
 
 
@@ -250,15 +257,24 @@ def _primary(
     return hidden
 
 
-def _complement(lines: list[Line], values: Mapping[Key, int], exists: set[Key], hidden: set[Key]) -> None:
-    """Add complementary suppressions to ``hidden`` (in place) until the audit finds nothing."""
+def _complement(
+    lines: list[Line],
+    values: Mapping[Key, int],
+    exists: set[Key],
+    hidden: set[Key],
+    public: frozenset[Key] = frozenset(),
+) -> None:
+    """Add complementary suppressions to ``hidden`` (in place) until the audit finds nothing.
+
+    ``public``: values known from elsewhere; never hidden to protect another and always known to the audit.
+    """
     lines_of: dict[Key, list[int]] = {}
     for index, (entries, total) in enumerate(lines):
         for key in (*entries, total):
             lines_of.setdefault(key, []).append(index)
 
     def unknown(key: Key) -> bool:
-        return key not in exists or key in hidden
+        return (key not in exists or key in hidden) and key not in public
 
     def line_unknowns(index: int) -> list[Key]:
         entries, total = lines[index]
@@ -285,10 +301,11 @@ def _complement(lines: list[Line], values: Mapping[Key, int], exists: set[Key], 
             rank(key, index)
             for index in line_indexes
             for key in (*lines[index][0], lines[index][1])
-            if key in exists and key not in hidden
+            if key in exists and key not in hidden and key not in public
         ]
         if not candidates:
-            fallback = sorted((int(TOTAL in key), int(values[key] == 0), values[key], key) for key in exists - hidden)
+            open_keys = exists - hidden - public
+            fallback = sorted((int(TOTAL in key), int(values[key] == 0), values[key], key) for key in open_keys)
             if not fallback:
                 return False
             hidden.add(fallback[0][3])
@@ -302,8 +319,8 @@ def _complement(lines: list[Line], values: Mapping[Key, int], exists: set[Key], 
             if not hide_best([problem]):
                 return
             continue
-        known = {key: Fraction(values[key]) for key in exists if key not in hidden}
-        recovered = sorted(set(recover(lines, known)) & hidden)
+        known = {key: Fraction(values[key]) for key in exists | public if key not in hidden or key in public}
+        recovered = sorted(set(recover(lines, known)) & (hidden - public))
         if not recovered:
             return
         if not hide_best(lines_of[recovered[0]]):

@@ -32,6 +32,13 @@ def by_parameter() -> dict[str, Any]:
     return {"name": "by", "in": "query", "required": False, "schema": schema}
 
 
+def version_parameter() -> dict[str, Any]:
+    """``?version=``: a recorded questionnaire version (questionnaire_versions.yaml); the current one by default."""
+    versions = content().versions
+    schema = {"type": "string", "enum": versions.ids(), "default": versions.current.id}
+    return {"name": "version", "in": "query", "required": False, "schema": schema}
+
+
 ERROR = {
     "type": "object",
     "required": ["error"],
@@ -66,6 +73,7 @@ ITEM_2017 = {
     "properties": {
         "item": {"type": "string"},
         "option": {"type": "string"},
+        "question_2017": {"type": "string"},
         "question": {"type": "string"},
         "option_label": {"type": "string"},
         "today_pct": NULLABLE_NUMBER,
@@ -180,18 +188,24 @@ def openapi_document() -> dict[str, Any]:
                 },
                 "Questionnaire": {
                     "type": "object",
-                    "required": ["version", "items"],
+                    "required": ["version", "fingerprint", "versions", "items"],
                     "properties": {
                         "version": {"type": "string"},
+                        "fingerprint": {"type": "string", "pattern": "^[0-9a-f]{16}$"},
+                        "versions": {"type": "array", "items": {"type": "string"}},
+                        "current_version": {"type": "string"},
+                        "note": {"type": "string"},
                         "rubric_version": {"type": "string"},
                         "language": {"type": "string"},
                         "items": {
                             "type": "array",
                             "items": {
                                 "type": "object",
-                                "required": ["id", "type", "text", "options"],
+                                "required": ["id", "type", "options"],
                                 "properties": {
                                     "id": {"type": "string"},
+                                    "id_2017": {"type": ["string", "null"]},
+                                    "current_id": {"type": ["string", "null"]},
                                     "type": {"type": "string", "enum": sorted(item_types.names())},
                                     "tier": {"type": "string"},
                                     "section": {"type": "string"},
@@ -201,7 +215,7 @@ def openapi_document() -> dict[str, Any]:
                                     "required": {"type": "boolean"},
                                     "option_list_status": {"type": ["string", "null"]},
                                     "options": {"type": "array", "items": {"type": "object"}},
-                                    "rows": {"type": "array", "items": {"type": "object"}},
+                                    "rows": {"type": "array", "items": {"type": ["object", "string"]}},
                                 },
                             },
                         },
@@ -264,7 +278,7 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "summary": "The questionnaire",
                     "operationId": "questionnaire",
-                    "parameters": [LANG],
+                    "parameters": [LANG, version_parameter()],
                     "responses": {
                         "200": _ok("#/components/schemas/Questionnaire", "The questionnaire"),
                         **_errors(400, 429),

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Response, jsonify, request
 from flask_babel import force_locale
 
+from benchmark.core.questionnaire.versions import ids_of
 from benchmark.extensions import db
 from benchmark.funder.api import bp
 from benchmark.funder.api.openapi import openapi_document
@@ -116,16 +117,23 @@ def openapi() -> Response:
 
 
 @bp.route("/questionnaire")
-@query("lang")
+@query("lang", "version")
 def questionnaire() -> Response:
-    """The questionnaire with its version, items, options and provenance."""
-    q = content().questionnaire
+    """The questionnaire (any recorded ``?version=``) with its items, options, provenance and crosswalk."""
+    data = content()
     lang = request.args.get("lang", "en")
+    asked = request.args.get("version", data.questionnaire.version)
+    version = data.versions.get(asked)
+    if version is None:
+        return _error(400, "invalid_parameter", f"version must be {one_of(data.versions.ids())}")
+    if version.id != data.questionnaire.version:
+        return jsonify(earlier_version(version.id, lang))
     items = []
-    for item in q.iter_items():
+    for item in data.questionnaire.iter_items():
         items.append(
             {
                 "id": item.id,
+                "id_2017": data.versions.item_2017(item.id),
                 "type": item.type,
                 "tier": item.tier,
                 "section": item.section,
@@ -141,7 +149,49 @@ def questionnaire() -> Response:
                 "rows": [{"id": r.id, "label": r.label.get(lang), "status": r.status} for r in item.rows],
             }
         )
-    return jsonify({"version": q.version, "rubric_version": content().rubric.version, "language": lang, "items": items})
+    return jsonify(
+        {
+            "version": version.id,
+            "fingerprint": version.fingerprint,
+            "versions": data.versions.ids(),
+            "rubric_version": data.rubric.version,
+            "language": lang,
+            "items": items,
+        }
+    )
+
+
+def earlier_version(version_id: str, lang: str) -> dict[str, Any]:
+    """An earlier version: its recorded structure, and where the crosswalk takes each item and option now."""
+    data = content()
+    versions, now = data.versions, data.questionnaire.version
+    version = versions.get(version_id)
+    assert version is not None
+    items = []
+    for item_id, entry in version.structure.items():
+        current = versions.map_item(version_id, now, item_id)
+        options = ids_of(entry, "options")
+        items.append(
+            {
+                "id": item_id,
+                "type": entry["type"],
+                "current_id": current,
+                "options": [
+                    {"id": o, "current": list(versions.map_option(version_id, now, item_id, o) or []) or None}
+                    for o in options
+                ],
+                "rows": ids_of(entry, "rows"),
+            }
+        )
+    return {
+        "version": version.id,
+        "fingerprint": version.fingerprint,
+        "versions": versions.ids(),
+        "current_version": now,
+        "language": lang,
+        "note": "an earlier version: ids and structure only; current_id and current say where the crosswalk maps them",
+        "items": items,
+    }
 
 
 @bp.route("/baselines")

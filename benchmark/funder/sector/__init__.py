@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("sector", __name__)
 
-from benchmark.funder.sector import views  # noqa: E402,F401
+from benchmark.funder.sector import report_views, views  # noqa: E402,F401

@@ -103,11 +103,11 @@ def uptake_by_month(lang: str, titles: dict[str, str]) -> Table:
 
 #: The stages counted by group: submissions only. A draft's organisation facts are never released
 #: (benchmark.store.summary.releases), so saving the organisation page of a draft moves no figure.
-GROUP_STAGES = ("submitted",)
+GROUP_STAGES = ("submitted", "reassessed")
 
 
 def uptake_by(breakdown: str, lang: str, titles: dict[str, str]) -> Table:
-    """Submitted assessments by province/territory, size band or IRCC funding status (drafts: by month only)."""
+    """Submitted and re-assessed assessments by province/territory, size band or IRCC funding (drafts: by month)."""
     counts: Counter[tuple[str, str]] = Counter()
     for stage in GROUP_STAGES:
         for _grouping, value, _dimension, _bucket, count in _counts(stage, [_grouping_of(breakdown)]):
@@ -182,6 +182,9 @@ def items_against_baseline(lang: str) -> list[dict[str, Any]]:
     k = k_min()
     result = []
     for figure in figures:
+        id_2017 = data.versions.item_2017(figure.item_id)
+        if id_2017 is None:
+            continue  # the crosswalk does not map this item to the 2017 question: no trend
         item = data.questionnaire.items[figure.item_id]
         option = item.option(figure.option_id)
         n_today = answered[figure.item_id]
@@ -191,6 +194,7 @@ def items_against_baseline(lang: str) -> list[dict[str, Any]]:
             {
                 "item": figure.item_id,
                 "option": figure.option_id,
+                "question_2017": id_2017,
                 "question": item.label(lang),
                 "option_label": option.label.get(lang) if option else figure.option_id,
                 "today_pct": None if share is None else round(float(share) * 100, 1),

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from benchmark.funder.sector import crosstab
 from benchmark.funder.sector import services as sector
 from benchmark.funder.sector.services import Table
 from benchmark.store.content import content
@@ -35,6 +36,12 @@ def titles(lang: str = "en") -> dict[str, str]:
             component="{component}",
             group="{group}",
         ),
+        "two_way": _(
+            "Organizations by %(group)s and %(group2)s (latest assessment with a level of %(component)s)",
+            group="{group}",
+            group2="{group2}",
+            component="{component}",
+        ),
         "month": _("Month"),
         "quarter": _("Quarter"),
         "province": _("Province or territory"),
@@ -51,15 +58,21 @@ def titles(lang: str = "en") -> dict[str, str]:
     return names
 
 
-def dashboard_tables(lang: str, component: str, by: str) -> list[Table]:
-    """Every table of the dashboard for one component and one grouping."""
+def dashboard_tables(
+    lang: str, component: str, by: str, by2: str | None = None, start: str | None = None, end: str | None = None
+) -> list[Table]:
+    """Every table of the dashboard for one component, one or two groupings and a range of months."""
     names = titles(lang)
-    return [
-        sector.uptake_by_month(lang, names),
+    tables = [
+        crosstab.in_range(sector.uptake_by_month(lang, names), start, end),
         sector.uptake_by(by, lang, names),
-        sector.levels_by_quarter(component, lang, names),
+        crosstab.in_range(sector.levels_by_quarter(component, lang, names), start, end),
         sector.levels_by(component, by, lang, names),
     ]
+    if by2 is not None:
+        tables += [sector.uptake_by(by2, lang, names), sector.levels_by(component, by2, lang, names)]
+        tables.append(crosstab.two_way(component, by, by2, lang, names))
+    return tables
 
 
 def table_rows(table: Table, hidden: str | None = HIDDEN) -> list[list[Any]]:
@@ -90,7 +103,9 @@ def items_rows(items: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]
     return header, rows
 
 
-def aggregates_json(lang: str, component: str, by: str) -> dict[str, Any]:
+def aggregates_json(
+    lang: str, component: str, by: str, by2: str | None = None, start: str | None = None, end: str | None = None
+) -> dict[str, Any]:
     """The aggregates as one JSON document (hidden values are null), with the release they come from."""
     release = sector.release()
     return {
@@ -115,7 +130,7 @@ def aggregates_json(lang: str, component: str, by: str) -> dict[str, Any]:
                 else None,
                 "grand_total": table.table.grand_total if table.table.shows_grand_total else None,
             }
-            for table in dashboard_tables(lang, component, by)
+            for table in dashboard_tables(lang, component, by, by2, start, end)
         ],
         "items_2017": sector.items_against_baseline(lang),
     }

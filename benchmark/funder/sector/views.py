@@ -8,12 +8,14 @@ from typing import Any
 from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
 
-from benchmark.funder.sector import bp, dictionary
+from benchmark.core.baseline import format_pct
+from benchmark.funder.sector import bp, crosstab, dictionary
 from benchmark.funder.sector import services as sector
 from benchmark.funder.sector.services import Table
 from benchmark.funder.sector.tables import HIDDEN, aggregates_json, dashboard_tables, items_rows, table_rows, titles
 from benchmark.store.aggregates import published_baselines
 from benchmark.store.content import content
+from benchmark.store.models import pool_is_synthetic
 from benchmark.web.auth import role_required
 from benchmark.web.i18n import current_language
 from benchmark.web.responses import csv_text
@@ -33,17 +35,37 @@ def _choices() -> tuple[str, str]:
 
 @bp.context_processor
 def helpers() -> dict[str, Any]:
-    """Tables are rendered with translated labels."""
-    return {"table_rows": table_rows}
+    """Tables are rendered with translated labels; shares as published (``40.7 %``, ``40,7 %``)."""
+    return {"table_rows": table_rows, "pct": lambda value: format_pct(value, current_language())}
+
+
+def _more_choices(by: str) -> tuple[str | None, str | None, str | None, str | None]:
+    """``(second grouping, first month, last month, error message)`` from the query string."""
+    by2 = request.args.get("by2", "")[:40] or None
+    start, end, problem = crosstab.check_range(request.args.get("from", ""), request.args.get("to", ""))
+    if by2 is not None and by2 not in crosstab.second_breakdowns(by):
+        return None, None, None, _("This second grouping cannot be combined with the first one: choose another.")
+    if problem == "bad_month":
+        return None, None, None, _("Enter each month as year and month, for example 2026-03.")
+    if problem == "reversed":
+        return None, None, None, _("The first month must come before the last month.")
+    return by2, start, end, None
+
+
+def _export_args(component: str, by: str, by2: str | None, start: str | None, end: str | None) -> dict[str, str]:
+    """The query of the export links: the same tables as the page shows."""
+    chosen = {"component": component, "by": by, "by2": by2, "from": start, "to": end}
+    return {key: value for key, value in chosen.items() if value}
 
 
 @bp.route("/")
 @role_required(*ANALYSTS)
-def dashboard() -> str:
-    """Uptake, component levels over time and by group, and today against 2017 (small cells hidden)."""
+def dashboard() -> tuple[str, int]:
+    """Uptake, component levels over time and by one or two groups, and today against 2017 (small cells hidden)."""
     lang = current_language()
     component, by = _choices()
-    tables = dashboard_tables(lang, component, by)
+    by2, start, end, problem = _more_choices(by)
+    tables = dashboard_tables(lang, component, by, by2, start, end)
 
     baselines = published_baselines()
     chosen = request.args.get("baseline", "")
@@ -63,7 +85,14 @@ def dashboard() -> str:
         breakdowns=[(name, label) for name, label in titles(lang).items() if name in sector.breakdowns()],
         baselines=baselines,
         chosen=chosen if record else "",
-    )
+        by2=by2,
+        export_args=_export_args(component, by, by2, start, end),
+        seconds=[(name, titles(lang)[name]) for name in crosstab.second_breakdowns(by)],
+        typed={key: request.args.get(key, "")[:20] for key in ("from", "to")},
+        problem=problem,
+        group_charts=crosstab.group_charts(tables),
+        synthetic=pool_is_synthetic(),
+    ), (400 if problem else 200)
 
 
 @bp.route("/export.csv")
@@ -73,7 +102,10 @@ def export_csv() -> Response:
     lang = current_language()
     component, by = _choices()
     wanted = request.args.get("table", "uptake_month")
-    for table in dashboard_tables(lang, component, by):
+    by2, start, end, problem = _more_choices(by)
+    if problem:
+        abort(400)
+    for table in dashboard_tables(lang, component, by, by2, start, end):
         if table.id == wanted:
             rows = table_rows(table, hidden="")
             body = csv_text([str(cell) for cell in rows[0]], rows[1:])
@@ -90,7 +122,10 @@ def export_json() -> Response:
     """Every dashboard table as JSON, with the data dictionary's version information."""
     lang = current_language()
     component, by = _choices()
-    body = aggregates_json(lang, component, by)
+    by2, start, end, problem = _more_choices(by)
+    if problem:
+        abort(400)
+    body = aggregates_json(lang, component, by, by2, start, end)
     return _download(json.dumps(body, ensure_ascii=False, indent=1), "application/json", f"sector-{lang}.json")
 
 

@@ -25,7 +25,7 @@ from benchmark.store.models.assessments import (
 from benchmark.store.models.baselines import ImportedBaseline
 from benchmark.store.models.clock import as_utc, utcnow
 from benchmark.store.models.plans import FUNDING_CATEGORIES, MAX_AMOUNT, STEP_STATUSES, ActionPlanStep, FundingLine
-from benchmark.store.models.releases import ReleasedCount, ReleasePending, SummaryRelease
+from benchmark.store.models.releases import ReleasedCount, ReleasePending, SectorReportArchive, SummaryRelease
 from benchmark.store.models.shares import SHARE_LABEL_MAX, BoardShare
 from benchmark.store.models.teams import Team, TeamMember
 from benchmark.store.models.workshops import Participation, Workshop
@@ -50,6 +50,7 @@ __all__ = [
     "Participation",
     "PasswordReset",
     "ReleasePending",
+    "SectorReportArchive",
     "ReleasedCount",
     "SummaryCount",
     "Team",

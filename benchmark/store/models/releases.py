@@ -9,6 +9,7 @@ changed and enough time passed since the previous one (:mod:`benchmark.store.sum
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -54,3 +55,19 @@ class ReleasePending(Model):
     is_synthetic: Mapped[bool] = mapped_column(primary_key=True)
     #: Not a foreign key: a deleted organisation still counts as changed.
     organisation_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+
+
+class SectorReportArchive(Model):
+    """The sector report's figures as read from one release (issue 17): kept when the release itself is pruned.
+
+    ``figures`` holds language-neutral ids and numbers (``benchmark.funder.sector.report.figures``);
+    labels are put on when it is shown, so two releases compare in either language.
+    """
+
+    __tablename__ = "sector_report_archive"
+
+    release_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    is_synthetic: Mapped[bool] = mapped_column()
+    cut_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    archived_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    figures: Mapped[dict[str, Any]] = mapped_column(sa.JSON)

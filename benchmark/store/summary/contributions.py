@@ -108,6 +108,8 @@ def contributions(facts: Facts, answers: Mapping[str, Any] | None = None) -> Cou
         add("submitted", grouping, value)
     if facts.has_previous:
         add("reassessed", "month", submitted)
+        for grouping, value in groups:
+            add("reassessed", grouping, value)
     for dimension, score in facts.scores:
         if score is not None:
             add("score", "month", submitted, dimension, bucket=str(score))

@@ -101,9 +101,12 @@ def _recount_groups(session: Any, present_only: bool = False) -> Counter[Key]:
     count("started", everything, "month", created_month)
     count("submitted", submitted, "month", submitted_month)
     count("reassessed", sa.and_(submitted, A.previous_id.is_not(None)), "month", submitted_month)
+    # (re-assessed by group: below, with started and submitted)
+    reassessed = sa.and_(submitted, A.previous_id.is_not(None))
     for name, fact in facts.items():
         count("started", everything, name, column_of(fact), fact)
         count("submitted", submitted, name, column_of(fact), fact)
+        count("reassessed", reassessed, name, column_of(fact), fact)
     count("score", submitted, "month", submitted_month, scored=True)
     count("latest_score", latest, "all", sa.literal(""), scored=True)
     for name, fact in facts.items():
