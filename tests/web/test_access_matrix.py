@@ -74,7 +74,6 @@ POLICY: dict[str, str] = {
     "workshops.consent": "participant_token",
     "workshops.you_and_the_room": "participant_token",
     "assessment.deleted": "public",
-    "healthz": "public",  # /healthz (merged from i19-cluster without an entry here)
     "results.my_data_json": "token",
     "results.my_data_csv": "token",
     "results.delete": "token",
