@@ -311,6 +311,7 @@ def test_migration_0013_backfills_the_live_counts_and_the_latest_release(databas
             live_before, release_before = summary.stored(), released(release_id)
             assert values(combined(release_before)) == {"6_10.on": 4, "6_10.qc": 4}
             assert values(combined(live_before)) == {"6_10.on": 4, "6_10.qc": 4, "1_5.bc": 1}
+            db.session.remove()  # no open transaction may hold a lock the migrations' DDL waits for (PostgreSQL)
             downgrade(revision="0012")
             db.session.remove()
             assert not combined(summary.stored()) and not combined(released(release_id))
@@ -319,11 +320,13 @@ def test_migration_0013_backfills_the_live_counts_and_the_latest_release(databas
             assert {key for key in recounted.keys() | have.keys() if recounted[key] != have[key]} == set(
                 combined_keys(live_before)
             )
+            db.session.remove()
             upgrade()
             db.session.remove()
             assert summary.stored() == live_before and summary.mismatches() == {}
             # The organisation that changed after the cut is left out of the release (it joins at the next).
             assert released(release_id) == release_before
+            db.session.remove()
             downgrade(revision="0012")
             upgrade()  # twice: nothing counted twice
             db.session.remove()
