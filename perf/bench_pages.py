@@ -1,45 +1,62 @@
-"""Page throughput against the stack's ceiling (gunicorn, 2 workers, loopback, ``wrk``).
+"""Benchmark 1: the main pages as browsers ask for them, under gunicorn, against hello-world.
 
-    python -m perf.bench_pages [--seconds 8] [--connections 20] [--out perf/out/bench_pages.json]
+    python -m perf.bench_pages [--seconds 3] [--connections 10] [--fraction 0.5]
+                               [--out perf/out/bench_pages.json]
 
-Serves, one after the other, under the same gunicorn settings (2 sync workers, bound to
-127.0.0.1, no access log):
+Two gunicorn servers side by side on 127.0.0.1 (2 sync workers each, no access log; an idle
+one costs nothing): ``perf/hello.py``, a hello-world Flask app (the reference), and the real
+app (``perf/wsgi_bench.py``: production settings, **CSRF protection on**, rate limits on, a
+fresh SQLite database upgraded with the migrations holding 1,000 synthetic assessments, the
+probes of ``perf.common.make_probes``, ``DATA_POOL=synthetic``).
 
-(a) ``perf/hello.py``, a hello-world Flask app: the reference;
-(b) the first questionnaire page, GET ``/en/assessment/<token>/importance``;
-(c) a page POST that saves a draft (``action=save``; the 20 connections rotate over 20
-    drafts).  **The real app runs with CSRF protection off (``WTF_CSRF_ENABLED=False``) for
-    this benchmark only**, so that the load generator needs no form token;
-(d) a results page, GET ``/en/results/<token>``, with today's peer groups;
-(e) the facilitator's live view of a workshop with 50 participants, GET ``/en/workshops/<id>``,
-    with the facilitator's session cookie.
+Every request is what a browser sends (``perf/loadgen.py``): ``Accept-Encoding: gzip, deflate,
+br``, ``Accept-Language``, the cookies the app set (each virtual browser keeps its own). The
+pages: ``home`` ``/en/``, ``start`` ``/en/assessment/``, ``page`` the first questionnaire page,
+``save`` a draft save (the browser POSTs the hidden fields, CSRF token included, of the page it
+loaded, with a new answer: 302; then loads the page again for the next form), ``results`` a
+results page with peers, ``live`` the facilitator's live view of a workshop with 50 participants
+and ``live_fragment`` its refresh fragment ``/en/workshops/<id>/live`` (the facilitator's cookie).
 
-The real app uses a fresh SQLite database upgraded with the migrations and holding 1,000
-synthetic assessments (a few years of a sector of ~650 funded providers), the probes of
-``perf.common.make_probes`` and ``DATA_POOL=synthetic``.  Both servers run side by side
-(an idle one costs nothing); each page gets a 2-second warm-up, then ``wrk -t2 -c20 -d8s
---latency``, **paired with a run of (a) just before it**: the machine is shared and its load
-changes from minute to minute, so each page's ratio is taken to the reference measured next to
-it, and (a)'s own line shows the median of those paired runs.  The load generator shares the
-2 cores with the servers, so only the ratios mean anything.
+1. **Saturation and CPU per request.**  ``--connections`` browsers act back to back for
+   ``--seconds``; each page's run sits between two runs of hello-world (hello, page 1, hello,
+   page 2, …, hello), so each page is compared with the reference measured just before and just
+   after it on this shared machine.  **CPU per request** is the workers' user + system time read
+   from ``/proc/<pid>/stat`` before and after the run (``perf/procstat.py``) over the requests
+   answered; the ratio is hello-world's CPU per request (the mean of the runs before and after)
+   over the page's: 0.45 means "45 % of hello-world".  For ``save`` the run's CPU covers the POST
+   and the reload of the page; the POST's own CPU is that minus one ``page`` GET (measured in its
+   own run), and the requests/s are saves a second.  The load generator shares the 2 cores with
+   the servers, so requests/s are bounded by it for hello-world: the CPU figures are the measure,
+   requests/s stand beside them.
+2. **p99 at a fixed rate below saturation.**  Right after each page's saturated run and the
+   hello-world run that follows it (so that the rate is taken from the machine's state of that
+   minute), an open-loop run at ``--fraction`` (50 %) of that page's saturated rate, then
+   hello-world at **the same absolute rate**: the same traffic on both servers, so the p99
+   ratio says how much longer a visitor waits for this page than for a page that costs the
+   stack nothing, at a traffic the server handles (at the same *fraction* of each one's own
+   ceiling the ratio would again restate the throughput, which is the flaw of a p99 measured at
+   saturation).  Latency runs from each
+   request's scheduled time to the end of its response, so a stall is not hidden by a client
+   that waited (coordinated omission).  Each run lasts long enough for ``FIXED_REQUESTS``
+   requests, within ``--seconds`` and ``FIXED_MAX_SECONDS``.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
-import re
-import shutil
 import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
+from perf import procstat
 from perf.common import (
     FACILITATOR_EMAIL,
     OUT_DIR,
@@ -52,28 +69,15 @@ from perf.common import (
     sign_in,
 )
 from perf.generate import SYNTHETIC_NOTE, generate, reset_database
+from perf.loadgen import Action, Browser, Get, Run, Save, fixed_rate, prime, saturate
 
 WORKERS = 2
-THREADS = 2
 DATASET = 1_000
-DRAFTS = 20
-
-
-def ensure_wrk() -> str:
-    """Return the path of wrk, installing it from Debian if missing (root only)."""
-    path = shutil.which("wrk")
-    if path:
-        return path
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        install = ["apt-get", "install", "-y", "-qq", "wrk"]
-        if subprocess.run(install, env=env, capture_output=True, check=False).returncode != 0:
-            subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, check=False)
-            subprocess.run(install, env=env, capture_output=True, check=False)
-    path = shutil.which("wrk")
-    if not path:
-        raise SystemExit("wrk is missing: apt-get install -y wrk")
-    return path
+BROWSERS = 30  # per page; the first --connections of them make the closed-loop runs
+WARM_UP_SECONDS = 1.0
+FIXED_REQUESTS = 300
+FIXED_MAX_SECONDS = 6.0
+PAGES = ("home", "start", "page", "save", "results", "live", "live_fragment")
 
 
 def free_port() -> int:
@@ -102,11 +106,11 @@ class Gunicorn:
         self.process = subprocess.Popen(
             command, cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=self.log, stderr=subprocess.STDOUT
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
                 with urllib.request.urlopen(self.base + ready_path, timeout=5) as response:  # noqa: S310 - loopback
-                    if response.status == 200:
+                    if response.status == 200 and len(procstat.children(self.process.pid)) == WORKERS:
                         break
             except OSError:
                 pass
@@ -114,6 +118,10 @@ class Gunicorn:
                 self.stop()
                 raise RuntimeError(f"gunicorn {app} did not start; see {self.log.name}")
             time.sleep(0.2)
+
+    def workers(self) -> dict[int, int]:
+        """CPU ticks of each worker now."""
+        return procstat.worker_ticks(self.process.pid)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -126,66 +134,6 @@ class Gunicorn:
         self.log.close()
 
 
-LATENCY_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-
-
-def _ms(text: str) -> float:
-    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
-    if not match:
-        raise ValueError(text)
-    return float(match.group(1)) * LATENCY_UNITS[match.group(2)]
-
-
-def parse_wrk(output: str) -> dict[str, Any]:
-    """Requests/s, latency percentiles (ms), request count, errors and non-2xx/3xx responses."""
-    result: dict[str, Any] = {}
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    result["rps"] = float(rps.group(1)) if rps else 0.0
-    for percent in ("50", "75", "90", "99"):
-        found = re.search(rf"^\s+{percent}%\s+(\S+)", output, re.MULTILINE)
-        result[f"p{percent}_ms"] = round(_ms(found.group(1)), 2) if found else None
-    total = re.search(r"(\d+) requests in ([\d.]+)(\w+)", output)
-    result["requests"] = int(total.group(1)) if total else 0
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    result["non_2xx_3xx"] = int(bad.group(1)) if bad else 0
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    result["socket_errors"] = sum(int(x) for x in errors.groups()) if errors else 0
-    return result
-
-
-def run_wrk(
-    wrk: str, url: str, seconds: int, connections: int, script: Path | None = None, headers: list[str] | None = None
-) -> dict[str, Any]:
-    command = [wrk, f"-t{THREADS}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
-    for header in headers or []:
-        command += ["-H", header]
-    if script is not None:
-        command += ["-s", str(script)]
-    command.append(url)
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"wrk failed: {done.stderr}")
-    return {**parse_wrk(done.stdout), "command": " ".join(command[1:-1]) + " URL", "raw": done.stdout}
-
-
-def post_script(tokens: list[str]) -> Path:
-    """A wrk script POSTing a draft save of the first page, rotating over the drafts."""
-    lua = [
-        "local tokens = {" + ", ".join(json.dumps(t) for t in tokens) + "}",
-        "local n = 0",
-        "request = function()",
-        "  n = n + 1",
-        "  local token = tokens[(n % #tokens) + 1]",
-        '  local body = "q1=" .. (n % 11) .. "&action=save&revision=0&layout=&task=&return_to="',
-        '  local headers = {["Content-Type"] = "application/x-www-form-urlencoded"}',
-        '  return wrk.format("POST", "/en/assessment/" .. token .. "/importance", headers, body)',
-        "end",
-    ]
-    path = OUT_DIR / "post_draft.lua"
-    path.write_text("\n".join(lua) + "\n", encoding="utf-8")
-    return path
-
-
 def prepare(url: str, log: Any) -> dict[str, Any]:
     """Fresh database with the migrations, synthetic data and probes; the facilitator's cookie."""
     reset_database(url)
@@ -193,7 +141,7 @@ def prepare(url: str, log: Any) -> dict[str, Any]:
     log(f"  database: {stats['assessments']:,} synthetic assessments generated")
     app = make_app(url)
     with app.app_context():
-        probes = make_probes(drafts=DRAFTS + 1)
+        probes = make_probes(drafts=BROWSERS + 1)
         from benchmark.extensions import db
 
         db.session.remove()
@@ -205,143 +153,184 @@ def prepare(url: str, log: Any) -> dict[str, Any]:
         raise RuntimeError("no session cookie after sign-in")
     return {
         "get_token": probes.draft_tokens[0],
-        "post_tokens": probes.draft_tokens[1:],
+        "save_tokens": probes.draft_tokens[1:],
         "results_token": probes.results_token,
         "workshop_id": probes.workshop_id,
-        "cookie": f"session={cookie.value}",
+        "facilitator_cookie": cookie.value,
     }
 
 
-def check(url: str, expect: int, headers: dict[str, str] | None = None, data: bytes | None = None) -> None:
-    """One request before the load: the target answers as expected (redirects not followed)."""
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-            return None
-
-    opener = urllib.request.build_opener(NoRedirect)
-    request = urllib.request.Request(url, data=data, headers=headers or {})  # noqa: S310 - loopback
-    try:
-        with opener.open(request, timeout=30) as response:
-            status = response.status
-    except urllib.error.HTTPError as error:
-        status = error.code
-    if status != expect:
-        raise RuntimeError(f"{url}: HTTP {status}, expected {expect}")
+def targets(probes: dict[str, Any]) -> dict[str, tuple[str, Action, int]]:
+    """Each page: (label, action, status expected)."""
+    live = f"/en/workshops/{probes['workshop_id']}"
+    return {
+        "home": ("Home page", Get("/en/"), 200),
+        "start": ("Start page", Get("/en/assessment/"), 200),
+        "page": ("First questionnaire page", Get(f"/en/assessment/{probes['get_token']}/importance"), 200),
+        "save": ("Draft save (POST with CSRF token, 302)", Save("/en/assessment/{token}/importance"), 302),
+        "results": ("Results page with peers", Get(f"/en/results/{probes['results_token']}"), 200),
+        "live": ("Facilitator live view, 50 participants", Get(live), 200),
+        "live_fragment": ("Live view's refresh fragment", Get(live + "/live"), 200),
+    }
 
 
-def drain(url: str) -> None:
-    """Wait until requests queued by the previous load have been served (wrk leaves a backlog).
+def browsers_for(key: str, port: int, probes: dict[str, Any]) -> list[Browser]:
+    browsers = []
+    for index in range(BROWSERS):
+        cookies = {"session": probes["facilitator_cookie"]} if key.startswith("live") else None
+        browser = Browser(port, cookies)
+        if key == "save":
+            browser.draft = probes["save_tokens"][index]
+        browsers.append(browser)
+    return browsers
 
-    A request queues behind whatever the server still has to do; two in a row, one per
-    worker at most, come back only when the backlog is gone.
-    """
-    for _ in range(WORKERS):
-        with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 - loopback
-            response.read()
+
+async def with_cpu(server: Gunicorn, load: Awaitable[Run], requests_per_action: int) -> dict[str, Any]:
+    """Run a load; its summary with the server's worker CPU over it (from /proc)."""
+    before = server.workers()
+    run = await load
+    cpu_s = procstat.cpu_seconds_between(before, server.workers())
+    summary = run.summary(requests_per_action)
+    per_action = cpu_s / run.actions * 1000 if run.actions else None
+    return {
+        **summary,
+        "send_lag_max_ms": round(run.send_lag_max * 1000, 2),
+        "cpu_s": round(cpu_s, 3),
+        "cpu_ms_per_action": None if per_action is None else round(per_action, 3),
+    }
 
 
-def run(seconds: int, connections: int, log: Any) -> dict[str, Any]:
+def _check(key: str, measured: dict[str, Any]) -> None:
+    if measured["errors"]:
+        raise RuntimeError(f"{key}: {measured['errors']} unexpected responses or errors ({measured['statuses']})")
+
+
+async def measure(
+    hello: Gunicorn, server: Gunicorn, probes: dict[str, Any], options: argparse.Namespace, log: Any
+) -> dict[str, Any]:
+    seconds, connections, fraction = options.seconds, options.connections, options.fraction
+    hello_action = Get("/")
+    hello_browsers = [Browser(hello.port) for _ in range(BROWSERS)]
+    pages = {key: target for key, target in targets(probes).items() if key in options.pages}
+    browsers = {key: browsers_for(key, server.port, probes) for key in pages}
+    await prime(hello_action, hello_browsers)
+    await saturate(hello_action, hello_browsers[:connections], WARM_UP_SECONDS, 200)
+    for key, (_label, action, expect) in pages.items():  # cookies, forms, the workers' caches
+        await prime(action, browsers[key])
+        _check(key, (await saturate(action, browsers[key][:connections], WARM_UP_SECONDS, expect)).summary(1))
+
+    async def reference() -> dict[str, Any]:
+        run = await with_cpu(hello, saturate(hello_action, hello_browsers[:connections], seconds, 200), 1)
+        _check("hello", run)
+        return run
+
+    results: dict[str, Any] = {}
+    hello_runs = [await reference()]
+    for key, (label, action, expect) in pages.items():
+        # hello, page, hello: CPU in alternation; then the fixed rate while the saturated rate is fresh.
+        run = await with_cpu(server, saturate(action, browsers[key][:connections], seconds, expect), action.requests)
+        _check(key, run)
+        hello_runs.append(await reference())
+        results[key] = {"label": label, "path": getattr(action, "path", ""), "saturated": run}
+        results[key]["hello_before"], results[key]["hello_after"] = hello_runs[-2:]
+        rate = max(1.0, fraction * run["actions_per_s"])
+        duration = min(FIXED_MAX_SECONDS, max(seconds, FIXED_REQUESTS / rate))
+        page = await with_cpu(server, fixed_rate(action, browsers[key], rate, duration, expect), action.requests)
+        paired = await with_cpu(hello, fixed_rate(hello_action, hello_browsers, rate, duration, 200), 1)
+        _check(key, page)
+        _check("hello", paired)
+        results[key]["fixed"] = {"rate": round(rate, 1), "seconds": round(duration, 2), "page": page, "hello": paired}
+        log(
+            f"  {key}: {run['actions_per_s']} /s, {run['cpu_ms_per_action']} ms CPU each; at {rate:.1f}/s "
+            f"p99 {page['p99_ms']} ms (hello-world at the same rate: {paired['p99_ms']} ms)"
+        )
+    derive(results)
+    return {"targets": results, "hello_runs": hello_runs}
+
+
+def derive(results: dict[str, Any]) -> None:
+    """CPU per request, the ratios to hello-world; the POST alone for ``save`` (its run minus one page GET)."""
+    for key, entry in results.items():
+        run = entry["saturated"]
+        hello_ms = (entry["hello_before"]["cpu_ms_per_action"] + entry["hello_after"]["cpu_ms_per_action"]) / 2
+        cpu_ms = run["cpu_ms_per_action"]
+        if key == "save":
+            entry["cpu_ms_save_and_reload"] = cpu_ms
+            if "page" in results:  # else (--pages without page) the figure is the save and the reload
+                cpu_ms = cpu_ms - results["page"]["saturated"]["cpu_ms_per_action"]
+        hello_rps = (entry["hello_before"]["actions_per_s"] + entry["hello_after"]["actions_per_s"]) / 2
+        fixed = entry.get("fixed", {})
+        p99, hello_p99 = fixed.get("page", {}).get("p99_ms"), fixed.get("hello", {}).get("p99_ms")
+        entry.update(
+            cpu_ms=round(cpu_ms, 3),
+            hello_cpu_ms=round(hello_ms, 3),
+            cpu_ratio=round(hello_ms / cpu_ms, 4) if cpu_ms > 0 else None,
+            rps=run["actions_per_s"],
+            hello_rps=round(hello_rps, 1),
+            rps_ratio=round(run["actions_per_s"] / hello_rps, 4) if hello_rps else None,
+            p99_ratio=round(p99 / hello_p99, 2) if p99 and hello_p99 else None,
+        )
+
+
+def run(options: argparse.Namespace, log: Any) -> dict[str, Any]:
+    started = time.monotonic()
     compile_catalogues()
     build_assets()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    wrk = ensure_wrk()
-    url = "sqlite:///" + str(OUT_DIR / "bench-pages.sqlite3")
+    database = OUT_DIR / "bench-pages.sqlite3"
+    url = "sqlite:///" + str(database)
     report: dict[str, Any] = {
         "note": SYNTHETIC_NOTE,
         "environment": environment_summary(),
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
         "settings": {
             "gunicorn_workers": WORKERS,
-            "wrk_threads": THREADS,
-            "connections": connections,
-            "seconds": seconds,
+            "worker_class": "sync",
+            "connections": options.connections,
+            "browsers": BROWSERS,
+            "seconds": options.seconds,
+            "warm_up_seconds": WARM_UP_SECONDS,
+            "fixed_fraction": options.fraction,
+            "fixed_requests": FIXED_REQUESTS,
+            "fixed_max_seconds": FIXED_MAX_SECONDS,
             "dataset": DATASET,
-            "csrf_off_for": "the real app, in this benchmark only (the POST needs no form token)",
+            "csrf": "on",
+            "load_generator": "perf/loadgen.py (asyncio, one connection per request)",
+            "clock_ticks_per_s": procstat.CLOCK_TICKS,
         },
-        "targets": {},
     }
-    log("Page throughput:")
+    log("Pages as browsers ask for them:")
     probes = prepare(url, log)
-    env = {"PERF_DATABASE_URL": url, "PERF_CSRF": "off"}
     hello = Gunicorn("perf.hello:app", {}, "/")
     server = None
     try:
-        server = Gunicorn("perf.wsgi_bench:app", env, "/en/")
-        base = server.base
-        targets = {
-            "b_page_get": ("(b) first questionnaire page, GET", f"/en/assessment/{probes['get_token']}/importance"),
-            "c_page_post": ("(c) page POST saving a draft (CSRF off)", "/en/assessment/<20 drafts>/importance"),
-            "d_results": ("(d) results page with peers, GET", f"/en/results/{probes['results_token']}"),
-            "e_live": ("(e) facilitator live view, 50 participants", f"/en/workshops/{probes['workshop_id']}"),
-        }
-        body = b"q1=5&action=save&revision=0&layout=&task=&return_to="
-        form = {"Content-Type": "application/x-www-form-urlencoded"}
-        check(base + targets["b_page_get"][1], 200)
-        check(base + f"/en/assessment/{probes['post_tokens'][0]}/importance", 302, form, body)
-        check(base + targets["d_results"][1], 200)
-        check(base + targets["e_live"][1], 200, {"Cookie": probes["cookie"]})
-        script = post_script(probes["post_tokens"])
-        run_wrk(wrk, hello.base + "/", 2, connections)  # warm-up
-        references = []
-        for key, (label, path) in targets.items():
-            # The machine is shared: each page is paired with a reference run just before it.
-            drain(hello.base + "/")
-            reference = run_wrk(wrk, hello.base + "/", seconds, connections)
-            references.append(reference)
-            kwargs: dict[str, Any] = {}
-            if key == "c_page_post":
-                kwargs["script"] = script
-            if key == "e_live":
-                kwargs["headers"] = [f"Cookie: {probes['cookie']}"]
-            target_url = base + (path if "<" not in path else "/")
-            drain(base + "/en/")
-            run_wrk(wrk, target_url, 2, connections, **kwargs)  # warm-up
-            drain(base + "/en/")
-            measured = run_wrk(wrk, target_url, seconds, connections, **kwargs)
-            report["targets"][key] = {
-                "label": label,
-                "path": path,
-                **measured,
-                "reference": {k: reference[k] for k in ("rps", "p50_ms", "p99_ms", "requests")},
-            }
-            log(
-                f"  {label}: {measured['rps']} req/s, p99 {measured['p99_ms']} ms "
-                f"(reference just before: {reference['rps']} req/s, p99 {reference['p99_ms']} ms)"
-            )
-        middle = sorted(references, key=lambda r: r["rps"])[len(references) // 2]
-        report["targets"] = {
-            "a_hello": {
-                "label": "(a) hello-world Flask (reference; median of the paired runs)",
-                "path": "/",
-                **middle,
-                "runs_rps": [r["rps"] for r in references],
-                "runs_p99_ms": [r["p99_ms"] for r in references],
-            },
-            **report["targets"],
-        }
+        server = Gunicorn("perf.wsgi_bench:app", {"PERF_DATABASE_URL": url}, "/en/")
+        report.update(asyncio.run(measure(hello, server, probes, options, log)))
     finally:
         hello.stop()
         if server is not None:
             server.stop()
     for suffix in ("", "-wal", "-shm"):
-        Path(str(OUT_DIR / "bench-pages.sqlite3") + suffix).unlink(missing_ok=True)
+        Path(str(database) + suffix).unlink(missing_ok=True)
+    report["seconds"] = round(time.monotonic() - started, 1)
     return report
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="Page throughput against a hello-world reference")
-    parser.add_argument("--seconds", type=int, default=8)
-    parser.add_argument("--connections", type=int, default=20)
+    parser = argparse.ArgumentParser(description="The main pages as browsers ask for them, against hello-world")
+    parser.add_argument("--seconds", type=float, default=3.0, help="length of each saturated run")
+    parser.add_argument("--connections", type=int, default=10, help="browsers acting at once in a saturated run")
+    parser.add_argument("--fraction", type=float, default=0.5, help="fixed rate, as a share of the saturated rate")
+    parser.add_argument("--pages", type=lambda text: text.split(","), default=list(PAGES), help=",".join(PAGES))
     parser.add_argument("--out", default=str(OUT_DIR / "bench_pages.json"))
     args = parser.parse_args()
 
     def log(message: str) -> None:
         print(message, flush=True)
 
-    report = run(args.seconds, args.connections, log)
+    report = run(args, log)
     Path(args.out).write_text(json.dumps(report, indent=1), encoding="utf-8")
-    log(f"wrote {args.out}")
+    log(f"wrote {args.out} ({report['seconds']} s)")
     return 0
 
 
