@@ -23,6 +23,7 @@ to sending it (coordinated omission), which ``wrk`` (closed loop only) cannot do
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import zlib
 from collections import Counter
@@ -94,6 +95,8 @@ async def request(
         return Response(status, response_headers, await _read_body(reader, response_headers))
     finally:
         writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
 
 
 class Browser:

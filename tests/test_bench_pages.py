@@ -1,0 +1,148 @@
+"""Benchmark 1's pure parts and its load generator (perf/procstat.py, perf/loadgen.py, perf/bench_pages.py).
+
+* worker CPU is read from ``/proc/<pid>/stat``, whose process name may hold spaces and parentheses,
+  and the workers are found as the children of the gunicorn master;
+* latency at a fixed rate is measured from each request's scheduled time, so a stall shows in every
+  request due during it (no coordinated omission);
+* the draft saves the load generator makes carry the page's CSRF token and the session cookie: the
+  real app, CSRF on, answers them 302 (and 400 without the token).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from benchmark.store import assessments as services
+from perf import procstat
+from perf.bench_pages import targets
+from perf.loadgen import Browser, Get, Response, fixed_rate, latency_summary, percentile, prime
+from tests.factories import LiveServer
+
+
+def stat_line(pid: int, comm: str, ppid: int, utime: int, stime: int) -> str:
+    """A /proc/<pid>/stat line as Linux writes it (52 fields)."""
+    fields = ["S", str(ppid), *["0"] * 9, str(utime), str(stime), *["0"] * 37]
+    return f"{pid} ({comm}) " + " ".join(fields) + "\n"
+
+
+def test_a_stat_line_is_parsed_whatever_the_process_name() -> None:
+    name = "gunicorn: worker [perf (x) y) z]"
+    stat = procstat.parse_stat(stat_line(4242, name, 4200, 1234, 56))
+    assert (stat.pid, stat.comm, stat.ppid, stat.utime, stat.stime) == (4242, name, 4200, 1234, 56)
+    assert stat.ticks == 1290
+    with pytest.raises(ValueError, match="not a /proc"):
+        procstat.parse_stat("4242 gunicorn S 1")
+
+
+def test_this_process_stat_agrees_with_the_os() -> None:
+    sum(i * i for i in range(300_000))  # some CPU to read
+    stat = procstat.read_stat(os.getpid())
+    times = os.times()
+    assert stat is not None
+    assert (stat.pid, stat.ppid) == (os.getpid(), os.getppid())
+    assert abs(stat.utime / procstat.CLOCK_TICKS - times.user) <= 0.05
+    assert abs(stat.stime / procstat.CLOCK_TICKS - times.system) <= 0.05
+
+
+def test_the_workers_are_the_children_of_the_master(tmp_path: Path) -> None:
+    processes = {
+        100: stat_line(100, "gunicorn: master [app]", 1, 500, 50),
+        101: stat_line(101, "gunicorn: worker [app (1)]", 100, 300, 20),
+        102: stat_line(102, "gunicorn: worker [app (2)]", 100, 200, 10),
+        200: stat_line(200, "python (100)", 1, 999, 999),  # "100" in its name, not its parent
+    }
+    for pid, line in processes.items():
+        (tmp_path / str(pid)).mkdir()
+        (tmp_path / str(pid) / "stat").write_text(line)
+    (tmp_path / "300").mkdir()  # gone before its stat was read
+    (tmp_path / "self").mkdir()
+    assert procstat.children(100, tmp_path) == [101, 102]
+    before = procstat.worker_ticks(100, tmp_path)
+    assert before == {101: 320, 102: 210}
+    after = {101: 320 + procstat.CLOCK_TICKS, 102: 210 + procstat.CLOCK_TICKS // 2}
+    assert procstat.cpu_seconds_between(before, after) == pytest.approx(1.5)
+    with pytest.raises(RuntimeError, match="workers changed"):
+        procstat.cpu_seconds_between(before, {101: 400, 103: 0})
+
+
+def test_latency_is_measured_from_the_scheduled_time() -> None:
+    scheduled = [i * 0.01 for i in range(100)]
+    completed = [due + 0.002 for due in scheduled]
+    for i in range(20, 30):  # the server stalls from 0.20 s to 0.50 s: these ten wait for it
+        completed[i] = 0.5
+    summary = latency_summary(scheduled, completed)
+    assert summary["p50_ms"] == pytest.approx(2.0)
+    assert summary["p99_ms"] == pytest.approx(290.0)  # the 99th of 100: the second-longest wait
+    assert summary["max_ms"] == pytest.approx(300.0)
+    assert percentile([5.0, 1.0, 3.0, 2.0, 4.0], 50) == 3.0
+    assert percentile([5.0, 1.0, 3.0, 2.0, 4.0], 99) == 5.0
+    with pytest.raises(ValueError, match="one completion time"):
+        latency_summary(scheduled, completed[:-1])
+
+
+class Slow:
+    """An action whose first request takes 0.2 s and the others none (no server needed)."""
+
+    requests = 1
+    label = "slow"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def prime(self, browser: Browser) -> None:
+        return None
+
+    async def timed(self, browser: Browser) -> Response:
+        self.calls += 1
+        await asyncio.sleep(0.2 if self.calls == 1 else 0)
+        return Response(200, [], b"")
+
+    async def after(self, browser: Browser) -> None:
+        return None
+
+
+def test_a_request_due_during_a_stall_counts_its_wait() -> None:
+    """One browser, 50 requests a second: those due while the first is stuck wait for it, and it shows."""
+    run = asyncio.run(fixed_rate(Slow(), [Browser(0)], rate=50, seconds=0.4, expect=200))
+    assert run.actions == 20
+    assert run.latencies[0] >= 0.19
+    assert run.latencies[1] >= 0.15  # due at 0.02 s, sent after 0.2 s: a closed-loop client would say ~0
+    assert min(run.latencies[-5:]) < 0.05  # the backlog is gone by the end
+    assert run.errors == 0
+
+
+def test_the_benchmark_draft_saves_carry_the_csrf_token_and_the_cookie(csrf_app: Flask) -> None:
+    """The benchmark's own save action, against the real app with CSRF on: 302s, and the answers saved."""
+    with csrf_app.app_context():
+        questionnaire = csrf_app.extensions["content"].questionnaire
+        drafts = [services.start_assessment(questionnaire, "en", None, synthetic=True)[1] for _ in range(2)]
+    probes = {"get_token": drafts[0], "results_token": "x", "workshop_id": 1}
+    _label, save, expect = targets(probes)["save"]
+    assert expect == 302
+    with LiveServer(csrf_app) as server:
+        browsers = [Browser(server.port) for _ in drafts]
+        for browser, token in zip(browsers, drafts, strict=True):
+            browser.draft = token
+        asyncio.run(prime(save, browsers))
+        assert all("csrf_token" in b.fields and "session" in b.cookies for b in browsers)
+        run = asyncio.run(fixed_rate(save, browsers, rate=20, seconds=0.3, expect=302))
+        assert run.statuses == {302: 6} and run.errors == 0
+        # The same post without the token is refused: the 302s above are CSRF checked.
+        browser = browsers[0]
+        form = {k: v for k, v in browser.fields.items() if k != "csrf_token"}
+        path = f"/en/assessment/{browser.draft}/importance"
+        refused = asyncio.run(browser.post(path, {**form, "q1": "7", "action": "save"}, referer=path))
+        assert refused.status == 400
+        # And a GET carries the browser's headers: the page comes back compressed.
+        page = asyncio.run(Get(path).timed(browser))
+        assert page.header("Content-Encoding") == "gzip" and "csrf_token" in page.text()
+    with csrf_app.app_context():
+        for token, browser in zip(drafts, browsers, strict=True):
+            assessment = services.find_by_token(token)
+            assert assessment is not None
+            assert assessment.answer_map()["q1"] == browser.count % 11
