@@ -197,6 +197,8 @@ async def with_cpu(server: Gunicorn, load: Awaitable[Run], requests_per_action: 
         "send_lag_max_ms": round(run.send_lag_max * 1000, 2),
         "cpu_s": round(cpu_s, 3),
         "cpu_ms_per_action": None if per_action is None else round(per_action, 3),
+        # How busy the workers were: near 1 the server's CPU is the limit, well below it something else is.
+        "workers_busy": round(cpu_s / (run.seconds * WORKERS), 3) if run.seconds else None,
     }
 
 

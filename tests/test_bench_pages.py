@@ -19,8 +19,9 @@ from flask import Flask
 
 from benchmark.store import assessments as services
 from perf import procstat
-from perf.bench_pages import targets
+from perf.bench_pages import derive, targets
 from perf.loadgen import Browser, Get, Response, fixed_rate, latency_summary, percentile, prime
+from perf.run import render_pages
 from tests.factories import LiveServer
 
 
@@ -146,3 +147,49 @@ def test_the_benchmark_draft_saves_carry_the_csrf_token_and_the_cookie(csrf_app:
             assessment = services.find_by_token(token)
             assert assessment is not None
             assert assessment.answer_map()["q1"] == browser.count % 11
+
+
+def saturated(per_s: float, cpu_ms: float) -> dict[str, object]:
+    return {"actions_per_s": per_s, "cpu_ms_per_action": cpu_ms, "requests": int(per_s * 3), "workers_busy": 0.5}
+
+
+def fixed(p50: float, p99: float) -> dict[str, object]:
+    return {"p50_ms": p50, "p99_ms": p99, "max_ms": p99, "requests": 300, "send_lag_max_ms": 1.0}
+
+
+def test_the_ratios_and_the_save_alone_reach_results_md() -> None:
+    hello = [saturated(2000, 0.30), saturated(1800, 0.20), saturated(1900, 0.25)]
+    results = {
+        "page": {"label": "First page", "path": "/p", "saturated": saturated(200, 4.0)},
+        "save": {"label": "Draft save", "path": "/s", "saturated": saturated(50, 10.0)},
+    }
+    for index, entry in enumerate(results.values()):
+        entry.update(hello_before=hello[index], hello_after=hello[index + 1], fixed={"rate": 100.0, "seconds": 3})
+        entry["fixed"].update(page=fixed(10.0, 40.0), hello=fixed(1.0, 8.0))
+    derive(results)
+    assert results["page"]["cpu_ratio"] == pytest.approx(0.25 / 4.0)
+    assert results["save"]["cpu_ms"] == pytest.approx(6.0)  # the save and reload, minus one page GET
+    assert results["save"]["cpu_ratio"] == pytest.approx(0.225 / 6.0, abs=1e-4)
+    assert results["save"]["p99_ratio"] == 5.0
+    report = {
+        "settings": {
+            "gunicorn_workers": 2,
+            "worker_class": "sync",
+            "dataset": 1000,
+            "connections": 10,
+            "seconds": 3,
+            "fixed_fraction": 0.5,
+            "browsers": 30,
+        },
+        "targets": results,
+        "hello_runs": hello,
+        "date": "2026-12-07 04:00 UTC",
+        "seconds": 150,
+    }
+    text = "\n".join(render_pages(report))
+    assert "| First page | 4.00 | 0.25 (0.30, 0.20) | 6.2% |" in text
+    assert "| Draft save | 6.00 | 0.23 (0.20, 0.25) | 3.8% |" in text
+    assert "| 1.0, 8.0 | 5.00× |" in text
+    assert "its run (10.00 ms per save, a POST and a reload of the page) minus one GET of the page (4.00 ms)" in text
+    old_format = {"settings": {}, "targets": {"a_hello": {}}}  # wrk, CSRF off: not shown as if comparable
+    assert "Not measured" in "\n".join(render_pages(old_format))
