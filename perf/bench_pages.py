@@ -38,7 +38,9 @@ and ``live_fragment`` its refresh fragment ``/en/workshops/<id>/live`` (the faci
    saturation).  Latency runs from each
    request's scheduled time to the end of its response, so a stall is not hidden by a client
    that waited (coordinated omission).  Each run lasts long enough for ``FIXED_REQUESTS``
-   requests, within ``--seconds`` and ``FIXED_MAX_SECONDS``.
+   requests, within ``--seconds`` and ``FIXED_MAX_SECONDS``.  A run whose latency kept growing
+   (the last quarter's median over 3× the first's + 5 ms: the machine's other jobs took the
+   cores and a queue built) is made once more, and the report says whether the last one kept up.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ from perf.common import (
     sign_in,
 )
 from perf.generate import SYNTHETIC_NOTE, generate, reset_database
-from perf.loadgen import Action, Browser, Get, Run, Save, fixed_rate, prime, saturate
+from perf.loadgen import Action, Browser, Get, Run, Save, fell_behind, fixed_rate, prime, saturate
 
 WORKERS = 2
 DATASET = 1_000
@@ -77,6 +79,7 @@ BROWSERS = 30  # per page; the first --connections of them make the closed-loop 
 WARM_UP_SECONDS = 1.0
 FIXED_REQUESTS = 300
 FIXED_MAX_SECONDS = 6.0
+FIXED_ATTEMPTS = 2
 PAGES = ("home", "start", "page", "save", "results", "live", "live_fragment")
 
 
@@ -199,6 +202,7 @@ async def with_cpu(server: Gunicorn, load: Awaitable[Run], requests_per_action: 
         "cpu_ms_per_action": None if per_action is None else round(per_action, 3),
         # How busy the workers were: near 1 the server's CPU is the limit, well below it something else is.
         "workers_busy": round(cpu_s / (run.seconds * WORKERS), 3) if run.seconds else None,
+        "loadavg_1min": round(os.getloadavg()[0], 2),
     }
 
 
@@ -237,11 +241,24 @@ async def measure(
         results[key]["hello_before"], results[key]["hello_after"] = hello_runs[-2:]
         rate = max(1.0, fraction * run["actions_per_s"])
         duration = min(FIXED_MAX_SECONDS, max(seconds, FIXED_REQUESTS / rate))
-        page = await with_cpu(server, fixed_rate(action, browsers[key], rate, duration, expect), action.requests)
+        attempts = []
+        for _attempt in range(FIXED_ATTEMPTS):  # once more if the machine's other jobs made the queue grow
+            page = await with_cpu(server, fixed_rate(action, browsers[key], rate, duration, expect), action.requests)
+            _check(key, page)
+            attempts.append(page)
+            if not fell_behind(page["p50_ms_by_quarter"]):
+                break
+            log(f"  {key} at {rate:.1f}/s fell behind (p50 by quarter {page['p50_ms_by_quarter']} ms)")
         paired = await with_cpu(hello, fixed_rate(hello_action, hello_browsers, rate, duration, 200), 1)
-        _check(key, page)
         _check("hello", paired)
-        results[key]["fixed"] = {"rate": round(rate, 1), "seconds": round(duration, 2), "page": page, "hello": paired}
+        results[key]["fixed"] = {
+            "rate": round(rate, 1),
+            "seconds": round(duration, 2),
+            "page": page,
+            "hello": paired,
+            "kept_up": not fell_behind(page["p50_ms_by_quarter"]),
+            "earlier_attempts": attempts[:-1],
+        }
         log(
             f"  {key}: {run['actions_per_s']} /s, {run['cpu_ms_per_action']} ms CPU each; at {rate:.1f}/s "
             f"p99 {page['p99_ms']} ms (hello-world at the same rate: {paired['p99_ms']} ms)"

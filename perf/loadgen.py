@@ -228,7 +228,26 @@ class Run:
             "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
             "errors": self.errors,
             **percentiles(self.latencies),
+            "p50_ms_by_quarter": [percentiles(part)["p50_ms"] for part in quarters(self.latencies)],
         }
+
+
+def quarters(values: list[float]) -> list[list[float]]:
+    """The values in four consecutive parts (none if fewer than 8)."""
+    if len(values) < 8:
+        return []
+    size = len(values) / 4
+    return [values[round(i * size) : round((i + 1) * size)] for i in range(4)]
+
+
+def fell_behind(p50_ms_by_quarter: list[float | None], slack_ms: float = 5.0) -> bool:
+    """Whether a fixed-rate run's latency kept growing: the server (or the machine) did not keep up.
+
+    At a rate the server handles, the last quarter's median is about the first's; when the
+    requests arrive faster than they are served, a queue builds and each quarter waits longer.
+    """
+    known = [value for value in p50_ms_by_quarter if value is not None]
+    return len(known) == 4 and known[-1] > 3 * known[0] + slack_ms
 
 
 def percentile(values: list[float], percent: float) -> float:

@@ -140,6 +140,12 @@ def _not_measured(step: str, name: str) -> str:
     return f"Not measured in this run (`--skip-{step}`, a failure, or no `perf/out/{name}`)."
 
 
+def _kept_up(fixed: dict[str, Any]) -> str:
+    quarters = ", ".join(str(x) for x in fixed["page"].get("p50_ms_by_quarter", []))
+    again = f"; {len(fixed['earlier_attempts'])} earlier run fell behind" if fixed.get("earlier_attempts") else ""
+    return f"{_verdict(fixed.get('kept_up'))} ({quarters}{again})"
+
+
 def _share(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
 
@@ -163,7 +169,9 @@ def render_pages(pages: dict[str, Any] | None) -> list[str]:
         "and its ratio is hello-world's CPU per request (mean of the runs before and after) over the page's. "
         f"**p99** is measured at a fixed rate, {settings['fixed_fraction']:.0%} of the page's saturated rate, "
         "open loop, from each request's scheduled time (no coordinated omission), with hello-world at the same "
-        "rate just after: at saturation a p99 only restates the throughput. "
+        "rate just after: at saturation a p99 only restates the throughput. A fixed-rate run whose latency kept "
+        'growing (the machine\'s other jobs took the cores) is made once more; "kept up" says whether the last '
+        "run did. "
         f"Target: hello-world's CPU per request at least {PAGE_CPU_TARGET:.0%} of the page's, and a p99 at most "
         f"{PAGE_P99_TARGET:g}× hello-world's at the same rate. Requests/s stand beside the CPU figures: the load "
         'generator and the machine\'s other jobs share the cores, so they bound them; "workers busy" is the '
@@ -188,8 +196,8 @@ def render_pages(pages: dict[str, Any] | None) -> list[str]:
     lines += [
         "",
         "| Page | fixed rate /s | seconds | p50 ms | p99 ms | max ms | hello-world at the same rate: p50, p99 ms "
-        "| p99 ratio | requests | largest send delay ms | p99 target met |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| p99 ratio | requests | largest send delay ms | kept up (p50 ms by quarter) | p99 target met |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for target in targets.values():
         fixed = target["fixed"]
@@ -198,7 +206,7 @@ def render_pages(pages: dict[str, Any] | None) -> list[str]:
         lines.append(
             f"| {target['label']} | {fixed['rate']:.1f} | {fixed['seconds']:g} | {page['p50_ms']} | {page['p99_ms']} "
             f"| {page['max_ms']} | {hello['p50_ms']}, {hello['p99_ms']} | {_ratio(page['p99_ms'], hello['p99_ms'])} "
-            f"| {page['requests']:,} | {page['send_lag_max_ms']} | {_verdict(p99_ok)} |"
+            f"| {page['requests']:,} | {page['send_lag_max_ms']} | {_kept_up(fixed)} | {_verdict(p99_ok)} |"
         )
     save = targets.get("save")
     if save and "page" in targets:

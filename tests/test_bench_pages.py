@@ -20,7 +20,7 @@ from flask import Flask
 from benchmark.store import assessments as services
 from perf import procstat
 from perf.bench_pages import derive, targets
-from perf.loadgen import Browser, Get, Response, fixed_rate, latency_summary, percentile, prime
+from perf.loadgen import Browser, Get, Response, Run, fell_behind, fixed_rate, latency_summary, percentile, prime
 from perf.run import render_pages
 from tests.factories import LiveServer
 
@@ -107,6 +107,15 @@ class Slow:
         return None
 
 
+def test_a_run_whose_queue_grows_fell_behind() -> None:
+    """The last quarter's median over 3× the first's (+ 5 ms): the server did not keep up with the rate."""
+    growing = [0.010 + i * 0.002 for i in range(200)]  # each request waits 2 ms longer than the one before
+    steady = [0.010 + (i % 7) * 0.003 for i in range(200)]
+    assert fell_behind(Run(latencies=growing).summary(1)["p50_ms_by_quarter"])
+    assert not fell_behind(Run(latencies=steady).summary(1)["p50_ms_by_quarter"])
+    assert not fell_behind(Run(latencies=[5.0] * 7).summary(1)["p50_ms_by_quarter"])  # too few to tell
+
+
 def test_a_request_due_during_a_stall_counts_its_wait() -> None:
     """One browser, 50 requests a second: those due while the first is stuck wait for it, and it shows."""
     run = asyncio.run(fixed_rate(Slow(), [Browser(0)], rate=50, seconds=0.4, expect=200))
@@ -154,7 +163,15 @@ def saturated(per_s: float, cpu_ms: float) -> dict[str, object]:
 
 
 def fixed(p50: float, p99: float) -> dict[str, object]:
-    return {"p50_ms": p50, "p99_ms": p99, "max_ms": p99, "requests": 300, "send_lag_max_ms": 1.0}
+    quarters = [p50, p50, p50, p50]
+    return {
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "max_ms": p99,
+        "requests": 300,
+        "send_lag_max_ms": 1.0,
+        "p50_ms_by_quarter": quarters,
+    }
 
 
 def test_the_ratios_and_the_save_alone_reach_results_md() -> None:
@@ -165,7 +182,7 @@ def test_the_ratios_and_the_save_alone_reach_results_md() -> None:
     }
     for index, entry in enumerate(results.values()):
         entry.update(hello_before=hello[index], hello_after=hello[index + 1], fixed={"rate": 100.0, "seconds": 3})
-        entry["fixed"].update(page=fixed(10.0, 40.0), hello=fixed(1.0, 8.0))
+        entry["fixed"].update(page=fixed(10.0, 40.0), hello=fixed(1.0, 8.0), kept_up=True, earlier_attempts=[])
     derive(results)
     assert results["page"]["cpu_ratio"] == pytest.approx(0.25 / 4.0)
     assert results["save"]["cpu_ms"] == pytest.approx(6.0)  # the save and reload, minus one page GET
@@ -189,7 +206,7 @@ def test_the_ratios_and_the_save_alone_reach_results_md() -> None:
     text = "\n".join(render_pages(report))
     assert "| First page | 4.00 | 0.25 (0.30, 0.20) | 6.2% |" in text
     assert "| Draft save | 6.00 | 0.23 (0.20, 0.25) | 3.8% |" in text
-    assert "| 1.0, 8.0 | 5.00× |" in text
+    assert "| 1.0, 8.0 | 5.00× | 300 | 1.0 | yes (10.0, 10.0, 10.0, 10.0) | **no** |" in text
     assert "its run (10.00 ms per save, a POST and a reload of the page) minus one GET of the page (4.00 ms)" in text
     old_format = {"settings": {}, "targets": {"a_hello": {}}}  # wrk, CSRF off: not shown as if comparable
     assert "Not measured" in "\n".join(render_pages(old_format))
