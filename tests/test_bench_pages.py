@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from flask import Flask
@@ -23,6 +26,14 @@ from perf.bench_pages import derive, targets
 from perf.loadgen import Browser, Get, Response, Run, fell_behind, fixed_rate, latency_summary, percentile, prime
 from perf.run import render_pages
 from tests.factories import LiveServer
+
+T = TypeVar("T")
+
+
+def in_own_loop(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine in a thread of its own (the browser tests leave Playwright's loop running in this one)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def stat_line(pid: int, comm: str, ppid: int, utime: int, stime: int) -> str:
@@ -118,7 +129,7 @@ def test_a_run_whose_queue_grows_fell_behind() -> None:
 
 def test_a_request_due_during_a_stall_counts_its_wait() -> None:
     """One browser, 50 requests a second: those due while the first is stuck wait for it, and it shows."""
-    run = asyncio.run(fixed_rate(Slow(), [Browser(0)], rate=50, seconds=0.4, expect=200))
+    run = in_own_loop(fixed_rate(Slow(), [Browser(0)], rate=50, seconds=0.4, expect=200))
     assert run.actions == 20
     assert run.latencies[0] >= 0.19
     assert run.latencies[1] >= 0.15  # due at 0.02 s, sent after 0.2 s: a closed-loop client would say ~0
@@ -138,18 +149,18 @@ def test_the_benchmark_draft_saves_carry_the_csrf_token_and_the_cookie(csrf_app:
         browsers = [Browser(server.port) for _ in drafts]
         for browser, token in zip(browsers, drafts, strict=True):
             browser.draft = token
-        asyncio.run(prime(save, browsers))
+        in_own_loop(prime(save, browsers))
         assert all("csrf_token" in b.fields and "session" in b.cookies for b in browsers)
-        run = asyncio.run(fixed_rate(save, browsers, rate=20, seconds=0.3, expect=302))
+        run = in_own_loop(fixed_rate(save, browsers, rate=20, seconds=0.3, expect=302))
         assert run.statuses == {302: 6} and run.errors == 0
         # The same post without the token is refused: the 302s above are CSRF checked.
         browser = browsers[0]
         form = {k: v for k, v in browser.fields.items() if k != "csrf_token"}
         path = f"/en/assessment/{browser.draft}/importance"
-        refused = asyncio.run(browser.post(path, {**form, "q1": "7", "action": "save"}, referer=path))
+        refused = in_own_loop(browser.post(path, {**form, "q1": "7", "action": "save"}, referer=path))
         assert refused.status == 400
         # And a GET carries the browser's headers: the page comes back compressed.
-        page = asyncio.run(Get(path).timed(browser))
+        page = in_own_loop(Get(path).timed(browser))
         assert page.header("Content-Encoding") == "gzip" and "csrf_token" in page.text()
     with csrf_app.app_context():
         for token, browser in zip(drafts, browsers, strict=True):
