@@ -41,6 +41,6 @@ def clear(app: Flask | None = None) -> None:
     """Forget every kept profile part and peer figure of ``app`` (the current app by default)."""
     target = app or current_app
     _cache(target).clear()
-    for name in ("peer_cache", "peer_summary_cache"):
+    for name in ("peer_cache", "peer_summary_cache", "page_cache"):
         if (peers := target.extensions.get(name)) is not None:
             peers.clear()
