@@ -105,14 +105,14 @@ def _limiter_ran() -> bool:
     return hasattr(request_ctx, "_limiter_request_context")  # where Flask-Limiter keeps its per-request state
 
 
-def _after_when_used(function: Callable[[Response], Response]) -> Callable[[Response], Response]:
+def _after_when_used(function: Callable[..., Any]) -> Callable[[Response], Response]:
     def after(response: Response) -> Response:
         return function(response) if _limiter_ran() else response
 
     return after
 
 
-def _teardown_when_used(function: Callable[[BaseException | None], None]) -> Callable[[BaseException | None], None]:
+def _teardown_when_used(function: Callable[..., Any]) -> Callable[[BaseException | None], None]:
     def teardown(error: BaseException | None) -> None:
         if _limiter_ran():
             function(error)
