@@ -12,11 +12,13 @@ records every table a full render reads and fails if one is neither here nor in
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
 from benchmark.extensions import db
+from benchmark.store.assessments import TOKEN_PATTERN, hash_token
 from benchmark.store.models import (
     ActionPlanStep,
     Assessment,
@@ -36,11 +38,25 @@ _ASSESSMENT = sa.bindparam("assessment_id", type_=sa.Integer)
 _ORGANISATION = sa.bindparam("organisation_id", type_=sa.Integer)
 _WIDTH = 5  # columns per row after the row's kind
 
+# Table columns, not ORM attributes: the statements run on a plain connection, with no ORM step.
+_assessment = Assessment.__table__.c
+_participation = Participation.__table__.c
+_workshop = Workshop.__table__.c
+_share = BoardShare.__table__.c
+_step = ActionPlanStep.__table__.c
+_baseline = ImportedBaseline.__table__.c
+_release = SummaryRelease.__table__.c
+
 
 def _row(kind: str, *columns: Any) -> list[Any]:
     padded = [*columns, *[sa.null()] * (_WIDTH - len(columns))]
     return [sa.literal(kind, sa.String), *(sa.cast(column, sa.String) for column in padded)]
 
+
+#: An assessment by the hash of its private token: (id, organisation id, status).
+FIND_BY_TOKEN_HASH = sa.select(_assessment.id, _assessment.organisation_id, _assessment.status).where(
+    _assessment.token_hash == sa.bindparam("token_hash", type_=sa.String)
+)
 
 #: Built once per process; SQLAlchemy compiles it once and reuses the compiled form.
 RESULTS_PAGE_STATE = sa.union_all(
@@ -48,49 +64,38 @@ RESULTS_PAGE_STATE = sa.union_all(
     sa.select(
         *_row(
             "assessment",
-            Assessment.id,
-            Assessment.status,
-            Assessment.label,
-            Assessment.updated_at,
-            Assessment.submitted_at,
+            _assessment.id,
+            _assessment.status,
+            _assessment.label,
+            _assessment.updated_at,
+            _assessment.submitted_at,
         )
-    ).where(Assessment.organisation_id == _ORGANISATION),
+    ).where(_assessment.organisation_id == _ORGANISATION),
     # Workshops the assessment takes part in: consent, name, workshop title and status.
     sa.select(
         *_row(
             "participation",
-            Participation.id,
-            Participation.share_individual,
-            Participation.display_name,
-            Workshop.title,
-            Workshop.status,
+            _participation.id,
+            _participation.share_individual,
+            _participation.display_name,
+            _workshop.title,
+            _workshop.status,
         )
     )
-    .join(Workshop, Workshop.id == Participation.workshop_id)
-    .where(Participation.assessment_id == _ASSESSMENT),
+    .join_from(Participation.__table__, Workshop.__table__, _workshop.id == _participation.workshop_id)
+    .where(_participation.assessment_id == _ASSESSMENT),
     # Board links: made, labelled, revoked.
-    sa.select(
-        *_row("share", BoardShare.id, BoardShare.label, BoardShare.salt, BoardShare.created_at, BoardShare.revoked_at)
-    ).where(BoardShare.assessment_id == _ASSESSMENT),
-    # The action plan (the page's reminder of the 90-day check).
-    sa.select(
-        *_row(
-            "step",
-            ActionPlanStep.id,
-            ActionPlanStep.updated_at,
-            ActionPlanStep.status,
-            ActionPlanStep.due_on,
-            ActionPlanStep.owner,
-        )
-    ).where(ActionPlanStep.organisation_id == _ORGANISATION),
-    # Imported baselines offered for comparison.
-    sa.select(
-        *_row(
-            "baseline", ImportedBaseline.id, ImportedBaseline.published, ImportedBaseline.version, ImportedBaseline.name
-        )
+    sa.select(*_row("share", _share.id, _share.label, _share.salt, _share.created_at, _share.revoked_at)).where(
+        _share.assessment_id == _ASSESSMENT
     ),
+    # The action plan (the page's reminder of the 90-day check).
+    sa.select(*_row("step", _step.id, _step.updated_at, _step.status, _step.due_on, _step.owner)).where(
+        _step.organisation_id == _ORGANISATION
+    ),
+    # Imported baselines offered for comparison.
+    sa.select(*_row("baseline", _baseline.id, _baseline.published, _baseline.version, _baseline.name)),
     # The newest release of the summary counts (peer figures come from it).
-    sa.select(*_row("release", sa.func.max(SummaryRelease.id))),
+    sa.select(*_row("release", sa.func.max(_release.id))),
 )
 
 #: The tables RESULTS_PAGE_STATE reads.
@@ -107,8 +112,28 @@ READ_TABLES = frozenset(
 )
 
 
-def results_page_state(assessment_id: int, organisation_id: int) -> str:
-    """A fingerprint of everything on ``assessment_id``'s results page that can change (one statement)."""
-    rows = db.session.execute(RESULTS_PAGE_STATE, {"assessment_id": assessment_id, "organisation_id": organisation_id})
-    ordered = sorted(tuple("" if value is None else value for value in row) for row in rows)
-    return hashlib.blake2b(repr(ordered).encode("utf-8"), digest_size=16).hexdigest()
+@dataclass(frozen=True)
+class ResultsPage:
+    """What the results page needs before it can be served kept: who, whether submitted, and the fingerprint."""
+
+    assessment_id: int
+    organisation_id: int
+    submitted: bool
+    state: str
+
+
+def results_page(token: str) -> ResultsPage | None:
+    """The assessment a private token opens and its page's fingerprint (two statements, no ORM), or None."""
+    if not TOKEN_PATTERN.match(token):
+        return None
+    with db.engine.connect() as connection:
+        found = connection.execute(FIND_BY_TOKEN_HASH, {"token_hash": hash_token(token)}).first()
+        if found is None:
+            return None
+        assessment_id, organisation_id, status = found
+        rows = connection.execute(
+            RESULTS_PAGE_STATE, {"assessment_id": assessment_id, "organisation_id": organisation_id}
+        )
+        ordered = sorted(tuple("" if value is None else value for value in row) for row in rows)
+    state = hashlib.blake2b(repr(ordered).encode("utf-8"), digest_size=16).hexdigest()
+    return ResultsPage(assessment_id, organisation_id, status == "submitted", state)

@@ -135,11 +135,12 @@ def test_a_kept_page_is_never_stale(app: Flask, client: FlaskClient, world: tupl
     ]
     for change in changes:
         with app.app_context():
-            before = page_state.results_page_state(find_by_token(token).id, organisation_id)  # type: ignore[union-attr]
+            before = page_state.results_page(token)
         change()
         with app.app_context():
-            after = page_state.results_page_state(find_by_token(token).id, organisation_id)  # type: ignore[union-attr]
-        assert after != before, f"{change.__name__} left the fingerprint unchanged"
+            after = page_state.results_page(token)
+        assert before is not None and after is not None and before.organisation_id == organisation_id
+        assert after.state != before.state, f"{change.__name__} left the fingerprint unchanged"
         kept = page(client, token)
         assert kept == fresh(app, client, token), f"a stale page was served after {change.__name__}"
         seen.append(kept)

@@ -51,12 +51,15 @@ def keep_private(response: Response) -> Response:
 @bp.route("/<token>")
 def profile(token: str) -> str | BaseResponse:
     """Show the digital-capacity profile with its comparisons and recommendations."""
-    assessment = _submitted_or_404(token)
-    if not assessment.is_submitted:
+    found = page_state.results_page(token)
+    if found is None:
+        g.bilingual_errors = True
+        abort(404)
+    if not found.submitted:
         return redirect(url_for("assessment.resume", token=token))
     # Kept rendered per address until something the page shows changes (store/page_state.py) or the day does.
-    state = page_state.results_page_state(assessment.id, assessment.organisation_id)
-    return cached_page(lambda: render_profile(assessment, token), key=("results", state, utcnow().date()))
+    key = ("results", found.state, utcnow().date())
+    return cached_page(lambda: render_profile(_submitted_or_404(token), token), key=key)
 
 
 def render_profile(assessment: Assessment, token: str | None, shared: BoardShare | None = None, **extra: Any) -> str:
