@@ -37,6 +37,7 @@ from benchmark.web import (
     links,
     questions,
     security,
+    session_cookie,
     unavailable,
 )
 from benchmark.web import logging as log_redaction
@@ -62,6 +63,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     links.init_app(app)  # TRUSTED_PROXIES (ProxyFix) and public_url for templates
     content.init_app(app)  # stops here if a data file is broken
     database.init_app(app)
+    session_cookie.init_app(app)  # signed cookies, serializer made once per secret
     i18n.init_app(app)
     limits.init_app(app)  # before CSRFProtect: its hook must not hide requests from the limiter
     csrf.init_app(app)

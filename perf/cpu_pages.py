@@ -9,8 +9,10 @@ token).  The pages, in one process, against one fresh SQLite database with ``--d
 assessments and the probes of :func:`perf.common.make_probes`:
 
 * ``home`` ``/en/``, ``start`` ``/en/assessment/``, ``page`` the first questionnaire page,
-  ``save`` a draft save (POST, answered 302), ``results_first`` the results page with the
-  per-assessment caches emptied before each request, ``results`` the same page again (cached),
+  ``save`` a draft save (POST, answered 302), ``results_cold`` the results page with every
+  cache emptied before each request (a server's first page after a new release), ``results_first``
+  with the assessment's own kept parts and page emptied (its first visit: the release's peer figures
+  are kept for every organisation's page), ``results`` the same page again (cached),
   ``live`` the facilitator's live view of a workshop with 50 participants;
 * ``hello``: ``perf/hello.py`` through the same WSGI test client, measured in alternation with
   each page (before and after it), so every ratio is hello-world's CPU per request over the page's,
@@ -54,7 +56,7 @@ from perf.common import (
     sign_in,
 )
 
-PAGES = ("home", "start", "page", "save", "results_first", "results", "live")
+PAGES = ("home", "start", "page", "save", "results_cold", "results_first", "results", "live")
 BROWSER = {
     "Accept-Encoding": "gzip, deflate, br",
     "Accept-Language": "en-CA,en;q=0.9,fr-CA;q=0.8",
@@ -109,6 +111,7 @@ class Driver:
         self.facilitator = self.app.test_client()
         sign_in(self.facilitator, FACILITATOR_EMAIL)
         self.clear_results = _results_cache_clear(self.app)
+        self.forget_pages = _results_pages_forget(self.app)
         self.setup = setup
         self.answer = 0
         self.paths = {
@@ -126,8 +129,10 @@ class Driver:
             return (lambda: None), (lambda _: self._get(self.hello, "/"))
         if name == "save":
             return self._prepare_save, self._save
-        if name == "results_first":
+        if name == "results_cold":
             return self.clear_results, (lambda _: self._get(self.visitor, self.paths["results"]))
+        if name == "results_first":
+            return self.forget_pages, (lambda _: self._get(self.visitor, self.paths["results"]))
         client = self.facilitator if name == "live" else self.visitor
         path = self.paths[name]
         return (lambda: None), (lambda _: self._get(client, path))
@@ -153,6 +158,15 @@ class Driver:
             prepare, timed = self.request(name)
             for _ in range(requests):
                 timed(prepare())
+
+
+def _results_pages_forget(app: Any) -> Callable[[], Any]:
+    """Empty the per-assessment parts and kept pages, keeping the release's peer figures (a first visit)."""
+    try:
+        from benchmark.organisations.results.cache import forget_pages
+    except ImportError:
+        return _results_cache_clear(app)
+    return lambda: forget_pages(app)
 
 
 def _results_cache_clear(app: Any) -> Callable[[], Any]:

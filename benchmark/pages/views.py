@@ -6,25 +6,26 @@ import datetime as dt
 import json
 from typing import Any
 
-from flask import current_app, render_template
+from flask import Response, current_app, render_template
 from flask_babel import lazy_gettext as _l
 
 from benchmark.config import PROJECT_ROOT
 from benchmark.pages import bp
 from benchmark.store.content import content, glossary, questionnaire
 from benchmark.web.i18n import current_language
+from benchmark.web.page_cache import cached_page
 
 
 @bp.route("/")
-def home() -> str:
+def home() -> Response | str:
     """Say what the tool is and for whom, and where to start."""
-    return render_template("pages/home.html")
+    return cached_page(lambda: render_template("pages/home.html"))
 
 
 @bp.route("/privacy")
-def privacy() -> str:
+def privacy() -> Response | str:
     """The privacy notice: what is collected, why, who sees it, how long it is kept."""
-    return render_template("pages/privacy.html", questionnaire=questionnaire())
+    return cached_page(lambda: render_template("pages/privacy.html", questionnaire=questionnaire()))
 
 
 @bp.route("/how-scores-work")
@@ -41,9 +42,9 @@ def methodology() -> str:
 
 
 @bp.route("/glossary")
-def glossary_page() -> str:
+def glossary_page() -> Response | str:
     """The product's words in English and French, with their definitions (benchmark/core/data/glossary.yaml)."""
-    return render_template("pages/glossary.html", glossary=glossary())
+    return cached_page(lambda: render_template("pages/glossary.html", glossary=glossary()))
 
 
 # --------------------------------------------------------------------------- accessibility statement

@@ -11,6 +11,9 @@ Flask-Compress does the work, with three adjustments:
   today, and a future one keeps streaming.
 * Partial responses (206, ``Range`` requests) are left alone: the range refers to the
   uncompressed file, so compressing it would corrupt resumed downloads.
+* A response that carries ``Content-Encoding`` already (a page kept compressed by
+  :mod:`benchmark.web.page_cache`, which sets its own ``Vary``) is returned as it is, before
+  Flask-Compress parses ``Accept-Encoding`` for nothing.
 """
 
 from __future__ import annotations
@@ -41,8 +44,8 @@ class _Compress(Compress):
     def after_request(self, response: Response | None) -> Response:
         if response is None:
             return super().after_request(response)
-        if response.status_code == 206:
-            return response
+        if response.status_code == 206 or "Content-Encoding" in response.headers:
+            return response  # a range of the file, or a body sent already compressed (web/page_cache.py)
         if (
             response.is_streamed
             and request.endpoint == "static"

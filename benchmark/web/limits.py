@@ -24,6 +24,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, make_response, request
+from flask.globals import request_ctx
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response
@@ -81,6 +82,42 @@ def only_where_limited(app: Flask) -> None:
 
     if hook in hooks:  # not when the limiter was bound to this app before (its hook is replaced already)
         hooks[hooks.index(hook)] = check_where_limited
+    _only_where_used(app)
+
+
+def _only_where_used(app: Flask) -> None:
+    """Run Flask-Limiter's after-request and teardown hooks only on requests where the limiter ran.
+
+    Both read the limiter's per-request context, which exists only once a limit was checked; on any
+    other request they would make an empty one and find nothing to add or release.
+    """
+    after = app.after_request_funcs.setdefault(None, [])
+    for index, function in enumerate(after):
+        if getattr(getattr(function, "func", None), "__name__", "") == "__inject_headers":
+            after[index] = _after_when_used(function)
+    teardown = app.teardown_request_funcs.setdefault(None, [])
+    for index, function in enumerate(teardown):
+        if getattr(function, "__name__", "") == "__release_context" and getattr(function, "__self__", None) is limiter:
+            teardown[index] = _teardown_when_used(function)
+
+
+def _limiter_ran() -> bool:
+    return hasattr(request_ctx, "_limiter_request_context")  # where Flask-Limiter keeps its per-request state
+
+
+def _after_when_used(function: Callable[..., Any]) -> Callable[[Response], Response]:
+    def after(response: Response) -> Response:
+        return function(response) if _limiter_ran() else response
+
+    return after
+
+
+def _teardown_when_used(function: Callable[..., Any]) -> Callable[[BaseException | None], None]:
+    def teardown(error: BaseException | None) -> None:
+        if _limiter_ran():
+            function(error)
+
+    return teardown
 
 
 def _has_limits(endpoint: str | None) -> bool:

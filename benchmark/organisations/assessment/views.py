@@ -26,6 +26,7 @@ from benchmark.store.scores import profile_of, stored_scores
 from benchmark.web.errors import render_error
 from benchmark.web.forms import DeleteForm
 from benchmark.web.i18n import current_language
+from benchmark.web.page_cache import cached_page
 from benchmark.web.questions import answer_key, field_name
 
 NAVIGATION_ACTIONS = ("next", "back", "save")
@@ -34,13 +35,15 @@ NAVIGATION_ACTIONS = ("next", "back", "save")
 @bp.route("/", methods=["GET", "POST"])
 def start() -> str | Response | tuple[str, int]:
     """Explain the questionnaire and start a new draft."""
-    form = StartForm()
     if request.method == "POST":
+        form = StartForm()
         if not form.validate():
             return render_template("assessment/start.html", form=form, resume_form=ResumeForm(formdata=None)), 400
         assessment, token = services.start_assessment(questionnaire(), current_language(), form.label.data)
         return redirect(url_for(".private_link", token=token, new=1))
-    return render_template("assessment/start.html", form=form, resume_form=ResumeForm(formdata=None))
+    return cached_page(
+        lambda: render_template("assessment/start.html", form=StartForm(), resume_form=ResumeForm(formdata=None))
+    )
 
 
 @bp.route("/resume", methods=["POST"])

@@ -41,6 +41,18 @@ def clear(app: Flask | None = None) -> None:
     """Forget every kept profile part and peer figure of ``app`` (the current app by default)."""
     target = app or current_app
     _cache(target).clear()
-    for name in ("peer_cache", "peer_summary_cache"):
+    for name in ("peer_cache", "peer_summary_cache", "page_cache"):
         if (peers := target.extensions.get(name)) is not None:
             peers.clear()
+
+
+def forget_pages(app: Flask | None = None) -> None:
+    """Forget the kept profile parts and rendered pages, keeping the peer figures of the current release.
+
+    What a server holds when an assessment's page is shown for the first time: peer figures are
+    kept per release, shared by every organisation's page, and warm in any running server.
+    """
+    target = app or current_app
+    _cache(target).clear()
+    if (pages := target.extensions.get("page_cache")) is not None:
+        pages.clear()

@@ -23,13 +23,15 @@ from benchmark.organisations.results.services import (
     my_data,
     my_data_table,
 )
-from benchmark.store import aggregates
+from benchmark.store import aggregates, page_state
 from benchmark.store import assessments as assessment_services
 from benchmark.store import participations as store_participations
 from benchmark.store.content import content
 from benchmark.store.models import Assessment, BoardShare
+from benchmark.store.models.clock import utcnow
 from benchmark.web.forms import ConsentForm, DeleteForm
 from benchmark.web.i18n import current_language
+from benchmark.web.page_cache import cached_page
 from benchmark.web.responses import csv_text
 
 PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow"}
@@ -49,10 +51,15 @@ def keep_private(response: Response) -> Response:
 @bp.route("/<token>")
 def profile(token: str) -> str | BaseResponse:
     """Show the digital-capacity profile with its comparisons and recommendations."""
-    assessment = _submitted_or_404(token)
-    if not assessment.is_submitted:
+    found = page_state.results_page(token)
+    if found is None:
+        g.bilingual_errors = True
+        abort(404)
+    if not found.submitted:
         return redirect(url_for("assessment.resume", token=token))
-    return render_profile(assessment, token)
+    # Kept rendered per address until something the page shows changes (store/page_state.py) or the day does.
+    key = ("results", found.state, utcnow().date())
+    return cached_page(lambda: render_profile(_submitted_or_404(token), token), key=key)
 
 
 def render_profile(assessment: Assessment, token: str | None, shared: BoardShare | None = None, **extra: Any) -> str:

@@ -1,0 +1,177 @@
+"""Whole pages kept rendered and compressed, with the CSRF token left as a hole filled per request.
+
+A page whose HTML depends only on its address and language (the home page, the start page, the
+information pages) is rendered once per process and address; what a visitor then costs is the
+request itself, not Jinja, Babel and gzip (issue 18: "bodies cached already compressed").
+
+The one thing that differs between visitors is the CSRF token of the page's forms.  The page is
+rendered with a placeholder in ``g`` where Flask-WTF keeps the request's token (so every form and
+``csrf_token()`` write the placeholder), and kept as the plain segments between placeholders and
+the same segments compressed as raw deflate, each ending on a byte boundary (a sync flush).  A
+request joins them around its own token: the token travels in a stored (uncompressed) deflate
+block, so no segment is compressed again; only the gzip trailer (CRC-32 and length of the whole
+page) is computed per request.  The result is one ordinary gzip member, byte for byte what a
+browser's inflater expects (``tests/web/test_page_cache.py`` decompresses it with Python's gzip and
+Chromium reads every cached page in the browser tests).
+
+Never cached: a request with a signed-in account (the header shows the account) or a flashed
+message waiting, and anything but GET; those take the ordinary path.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+import zlib
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+from flask import Flask, Response, current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
+from itsdangerous import Signer, URLSafeTimedSerializer
+
+from benchmark.core.lru import BoundedCache
+from benchmark.web.auth import SESSION_USER
+from benchmark.web.compression import COMPRESS_LEVEL, MIN_SIZE
+
+#: Pages kept per process (each a few KB compressed); an address with a new query string is a new entry.
+SIZE = 256
+#: Where the CSRF token goes: random per process, so no text a visitor typed can stand in for it.
+HOLE = "csrfhole" + secrets.token_hex(12)
+_HOLE_BYTES = HOLE.encode("ascii")
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # no name, no mtime, unknown OS
+_STORED_MAX = 0xFFFF
+GZIP_HEADERS = (("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding"))
+PLAIN_HEADERS = (("Vary", "Accept-Encoding"),)
+ADDRESS = ("HTTP_HOST", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING")  # what a kept page is kept under
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """A rendered page: its plain segments between CSRF holes and the same segments as raw deflate."""
+
+    parts: tuple[bytes, ...]
+    deflated: tuple[bytes, ...]
+
+    @property
+    def size(self) -> int:
+        """Bytes of the page without its tokens."""
+        return sum(map(len, self.parts))
+
+    @classmethod
+    def from_html(cls, html: str, level: int = COMPRESS_LEVEL) -> CachedPage:
+        """Split ``html`` at the holes and compress each segment on its own (byte-aligned, last one final)."""
+        parts = tuple(html.encode("utf-8").split(_HOLE_BYTES))
+        deflated = []
+        for index, part in enumerate(parts):
+            compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+            last = index == len(parts) - 1
+            deflated.append(compressor.compress(part) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH))
+        return cls(parts, tuple(deflated))
+
+    def plain(self, token: str) -> bytes:
+        """The page with ``token`` in every hole."""
+        return token.encode("ascii").join(self.parts)
+
+    def gzip(self, token: str) -> bytes:
+        """The page with ``token`` in every hole, as one gzip member (no segment compressed again)."""
+        filler = stored_blocks(token.encode("ascii"))
+        crc = 0
+        size = 0
+        pieces = [GZIP_HEADER]
+        for index, (part, deflated) in enumerate(zip(self.parts, self.deflated, strict=True)):
+            if index:
+                pieces.append(filler)
+                crc = zlib.crc32(token.encode("ascii"), crc)
+                size += len(token)
+            pieces.append(deflated)
+            crc = zlib.crc32(part, crc)
+            size += len(part)
+        pieces.append(crc.to_bytes(4, "little") + (size & 0xFFFFFFFF).to_bytes(4, "little"))
+        return b"".join(pieces)
+
+
+def stored_blocks(data: bytes) -> bytes:
+    """``data`` as non-final stored deflate blocks (RFC 1951 §3.2.4), starting and ending on a byte boundary."""
+    blocks = []
+    for start in range(0, len(data), _STORED_MAX):
+        chunk = data[start : start + _STORED_MAX]
+        size = len(chunk)
+        blocks.append(b"\x00" + size.to_bytes(2, "little") + (size ^ 0xFFFF).to_bytes(2, "little") + chunk)
+    return b"".join(blocks)
+
+
+def cacheable() -> bool:
+    """True for a GET whose page cannot differ from another visitor's but for the CSRF token."""
+    return request.method == "GET" and SESSION_USER not in session and "_flashes" not in session
+
+
+def cached_page(render: Callable[[], str], key: Hashable = None) -> Response | str:
+    """The page ``render`` makes, kept per address (and ``key``) and served with this request's CSRF token."""
+    if not cacheable():
+        return render()
+    environ = request.environ  # the raw address: relative links carry the script root; the host is kept apart
+    address = tuple(environ.get(name) for name in ADDRESS) + (key,)
+    entry = _cache(current_app).get_or_make(address, lambda: _render_with_hole(render))
+    return respond(entry)
+
+
+def respond(entry: CachedPage) -> Response:
+    """A 200 response of ``entry``, gzip-compressed when the client accepts it."""
+    token = request_csrf_token() if len(entry.parts) > 1 else ""
+    if "gzip" in request.environ.get("HTTP_ACCEPT_ENCODING", "") and entry.size >= MIN_SIZE:
+        return Response(entry.gzip(token), headers=GZIP_HEADERS, mimetype="text/html")
+    return Response(entry.plain(token), headers=PLAIN_HEADERS, mimetype="text/html")
+
+
+def request_csrf_token() -> str:
+    """This request's CSRF token: Flask-WTF's ``generate_csrf()``, with its serializer made once per secret.
+
+    The same steps as Flask-WTF 1.2 (raw token in the session, signed with the ``wtf-csrf-token``
+    salt, kept in ``g`` for the request), so ``validate_csrf`` accepts it;
+    ``tests/web/test_page_cache.py`` posts it back.
+    """
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    token = g.get(field)
+    if token is None:
+        secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+        if field not in session:
+            return str(generate_csrf())  # a first visit: let Flask-WTF make the raw token
+        serializer, signer = _csrf_signing(secret)
+        token = signer.sign(serializer.dump_payload(session[field])).decode("ascii")
+        setattr(g, field, token)
+    return str(token)
+
+
+@functools.lru_cache(maxsize=4)
+def _csrf_signing(secret: str | bytes) -> tuple[URLSafeTimedSerializer, Signer]:
+    """Flask-WTF's serializer and the signer its ``dumps`` makes on each call (``dumps`` in two steps)."""
+    serializer = URLSafeTimedSerializer(secret, salt="wtf-csrf-token")
+    return serializer, serializer.make_signer()
+
+
+def _render_with_hole(render: Callable[[], str]) -> CachedPage:
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    had_token = field in g
+    saved = g.get(field)
+    setattr(g, field, HOLE)  # Flask-WTF's generate_csrf() returns g's token when there is one
+    try:
+        html = render()
+    finally:
+        if had_token:
+            setattr(g, field, saved)
+        else:
+            g.pop(field, None)
+    return CachedPage.from_html(html)
+
+
+def _cache(app: Flask) -> BoundedCache[CachedPage]:
+    cache = app.extensions.get("page_cache")
+    if cache is None:
+        cache = app.extensions.setdefault("page_cache", BoundedCache[CachedPage](SIZE))
+    return cache  # type: ignore[no-any-return]
+
+
+def clear(app: Flask | None = None) -> None:
+    """Forget every kept page of ``app`` (the current app by default)."""
+    _cache(app or current_app).clear()
