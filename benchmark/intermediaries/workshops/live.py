@@ -76,9 +76,17 @@ class CohortState:
         return [row for row in self.rows if row.cohort_of == workshop_id]
 
 
+#: :func:`cohort_state`'s statement per pool (real or synthetic), built once: building it costs more than running it.
+_STATEMENTS: dict[bool, sa.Select[Any]] = {}
+
+
 def cohort_state(workshop_id: int) -> CohortState | None:
     """The workshop's access and cohort version in one statement (None when there is no such workshop)."""
-    rows = list(db.session.execute(_state_query(workshop_id)))
+    pool = pool_is_synthetic()
+    statement = _STATEMENTS.get(pool)
+    if statement is None:
+        statement = _STATEMENTS.setdefault(pool, _state_query(pool))
+    rows = list(db.session.execute(statement, {"workshop_id": workshop_id}))
     if not rows:
         return None
     first = rows[0]
@@ -91,7 +99,7 @@ def cohort_state(workshop_id: int) -> CohortState | None:
     return CohortState(first.facilitator_id, first.previous_id, cohort, version)
 
 
-def _state_query(workshop_id: int) -> sa.Select[Any]:
+def _state_query(pool: bool) -> sa.Select[Any]:
     unit = sa.func.coalesce(Team.organisation_id, Assessment.organisation_id).label("unit")
     in_series = sa.or_(Participation.workshop_id == Workshop.id, Participation.workshop_id == Workshop.previous_id)
     return (
@@ -102,7 +110,7 @@ def _state_query(workshop_id: int) -> sa.Select[Any]:
             Workshop.language,
             Workshop.title,
             Workshop.held_on,
-            releases.latest_id(pool_is_synthetic()).label("release"),
+            releases.latest_id(pool).label("release"),
             # from here on: one participation (services.cohort_rows' columns, and which workshop it is in)
             Participation.workshop_id.label("cohort_of"),
             Participation.id.label("participation_id"),
@@ -120,7 +128,7 @@ def _state_query(workshop_id: int) -> sa.Select[Any]:
         .outerjoin(Assessment, Assessment.id == Participation.assessment_id)
         .outerjoin(TeamMember, TeamMember.organisation_id == Assessment.organisation_id)
         .outerjoin(Team, Team.id == TeamMember.team_id)
-        .where(Workshop.id == workshop_id)
+        .where(Workshop.id == sa.bindparam("workshop_id"))
         .order_by(Participation.workshop_id, Participation.joined_at, Participation.id)
     )
 
@@ -136,8 +144,11 @@ def _render(workshop_id: int, state: CohortState, lang: str, projector: bool) ->
     assert workshop is not None  # cohort_state found it in this request
     previous = state.cohort(state.previous_id) if state.previous_id else None
     view = services.cohort_view(workshop, lang, rows=state.cohort(workshop_id), previous_rows=previous)
-    cohort = render_template("workshops/_cohort.html", workshop=workshop, view=view, projector=projector)
-    individuals = "" if projector else render_template("workshops/_individuals.html", view=view)
+    rubric = content().rubric
+    cohort = render_template(
+        "workshops/_cohort.html", workshop=workshop, view=view, projector=projector, content_rubric=rubric
+    )
+    individuals = "" if projector else render_template("workshops/_individuals.html", view=view, content_rubric=rubric)
     return Picture(Markup(cohort), Markup(individuals))  # noqa: S704 (our templates' output, escaped by Jinja)
 
 
