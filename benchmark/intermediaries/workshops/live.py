@@ -37,7 +37,7 @@ from benchmark.core.lru import BoundedCache
 from benchmark.extensions import db
 from benchmark.intermediaries.workshops import services
 from benchmark.store.content import content
-from benchmark.store.models import Assessment, Participation, Team, TeamMember, Workshop, pool_is_synthetic
+from benchmark.store.models import Assessment, Participation, Team, TeamMember, User, Workshop, pool_is_synthetic
 from benchmark.store.summary import releases
 
 #: Pictures kept per app (a few tens of KB each): two languages and the projector of the workshops in use.
@@ -48,6 +48,8 @@ CACHE = "workshop_picture_cache"
 
 #: The columns of the workshop's own row that the version holds (status and settings).
 WORKSHOP_COLUMNS = ("facilitator_id", "workshop_status", "previous_id", "language", "title", "held_on", "release")
+#: Where a participation's columns start in a row of :func:`cohort_state`'s statement.
+COHORT_START = len(WORKSHOP_COLUMNS) + 4
 
 
 @dataclass(frozen=True)
@@ -59,17 +61,28 @@ class Picture:
 
 
 @dataclass(frozen=True)
-class CohortState:
-    """What one statement says about a workshop's cohort: who may see it, and its version."""
+class Account:
+    """The signed-in account as :func:`benchmark.web.auth.admit` checks it."""
 
-    facilitator_id: int
+    id: int
+    role: str
+    is_active: bool
+    session_version: int
+
+
+@dataclass(frozen=True)
+class CohortState:
+    """What one statement says: the signed-in account, whether the workshop exists, who may see it, its version."""
+
+    account: Account
+    facilitator_id: int | None
     previous_id: int | None
     rows: list[Any]
     version: tuple[Any, ...]
 
     def visible_to(self, user: Any) -> bool:
-        """Whether ``user`` may see the workshop: its facilitator, or an admin."""
-        return bool(user.role == "admin" or self.facilitator_id == user.id)
+        """Whether ``user`` may see the workshop: its facilitator, or an admin (never a missing workshop)."""
+        return self.facilitator_id is not None and bool(user.role == "admin" or self.facilitator_id == user.id)
 
     def cohort(self, workshop_id: int) -> list[Any]:
         """The participations of ``workshop_id`` (this workshop or the earlier one), in join order."""
@@ -80,13 +93,17 @@ class CohortState:
 _STATEMENTS: dict[bool, sa.Select[Any]] = {}
 
 
-def cohort_state(workshop_id: int) -> CohortState | None:
-    """The workshop's access and cohort version in one statement (None when there is no such workshop)."""
+def cohort_state(workshop_id: int, account_id: int) -> CohortState | None:
+    """The account, the workshop's access and its cohort version in one statement (None: no such account).
+
+    The account's columns are those :func:`benchmark.web.auth.admit` checks; ``facilitator_id`` is
+    None when there is no such workshop.
+    """
     pool = pool_is_synthetic()
     statement = _STATEMENTS.get(pool)
     if statement is None:
         statement = _STATEMENTS.setdefault(pool, _state_query(pool))
-    rows = list(db.session.execute(statement, {"workshop_id": workshop_id}))
+    rows = list(db.session.execute(statement, {"workshop_id": workshop_id, "account_id": account_id}))
     if not rows:
         return None
     first = rows[0]
@@ -94,9 +111,10 @@ def cohort_state(workshop_id: int) -> CohortState | None:
     version = (
         content().rubric.version,
         tuple(getattr(first, name) for name in WORKSHOP_COLUMNS),
-        tuple(tuple(row[len(WORKSHOP_COLUMNS) :]) for row in cohort),
+        tuple(tuple(row[COHORT_START:]) for row in cohort),
     )
-    return CohortState(first.facilitator_id, first.previous_id, cohort, version)
+    account = Account(first.account_id, first.account_role, first.account_active, first.account_version)
+    return CohortState(account, first.facilitator_id, first.previous_id, cohort, version)
 
 
 def _state_query(pool: bool) -> sa.Select[Any]:
@@ -111,7 +129,12 @@ def _state_query(pool: bool) -> sa.Select[Any]:
             Workshop.title,
             Workshop.held_on,
             releases.latest_id(pool).label("release"),
-            # from here on: one participation (services.cohort_rows' columns, and which workshop it is in)
+            # the signed-in account, as benchmark.web.auth.admit checks it
+            User.id.label("account_id"),
+            User.role.label("account_role"),
+            User.is_active.label("account_active"),
+            User.session_version.label("account_version"),
+            # from here on (COHORT_START): one participation (services.cohort_rows' columns, and its workshop)
             Participation.workshop_id.label("cohort_of"),
             Participation.id.label("participation_id"),
             Assessment.id,
@@ -123,12 +146,13 @@ def _state_query(pool: bool) -> sa.Select[Any]:
             Participation.display_name,
             unit,
         )
-        .select_from(Workshop)
+        .select_from(User)
+        .outerjoin(Workshop, Workshop.id == sa.bindparam("workshop_id"))
         .outerjoin(Participation, in_series)
         .outerjoin(Assessment, Assessment.id == Participation.assessment_id)
         .outerjoin(TeamMember, TeamMember.organisation_id == Assessment.organisation_id)
         .outerjoin(Team, Team.id == TeamMember.team_id)
-        .where(Workshop.id == sa.bindparam("workshop_id"))
+        .where(User.id == sa.bindparam("account_id"))
         .order_by(Participation.workshop_id, Participation.joined_at, Participation.id)
     )
 
