@@ -205,10 +205,16 @@ def individuals_shown(declined: int, k: int) -> bool:
     return declined == 0 or declined >= k
 
 
-def cohort_view(workshop: Workshop, lang: str) -> CohortView:
-    """Build the cohort picture (a fixed number of queries, whatever the cohort size)."""
+def cohort_view(
+    workshop: Workshop, lang: str, rows: list[Any] | None = None, previous_rows: list[Any] | None = None
+) -> CohortView:
+    """Build the cohort picture (a fixed number of queries, whatever the cohort size).
+
+    :param rows: the workshop's :func:`cohort_rows` when already read (the live view's cache
+        renders from the rows its version was taken from); ``previous_rows`` the earlier workshop's.
+    """
     k = int(current_app.config["WORKSHOP_MIN_GROUP"])
-    rows = cohort_rows(workshop.id)
+    rows = cohort_rows(workshop.id) if rows is None else rows
     completed = completed_once(rows)
     scores = scores_of([row.id for row in completed])
     completed_scores = [scores[row.id] for row in completed]
@@ -237,7 +243,8 @@ def cohort_view(workshop: Workshop, lang: str) -> CohortView:
     if not individuals_shown(view.declined, k):
         view.withheld = sum(1 for row in completed if row.share_individual)
     if workshop.previous_id:
-        before, after = latest_scores_by_organisation(workshop.previous_id), latest_scores_by_organisation(workshop.id)
+        before = latest_scores_by_organisation(workshop.previous_id, previous_rows)
+        after = latest_scores_by_organisation(workshop.id, rows)
         view.pairs = cohort_figures.paired_change(workshop.previous_id, workshop.id, before, after, k)
     return view
 
@@ -349,8 +356,8 @@ def _weakest(components: dict[str, peers.PeerSummary | None], lang: str) -> list
     return result
 
 
-def latest_scores_by_organisation(workshop_id: int) -> dict[int, dict[str, int | None]]:
+def latest_scores_by_organisation(workshop_id: int, rows: list[Any] | None = None) -> dict[int, dict[str, int | None]]:
     """The scores of each organisation's latest submitted assessment in a workshop (a team counts once)."""
-    latest = {row.unit: row.id for row in completed_once(cohort_rows(workshop_id))}
+    latest = {row.unit: row.id for row in completed_once(cohort_rows(workshop_id) if rows is None else rows)}
     stored = scores_of(latest.values())
     return {unit: stored[assessment_id] for unit, assessment_id in latest.items()}

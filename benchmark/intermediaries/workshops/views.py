@@ -10,11 +10,12 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
 from benchmark.intermediaries.workshops import bp, services
+from benchmark.intermediaries.workshops import live as live_cache
 from benchmark.intermediaries.workshops.forms import StatusForm, WorkshopForm
 from benchmark.intermediaries.workshops.links import join_url, qr_inline, qr_svg
 from benchmark.store.content import content
 from benchmark.store.models import Workshop
-from benchmark.web.auth import current_user, role_required, signed_in_user
+from benchmark.web.auth import admit, claimed_account_id, current_user, role_required, signed_in_user
 from benchmark.web.i18n import current_language
 from benchmark.web.responses import csv_text, pdf_download
 
@@ -78,17 +79,19 @@ def create() -> str | BaseResponse | tuple[str, int]:
 @role_required(*FACILITATORS)
 def live(workshop_id: int) -> str:
     """The live cohort view (refreshes itself; a refresh button without JavaScript)."""
-    return _cohort_page("workshops/live.html", workshop_id, status_form=StatusForm())
+    return _cohort_page("workshops/live.html", workshop_id, projector=False)
 
 
 @bp.route("/<int:workshop_id>/live")
-@role_required(*FACILITATORS)
-def live_fragment(workshop_id: int) -> str:
-    """The cohort picture alone, for the live view's polling."""
-    workshop = _workshop_or_404(workshop_id)
-    projector_mode = request.args.get("projector") == "1"
-    view = services.cohort_view(workshop, current_language())
-    return render_template("workshops/_cohort.html", workshop=workshop, view=view, projector=projector_mode)
+def live_fragment(workshop_id: int) -> str | BaseResponse:
+    """The cohort picture alone, for the live view's polling: account, access and version in one statement."""
+    account_id = claimed_account_id()
+    state = live_cache.cohort_state(workshop_id, account_id) if account_id is not None else None
+    refused = admit(state.account if state else None, *FACILITATORS)  # as role_required(*FACILITATORS)
+    if refused is not None:
+        return refused
+    assert state is not None
+    return _picture(workshop_id, state, projector=request.args.get("projector") == "1").cohort
 
 
 @bp.route("/<int:workshop_id>/projector")
@@ -96,20 +99,29 @@ def live_fragment(workshop_id: int) -> str:
 def projector(workshop_id: int) -> str:
     """Large type, high contrast, no names: for the room's screen."""
     workshop = _workshop_or_404(workshop_id)
-    return _cohort_page("workshops/projector.html", workshop_id, qr=qr_inline(join_url(workshop)))
+    return _cohort_page("workshops/projector.html", workshop_id, projector=True, qr=qr_inline(join_url(workshop)))
 
 
-def _cohort_page(template: str, workshop_id: int, **extra: Any) -> str:
+def _cohort_page(template: str, workshop_id: int, projector: bool, **extra: Any) -> str:
     """A page showing the live cohort picture, with the join link and the refresh interval."""
     workshop = _workshop_or_404(workshop_id)
+    state = live_cache.cohort_state(workshop_id, signed_in_user().id)
+    assert state is not None  # role_required found the account in this request
     return render_template(
         template,
         workshop=workshop,
-        view=services.cohort_view(workshop, current_language()),
+        picture=_picture(workshop_id, state, projector),
         join_url=join_url(workshop),
         refresh=current_app.config["WORKSHOP_REFRESH_SECONDS"],
         **extra,
     )
+
+
+def _picture(workshop_id: int, state: live_cache.CohortState, projector: bool) -> live_cache.Picture:
+    """The cohort picture of a workshop the signed-in account may see (checked on every request, cached or not)."""
+    if not state.visible_to(state.account):
+        abort(404)
+    return live_cache.picture(workshop_id, state, current_language(), projector)
 
 
 @bp.route("/<int:workshop_id>/handout")

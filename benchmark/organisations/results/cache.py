@@ -38,10 +38,10 @@ def own_part(key: tuple[Any, ...], make: Callable[[], T]) -> T:
 
 
 def clear(app: Flask | None = None) -> None:
-    """Forget every kept profile part and peer figure of ``app`` (the current app by default)."""
+    """Forget every kept profile part, peer figure and workshop cohort picture of ``app`` (default: the current app)."""
     target = app or current_app
     _cache(target).clear()
-    for name in ("peer_cache", "peer_summary_cache", "page_cache"):
+    for name in ("peer_cache", "peer_summary_cache", "page_cache", "workshop_picture_cache"):
         if (peers := target.extensions.get(name)) is not None:
             peers.clear()
 

@@ -1,0 +1,183 @@
+"""The live view's cohort picture, rendered once per cohort version and kept per app (bounded, issue 18).
+
+The facilitator's live page polls ``/<lang>/workshops/<id>/live`` every few seconds, and the
+cohort rarely changes between two polls.  So the rendered picture (``_cohort.html``, and the
+live page's consenting rows) is kept under ``(workshop id, language, projector or not, cohort
+version)``, and a poll costs the sign-in check and ONE statement (:func:`cohort_state`), which
+reads, for one workshop:
+
+* the workshop's own row: who may see it (the access check is never skipped), its status and
+  settings, and the earlier workshop of its series;
+* the id of the pool's latest summary release (the "all organizations" medians read it);
+* every participation of the workshop and of the earlier one (before/after pairs), as the
+  figures read them: the assessment, its status, label, organisation and submission time, the
+  consent and name, and the unit a team member counts as.
+
+The *version* is that whole result (plus the rubric's version), compared by value, not a digest:
+a participant joining, completing, giving or withdrawing consent, being renamed, deleting its
+data (its row goes), joining or leaving a team (its unit changes), the workshop being closed or a
+new release being cut all give another version, and an entry can never be served for anything
+but the exact data it was rendered from.  The picture is rendered from those very rows (the
+scores and answers it also reads are frozen on submission), so an entry never holds figures of
+a later state than its key says, even when the cohort changes during the render.  The figures'
+noise is seeded by the figures' data (:mod:`.figures`), so the same version shows the same
+figures whether it is rendered or read from here.  Nothing else is kept between requests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app, render_template
+from markupsafe import Markup
+
+from benchmark.core.lru import BoundedCache
+from benchmark.extensions import db
+from benchmark.intermediaries.workshops import services
+from benchmark.store.content import content
+from benchmark.store.models import Assessment, Participation, Team, TeamMember, User, Workshop, pool_is_synthetic
+from benchmark.store.summary import releases
+
+#: Pictures kept per app (a few tens of KB each): two languages and the projector of the workshops in use.
+SIZE = 256
+
+#: The name of the cache in ``app.extensions`` (emptied by :func:`benchmark.organisations.results.cache.clear`).
+CACHE = "workshop_picture_cache"
+
+#: The columns of the workshop's own row that the version holds (status and settings).
+WORKSHOP_COLUMNS = ("facilitator_id", "workshop_status", "previous_id", "language", "title", "held_on", "release")
+#: Where a participation's columns start in a row of :func:`cohort_state`'s statement.
+COHORT_START = len(WORKSHOP_COLUMNS) + 4
+
+
+@dataclass(frozen=True)
+class Picture:
+    """The rendered cohort picture and, on the live page, the consenting participants' rows."""
+
+    cohort: Markup
+    individuals: Markup
+
+
+@dataclass(frozen=True)
+class Account:
+    """The signed-in account as :func:`benchmark.web.auth.admit` checks it."""
+
+    id: int
+    role: str
+    is_active: bool
+    session_version: int
+
+
+@dataclass(frozen=True)
+class CohortState:
+    """What one statement says: the signed-in account, whether the workshop exists, who may see it, its version."""
+
+    account: Account
+    facilitator_id: int | None
+    previous_id: int | None
+    rows: list[Any]
+    version: tuple[Any, ...]
+
+    def visible_to(self, user: Any) -> bool:
+        """Whether ``user`` may see the workshop: its facilitator, or an admin (never a missing workshop)."""
+        return self.facilitator_id is not None and bool(user.role == "admin" or self.facilitator_id == user.id)
+
+    def cohort(self, workshop_id: int) -> list[Any]:
+        """The participations of ``workshop_id`` (this workshop or the earlier one), in join order."""
+        return [row for row in self.rows if row.cohort_of == workshop_id]
+
+
+#: :func:`cohort_state`'s statement per pool (real or synthetic), built once: building it costs more than running it.
+_STATEMENTS: dict[bool, sa.Select[Any]] = {}
+
+
+def cohort_state(workshop_id: int, account_id: int) -> CohortState | None:
+    """The account, the workshop's access and its cohort version in one statement (None: no such account).
+
+    The account's columns are those :func:`benchmark.web.auth.admit` checks; ``facilitator_id`` is
+    None when there is no such workshop.
+    """
+    pool = pool_is_synthetic()
+    statement = _STATEMENTS.get(pool)
+    if statement is None:
+        statement = _STATEMENTS.setdefault(pool, _state_query(pool))
+    rows = list(db.session.execute(statement, {"workshop_id": workshop_id, "account_id": account_id}))
+    if not rows:
+        return None
+    first = rows[0]
+    cohort = [row for row in rows if row.cohort_of is not None]
+    version = (
+        content().rubric.version,
+        tuple(getattr(first, name) for name in WORKSHOP_COLUMNS),
+        tuple(tuple(row[COHORT_START:]) for row in cohort),
+    )
+    account = Account(first.account_id, first.account_role, first.account_active, first.account_version)
+    return CohortState(account, first.facilitator_id, first.previous_id, cohort, version)
+
+
+def _state_query(pool: bool) -> sa.Select[Any]:
+    unit = sa.func.coalesce(Team.organisation_id, Assessment.organisation_id).label("unit")
+    in_series = sa.or_(Participation.workshop_id == Workshop.id, Participation.workshop_id == Workshop.previous_id)
+    return (
+        sa.select(
+            Workshop.facilitator_id,
+            Workshop.status.label("workshop_status"),
+            Workshop.previous_id,
+            Workshop.language,
+            Workshop.title,
+            Workshop.held_on,
+            releases.latest_id(pool).label("release"),
+            # the signed-in account, as benchmark.web.auth.admit checks it
+            User.id.label("account_id"),
+            User.role.label("account_role"),
+            User.is_active.label("account_active"),
+            User.session_version.label("account_version"),
+            # from here on (COHORT_START): one participation (services.cohort_rows' columns, and its workshop)
+            Participation.workshop_id.label("cohort_of"),
+            Participation.id.label("participation_id"),
+            Assessment.id,
+            Assessment.status,
+            Assessment.label,
+            Assessment.organisation_id,
+            Assessment.submitted_at,
+            Participation.share_individual,
+            Participation.display_name,
+            unit,
+        )
+        .select_from(User)
+        .outerjoin(Workshop, Workshop.id == sa.bindparam("workshop_id"))
+        .outerjoin(Participation, in_series)
+        .outerjoin(Assessment, Assessment.id == Participation.assessment_id)
+        .outerjoin(TeamMember, TeamMember.organisation_id == Assessment.organisation_id)
+        .outerjoin(Team, Team.id == TeamMember.team_id)
+        .where(User.id == sa.bindparam("account_id"))
+        .order_by(Participation.workshop_id, Participation.joined_at, Participation.id)
+    )
+
+
+def picture(workshop_id: int, state: CohortState, lang: str, projector: bool) -> Picture:
+    """The cohort picture of this version in ``lang``, rendered when no entry holds it."""
+    key = ("picture", workshop_id, lang, projector, state.version)
+    return _cache(current_app).get_or_make(key, lambda: _render(workshop_id, state, lang, projector))
+
+
+def _render(workshop_id: int, state: CohortState, lang: str, projector: bool) -> Picture:
+    workshop = db.session.get(Workshop, workshop_id)
+    assert workshop is not None  # cohort_state found it in this request
+    previous = state.cohort(state.previous_id) if state.previous_id else None
+    view = services.cohort_view(workshop, lang, rows=state.cohort(workshop_id), previous_rows=previous)
+    rubric = content().rubric
+    cohort = render_template(
+        "workshops/_cohort.html", workshop=workshop, view=view, projector=projector, content_rubric=rubric
+    )
+    individuals = "" if projector else render_template("workshops/_individuals.html", view=view, content_rubric=rubric)
+    return Picture(Markup(cohort), Markup(individuals))  # noqa: S704 (our templates' output, escaped by Jinja)
+
+
+def _cache(app: Flask) -> BoundedCache[Picture]:
+    cache = app.extensions.get(CACHE)
+    if cache is None:
+        cache = app.extensions.setdefault(CACHE, BoundedCache[Picture](SIZE))
+    return cache  # type: ignore[no-any-return]
