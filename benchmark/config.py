@@ -288,6 +288,9 @@ class Settings:
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.session_cookie_secure,
             "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+            # The sign-in's age is checked against its own timestamp (web/auth.py), so re-signing the
+            # cookie on every staff request would extend nothing; it is written only when it changes.
+            "SESSION_REFRESH_EACH_REQUEST": False,
             "ASSETS_AUTO_BUILD": self.assets_auto_build,
             "ASSETS_DEBUG": False,
             "PEER_MIN_GROUP": self.peer_min_group,

@@ -52,6 +52,8 @@ class CachedPage:
 
     parts: tuple[bytes, ...]
     deflated: tuple[bytes, ...]
+    #: The whole gzip member when the page has no hole (nothing to fill in per request).
+    whole: bytes | None = None
 
     @property
     def size(self) -> int:
@@ -67,7 +69,8 @@ class CachedPage:
             compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
             last = index == len(parts) - 1
             deflated.append(compressor.compress(part) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH))
-        return cls(parts, tuple(deflated))
+        page = cls(parts, tuple(deflated))
+        return cls(parts, page.deflated, page.gzip("")) if len(parts) == 1 else page
 
     def plain(self, token: str) -> bytes:
         """The page with ``token`` in every hole."""
@@ -75,6 +78,8 @@ class CachedPage:
 
     def gzip(self, token: str) -> bytes:
         """The page with ``token`` in every hole, as one gzip member (no segment compressed again)."""
+        if self.whole is not None:
+            return self.whole
         filler = stored_blocks(token.encode("ascii"))
         crc = 0
         size = 0

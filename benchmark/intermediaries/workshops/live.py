@@ -39,6 +39,7 @@ from benchmark.intermediaries.workshops import services
 from benchmark.store.content import content
 from benchmark.store.models import Assessment, Participation, Team, TeamMember, User, Workshop, pool_is_synthetic
 from benchmark.store.summary import releases
+from benchmark.web.page_cache import CachedPage
 
 #: Pictures kept per app (a few tens of KB each): two languages and the projector of the workshops in use.
 SIZE = 256
@@ -58,6 +59,8 @@ class Picture:
 
     cohort: Markup
     individuals: Markup
+    #: The cohort picture as the poll sends it: kept compressed (web/page_cache.py).
+    cohort_page: CachedPage
 
 
 @dataclass(frozen=True)
@@ -173,7 +176,7 @@ def _render(workshop_id: int, state: CohortState, lang: str, projector: bool) ->
         "workshops/_cohort.html", workshop=workshop, view=view, projector=projector, content_rubric=rubric
     )
     individuals = "" if projector else render_template("workshops/_individuals.html", view=view, content_rubric=rubric)
-    return Picture(Markup(cohort), Markup(individuals))  # noqa: S704 (our templates' output, escaped by Jinja)
+    return Picture(Markup(cohort), Markup(individuals), CachedPage.from_html(cohort))  # noqa: S704 (our templates' output, escaped by Jinja)
 
 
 def _cache(app: Flask) -> BoundedCache[Picture]:

@@ -17,6 +17,7 @@ from benchmark.store.content import content
 from benchmark.store.models import Workshop
 from benchmark.web.auth import admit, claimed_account_id, current_user, role_required, signed_in_user
 from benchmark.web.i18n import current_language
+from benchmark.web.page_cache import respond
 from benchmark.web.responses import csv_text, pdf_download
 
 FACILITATORS = ("facilitator", "admin")
@@ -91,7 +92,7 @@ def live_fragment(workshop_id: int) -> str | BaseResponse:
     if refused is not None:
         return refused
     assert state is not None
-    return _picture(workshop_id, state, projector=request.args.get("projector") == "1").cohort
+    return respond(_picture(workshop_id, state, projector=request.args.get("projector") == "1").cohort_page)
 
 
 @bp.route("/<int:workshop_id>/projector")
