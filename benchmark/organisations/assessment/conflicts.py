@@ -23,7 +23,7 @@ from itsdangerous import BadData, URLSafeSerializer
 from werkzeug.wrappers import Response
 
 from benchmark.core.questionnaire import Page, Questionnaire, describe_answer
-from benchmark.organisations.assessment.forms import ConflictForm, PageForm
+from benchmark.organisations.assessment.forms import ConflictForm, PageForm, ShownForm
 from benchmark.store import assessments as services
 from benchmark.web.i18n import current_language
 from benchmark.web.questions import field_name
@@ -42,11 +42,11 @@ class PageScreen(Protocol):
     task: str | None
     return_to: str
 
-    def form_from_answers(self) -> PageForm: ...
+    def form_from_answers(self) -> ShownForm: ...
 
     def saved(self, revision: int) -> None: ...
 
-    def render(self, form: PageForm, notice: str | None = None) -> str: ...
+    def render(self, form: PageForm | ShownForm, notice: str | None = None) -> str: ...
 
 
 def _serializer(salt: str) -> URLSafeSerializer:

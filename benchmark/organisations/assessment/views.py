@@ -14,6 +14,7 @@ from benchmark.organisations.assessment import bp, conflicts
 from benchmark.organisations.assessment.forms import (
     PageForm,
     ResumeForm,
+    ShownForm,
     StartForm,
     SubmitForm,
     page_field_names,
@@ -245,19 +246,20 @@ class PageView:
     def form_class(self) -> type[PageForm]:
         return page_form_class(self.q, self.page.id, self.lang)
 
-    def form_from_answers(self) -> PageForm:
-        """Build the form pre-filled with the saved answers."""
+    def form_from_answers(self) -> ShownForm:
+        """The form as the saved answers fill it (values as WTForms holds them; no field bound)."""
         answers = self.answers()
         data: dict[str, Any] = {}
         for key in self.q.page_answer_keys(self.page):
             value = answers.get(key)
             if value is not None:
-                data[field_name(key)] = str(value) if isinstance(value, int) else value
-        form = self.form_class()(formdata=None, data=data)
+                multiple = self.q.item_for_key(key)[0].kind.multiple
+                data[field_name(key)] = [str(v) for v in value] if multiple else str(value)
+        form = ShownForm(data)
         self._fill_hidden(form)
         return form
 
-    def _fill_hidden(self, form: PageForm) -> None:
+    def _fill_hidden(self, form: PageForm | ShownForm) -> None:
         answers = self.answers()
         shown = {key: answers[key] for key in self.q.page_answer_keys(self.page) if key in answers}
         form.revision.data = str(self.assessment.revision)
@@ -364,7 +366,7 @@ class PageView:
         return target.id, None
 
     # ------------------------------------------------------------------ render
-    def render(self, form: PageForm, notice: str | None = None) -> str:
+    def render(self, form: PageForm | ShownForm, notice: str | None = None) -> str:
         """Render the page with its items, progress and any error summary."""
         items = [self.q.items[self.task]] if self.task else self.q.page_items(self.page)
         errors = [(name, form[name]) for name in self.field_names if form[name].errors]
