@@ -226,9 +226,9 @@ class PageView:
         self._answers: dict[str, Any] | None = None
 
     def answers(self) -> dict[str, Any]:
-        """The draft's stored answers (read once; again after a save)."""
+        """The draft's stored answers to this page (read once; again after a save)."""
         if self._answers is None:
-            self._answers = stored_answers(self.assessment.id)
+            self._answers = stored_answers(self.assessment.id, list(self.q.page_answer_keys(self.page)))
         return self._answers
 
     def saved(self, revision: int) -> None:
