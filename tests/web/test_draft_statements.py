@@ -155,7 +155,8 @@ def test_the_save_round_trip_with_quotes_and_a_conflict(csrf_app: Flask) -> None
     assert response.status_code == 400
     assert 'x" onfocus' not in response.text and "a&b" not in response.text
     again = hidden_inputs(response.text)
-    assert again["csrf_token"] == first["csrf_token"] and int(again["revision"]) == int(first["revision"]) + 1
+    assert int(again["revision"]) == int(first["revision"]) + 1
+    assert again["csrf_token"].split(".")[0] == first["csrf_token"].split(".")[0]  # same token, maybe a later stamp
     assert stored(csrf_app, token) == {}
 
     # The hidden fields posted back as a browser reads them validate (CSRF, revision, signed base).

@@ -151,4 +151,6 @@ def test_hidden_values_are_escaped_for_the_attribute(csrf_app: Flask) -> None:
     assert f'<input id="task" name="task" type="hidden" value="{escaped}">' in response.text
     again = hidden_inputs(response.text)
     assert (again["base"], again["task"]) == (value, value)
-    assert again["csrf_token"] == shown["csrf_token"] and again["revision"] == shown["revision"]
+    assert again["revision"] == shown["revision"]
+    # The same session token (the signature's timestamp may differ by a second).
+    assert again["csrf_token"].split(".")[0] == shown["csrf_token"].split(".")[0]
