@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from benchmark.core.questionnaire import Page, Questionnaire
 from benchmark.extensions import db
-from benchmark.store import summary
+from benchmark.store import drafts, summary
 from benchmark.store.content import content
 from benchmark.store.deletion import DeletionPreview as DeletionPreview
 from benchmark.store.deletion import delete_assessment as delete_assessment
@@ -28,11 +27,14 @@ from benchmark.store.deletion import deletion_preview as deletion_preview
 from benchmark.store.deletion import lock_organisation
 from benchmark.store.deletion import purge_drafts as purge_drafts
 from benchmark.store.deletion import stale_drafts as stale_drafts
+from benchmark.store.drafts import Draft as Draft
 from benchmark.store.facts import fact_keys, write_facts
-from benchmark.store.models import Answer, Assessment, Organisation, TeamMember, utcnow
+from benchmark.store.models import Assessment, Organisation, TeamMember, utcnow
 from benchmark.store.scores import write_scores
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+#: An assessment as the ORM loads it, or as a questionnaire page reads it (:class:`Draft`, a plain row).
+AnyAssessment = Assessment | Draft
 
 
 class AlreadySubmitted(Exception):
@@ -54,6 +56,13 @@ def find_by_token(token: str) -> Assessment | None:
     if not TOKEN_PATTERN.match(token):
         return None
     return db.session.scalar(sa.select(Assessment).where(Assessment.token_hash == hash_token(token)))
+
+
+def find_draft(token: str) -> Draft | None:
+    """Return what a questionnaire page needs of the assessment a token opens (no ORM object), or None."""
+    if not TOKEN_PATTERN.match(token):
+        return None
+    return drafts.find_draft(hash_token(token))
 
 
 def extract_token(text: str) -> str | None:
@@ -116,11 +125,11 @@ def start_assessment(
 def _copy_answers(questionnaire: Questionnaire, source: Assessment, target: Assessment) -> None:
     valid_keys = set(questionnaire.answer_keys())
     values = {key: value for key, value in source.answer_map().items() if key in valid_keys}
-    _upsert_answers(target.id, values)
+    drafts.upsert_answers(target.id, values, utcnow())
     write_facts(questionnaire, target.id, values)
 
 
-def save_answers(assessment: Assessment, changes: Mapping[str, Any], current_page: str) -> None:
+def save_answers(assessment: AnyAssessment, changes: Mapping[str, Any], current_page: str) -> None:
     """Save one page's answers as given: each key maps to its new value, or to None to clear it.
 
     Only the given keys are written (an upsert per key), so saves of other pages —
@@ -154,7 +163,9 @@ class SaveOutcome:
     conflicts: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
 
-def save_page(assessment: Assessment, posted: Mapping[str, Any], current_page: str, base: Base | None) -> SaveOutcome:
+def save_page(
+    assessment: AnyAssessment, posted: Mapping[str, Any], current_page: str, base: Base | None
+) -> SaveOutcome:
     """Save a page form without ever dropping an answer saved meanwhile in another window.
 
     ``base`` says what the form was loaded with.  When nothing was saved since
@@ -171,12 +182,7 @@ def save_page(assessment: Assessment, posted: Mapping[str, Any], current_page: s
     changes: Mapping[str, Any] = posted
     outcome = SaveOutcome(revision)
     if base is not None and base.revision != revision - 1:
-        rows = db.session.execute(
-            sa.select(Answer.key, Answer.value).where(
-                Answer.assessment_id == assessment.id, Answer.key.in_(list(posted))
-            )
-        )
-        stored = {key: value for key, value in rows}
+        stored = drafts.stored_answers(assessment.id, list(posted))
         changes, outcome.kept, outcome.conflicts = merge_answers(posted, stored, base.values)
     _write_answers(assessment, changes)
     db.session.commit()
@@ -219,66 +225,39 @@ def same_answer(a: Any, b: Any) -> bool:
     return bool(a == b and type(a) is type(b))
 
 
-def _lock_and_bump(assessment: Assessment, current_page: str) -> int:
+def _lock_and_bump(assessment: AnyAssessment, current_page: str) -> int:
     """Bump the draft's revision (locking its row until commit); return the new revision."""
-    bumped = db.session.execute(
-        sa.update(Assessment)
-        .where(Assessment.id == assessment.id, Assessment.status == "draft")
-        .values(revision=Assessment.revision + 1, current_page=current_page, updated_at=utcnow())
-        .returning(Assessment.revision)
-        .execution_options(synchronize_session=False)
-    )
-    revision = bumped.scalar()
+    revision = drafts.lock_and_bump(assessment.id, current_page, utcnow())
     if revision is None:
         db.session.rollback()
         raise AlreadySubmitted
-    return int(revision)
+    return revision
 
 
-def _write_answers(assessment: Assessment, changes: Mapping[str, Any]) -> None:
+def _write_answers(assessment: AnyAssessment, changes: Mapping[str, Any]) -> None:
     to_clear = [key for key, value in changes.items() if value is None]
     if to_clear:
-        db.session.execute(sa.delete(Answer).where(Answer.assessment_id == assessment.id, Answer.key.in_(to_clear)))
-    _upsert_answers(assessment.id, {key: value for key, value in changes.items() if value is not None})
+        drafts.delete_answers(assessment.id, to_clear)
+    now = utcnow()
+    drafts.upsert_answers(assessment.id, {key: value for key, value in changes.items() if value is not None}, now)
     questionnaire = content().questionnaire
     keys = fact_keys(questionnaire)
     if keys.intersection(changes):
         # Still under the row lock taken by the revision bump: concurrent saves of this draft
         # wait, so the facts and the counts they feed follow the answers exactly.
         with summary.tracking(db.session, [assessment.id]):
-            facts = db.session.execute(
-                sa.select(Answer.key, Answer.value).where(Answer.assessment_id == assessment.id, Answer.key.in_(keys))
-            )
-            write_facts(questionnaire, assessment.id, {key: value for key, value in facts})
+            facts = drafts.stored_answers(assessment.id, sorted(keys))
+            write_facts(questionnaire, assessment.id, facts)
 
 
-def _upsert_answers(assessment_id: int, values: Mapping[str, Any]) -> None:
-    if not values:
-        return
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    now = utcnow()
-    statement = insert(Answer).values(
-        [
-            {"assessment_id": assessment_id, "key": key, "value": value, "updated_at": now}
-            for key, value in values.items()
-        ]
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=[Answer.assessment_id, Answer.key],
-        set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
-    )
-    db.session.execute(statement)
-
-
-def set_page(assessment: Assessment, page_id: str) -> None:
+def set_page(assessment: Draft, page_id: str) -> None:
     """Remember the page the respondent is on (restored when the link is opened again)."""
     if assessment.current_page != page_id and not assessment.is_submitted:
-        assessment.current_page = page_id
+        drafts.remember_page(assessment.id, page_id)
         db.session.commit()
 
 
-def flow_pages(questionnaire: Questionnaire, assessment: Assessment) -> list[Page]:
+def flow_pages(questionnaire: Questionnaire, assessment: AnyAssessment) -> list[Page]:
     """Return the pages of this assessment's flow, in questionnaire order (a workshop may choose fewer)."""
     if not assessment.page_ids:
         return list(questionnaire.pages)
@@ -286,7 +265,7 @@ def flow_pages(questionnaire: Questionnaire, assessment: Assessment) -> list[Pag
     return [page for page in questionnaire.pages if page.id in chosen] or list(questionnaire.pages)
 
 
-def missing_required(questionnaire: Questionnaire, assessment: Assessment, answers: Mapping[str, Any]) -> list[str]:
+def missing_required(questionnaire: Questionnaire, assessment: AnyAssessment, answers: Mapping[str, Any]) -> list[str]:
     """Return the ids of required items in the assessment's flow that have no answer."""
     return [
         item.id

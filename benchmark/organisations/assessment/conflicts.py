@@ -23,9 +23,8 @@ from itsdangerous import BadData, URLSafeSerializer
 from werkzeug.wrappers import Response
 
 from benchmark.core.questionnaire import Page, Questionnaire, describe_answer
-from benchmark.organisations.assessment.forms import ConflictForm, PageForm
+from benchmark.organisations.assessment.forms import ConflictForm, PageForm, ShownForm
 from benchmark.store import assessments as services
-from benchmark.store.models import Assessment
 from benchmark.web.i18n import current_language
 from benchmark.web.questions import field_name
 
@@ -35,7 +34,7 @@ CHOICES = ("stored", "mine")
 class PageScreen(Protocol):
     """What this module needs of the page view (:class:`.views.PageView`)."""
 
-    assessment: Assessment
+    assessment: services.Draft
     page: Page
     token: str
     q: Questionnaire
@@ -43,21 +42,23 @@ class PageScreen(Protocol):
     task: str | None
     return_to: str
 
-    def form_from_answers(self) -> PageForm: ...
+    def form_from_answers(self) -> ShownForm: ...
 
-    def render(self, form: PageForm, notice: str | None = None) -> str: ...
+    def saved(self, revision: int) -> None: ...
+
+    def render(self, form: PageForm | ShownForm, notice: str | None = None) -> str: ...
 
 
 def _serializer(salt: str) -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key or "", salt=f"benchmark.assessment.{salt}")
 
 
-def sign_base(assessment: Assessment, page: Page, revision: int, values: dict[str, Any]) -> str:
+def sign_base(assessment: services.AnyAssessment, page: Page, revision: int, values: dict[str, Any]) -> str:
     """Sign what a page form is loaded with: this draft, this page, the revision and the values shown."""
     return str(_serializer("base").dumps({"a": assessment.id, "p": page.id, "r": revision, "v": values}))
 
 
-def read_base(text: str | None, assessment: Assessment, page: Page) -> services.Base | None:
+def read_base(text: str | None, assessment: services.AnyAssessment, page: Page) -> services.Base | None:
     """Read a signed base back (None if missing, forged, or from another draft or page)."""
     data = _load("base", text, assessment, page)
     if data is None or not isinstance(data.get("v"), dict):
@@ -65,7 +66,7 @@ def read_base(text: str | None, assessment: Assessment, page: Page) -> services.
     return services.Base(data["r"], data["v"])
 
 
-def _load(salt: str, text: str | None, assessment: Assessment, page: Page) -> dict[str, Any] | None:
+def _load(salt: str, text: str | None, assessment: services.AnyAssessment, page: Page) -> dict[str, Any] | None:
     if not text:
         return None
     try:
@@ -85,12 +86,12 @@ class ConflictState:
     stored: dict[str, Any]
     mine: dict[str, Any]
 
-    def sign(self, assessment: Assessment, page: Page) -> str:
+    def sign(self, assessment: services.AnyAssessment, page: Page) -> str:
         payload = {"a": assessment.id, "p": page.id, "r": self.revision, "s": self.stored, "m": self.mine}
         return str(_serializer("conflict").dumps(payload))
 
 
-def read_state(text: str | None, assessment: Assessment, page: Page) -> ConflictState | None:
+def read_state(text: str | None, assessment: services.AnyAssessment, page: Page) -> ConflictState | None:
     """Read the conflict page's signed state (None if missing, forged or from elsewhere)."""
     data = _load("conflict", text, assessment, page)
     if data is None or not isinstance(data.get("s"), dict) or not isinstance(data.get("m"), dict):
@@ -155,6 +156,7 @@ def resolve(screen: PageScreen) -> str | Response | tuple[str, int]:
         return render_conflicts(screen, state, form, notice="missing"), 400
     chosen = {key: state.mine[key] if choice == "mine" else state.stored[key] for key, choice in choices.items()}
     outcome = services.save_page(screen.assessment, chosen, screen.page.id, services.Base(state.revision, state.stored))
+    screen.saved(outcome.revision)
     if outcome.conflicts:  # yet another window saved these answers meanwhile
         return render_conflicts(screen, state_of(outcome)), 409
     flash(_("Your choices were saved."))

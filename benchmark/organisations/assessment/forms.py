@@ -14,7 +14,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
 from wtforms import HiddenField, StringField
 from wtforms.validators import Length, Optional
 
@@ -26,6 +28,7 @@ __all__ = [
     "ConflictForm",
     "PageForm",
     "ResumeForm",
+    "ShownForm",
     "StartForm",
     "SubmitForm",
     "field_name",
@@ -47,6 +50,44 @@ class PageForm(BaseForm):
     layout = HiddenField()
     task = HiddenField()
     return_to = HiddenField()
+
+
+class ShownField:
+    """A field of :class:`ShownForm`: the value shown, and no errors."""
+
+    errors: tuple[str, ...] = ()
+
+    def __init__(self, data: Any = None) -> None:
+        self.data = data
+
+
+class ShownToken:
+    """The CSRF field of :class:`ShownForm`: the same token Flask-WTF's field carries (one per session)."""
+
+    def __init__(self) -> None:
+        self.current_token = generate_csrf()
+
+
+class ShownForm:
+    """A page form as a GET shows it: the saved values and the hidden fields, with no WTForms field bound.
+
+    Binding a generated :class:`PageForm` builds every field anew on each request (about a tenth of a
+    page view, issue 18) only for the template to read each value; a page shown from the saved
+    answers needs just the values, which the view gives as WTForms would hold them (a radio
+    group's value as text, a checkbox list's as a list of text).  A POST binds the real form.
+    The template reads both through the same attributes (``form[name].data``, ``.errors``).
+    """
+
+    csrf_token: ShownToken  # absent when CSRF protection is off, as on a FlaskForm
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+        self.revision, self.base, self.layout, self.task, self.return_to = (ShownField() for _ in range(5))
+        if current_app.config.get("WTF_CSRF_ENABLED", True):
+            self.csrf_token = ShownToken()
+
+    def __getitem__(self, name: str) -> ShownField:
+        return ShownField(self.values.get(name))
 
 
 @lru_cache(maxsize=64)

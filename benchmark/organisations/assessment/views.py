@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -13,6 +14,7 @@ from benchmark.organisations.assessment import bp, conflicts
 from benchmark.organisations.assessment.forms import (
     PageForm,
     ResumeForm,
+    ShownForm,
     StartForm,
     SubmitForm,
     page_field_names,
@@ -21,6 +23,7 @@ from benchmark.organisations.assessment.forms import (
 from benchmark.organisations.deletion import render_delete_page
 from benchmark.store import assessments as services
 from benchmark.store.content import questionnaire
+from benchmark.store.drafts import stored_answers
 from benchmark.store.models import Assessment
 from benchmark.store.scores import profile_of, stored_scores
 from benchmark.web.errors import render_error
@@ -80,7 +83,9 @@ def private_link(token: str) -> str:
 @bp.route("/<token>/<page_id>", methods=["GET", "POST"])
 def page(token: str, page_id: str) -> str | Response | tuple[str, int]:
     """Show one page of the questionnaire; Back, Next and Save each save the draft."""
-    assessment = _assessment_or_404(token)
+    assessment = services.find_draft(token)
+    if assessment is None:
+        abort(404)
     q = questionnaire()
     current = q.page(page_id)
     if current is None or current not in services.flow_pages(q, assessment):
@@ -210,7 +215,7 @@ def _answer_rows(item: Item, lang: str) -> list[tuple[str, str]]:
 class PageView:
     """Everything one questionnaire page needs: form, task mode, navigation targets."""
 
-    def __init__(self, assessment: Assessment, page: Page, token: str) -> None:
+    def __init__(self, assessment: services.Draft, page: Page, token: str) -> None:
         self.assessment = assessment
         self.page = page
         self.token = token
@@ -221,6 +226,18 @@ class PageView:
         self.task = self._task_from_request()
         self.return_to = "review" if request.values.get("return_to") == "review" else ""
         self.field_names = page_field_names(self.q, page, self.task)
+        self._answers: dict[str, Any] | None = None
+
+    def answers(self) -> dict[str, Any]:
+        """The draft's stored answers to this page (read once; again after a save)."""
+        if self._answers is None:
+            self._answers = stored_answers(self.assessment.id, list(self.q.page_answer_keys(self.page)))
+        return self._answers
+
+    def saved(self, revision: int) -> None:
+        """Note a save: the draft's new revision, and its answers to read again."""
+        self.assessment = replace(self.assessment, revision=revision, current_page=self.page.id)
+        self._answers = None
 
     def _task_from_request(self) -> str | None:
         if self.layout != "tasks":
@@ -232,20 +249,21 @@ class PageView:
     def form_class(self) -> type[PageForm]:
         return page_form_class(self.q, self.page.id, self.lang)
 
-    def form_from_answers(self) -> PageForm:
-        """Build the form pre-filled with the saved answers."""
-        answers = self.assessment.answer_map()
+    def form_from_answers(self) -> ShownForm:
+        """The form as the saved answers fill it (values as WTForms holds them; no field bound)."""
+        answers = self.answers()
         data: dict[str, Any] = {}
         for key in self.q.page_answer_keys(self.page):
             value = answers.get(key)
             if value is not None:
-                data[field_name(key)] = str(value) if isinstance(value, int) else value
-        form = self.form_class()(formdata=None, data=data)
+                multiple = self.q.item_for_key(key)[0].kind.multiple
+                data[field_name(key)] = [str(v) for v in value] if multiple else str(value)
+        form = ShownForm(data)
         self._fill_hidden(form)
         return form
 
-    def _fill_hidden(self, form: PageForm) -> None:
-        answers = self.assessment.answer_map()
+    def _fill_hidden(self, form: PageForm | ShownForm) -> None:
+        answers = self.answers()
         shown = {key: answers[key] for key in self.q.page_answer_keys(self.page) if key in answers}
         form.revision.data = str(self.assessment.revision)
         form.base.data = conflicts.sign_base(self.assessment, self.page, self.assessment.revision, shown)
@@ -276,6 +294,7 @@ class PageView:
             outcome = services.save_page(self.assessment, changes, self.page.id, self._base(form))
         except services.AlreadySubmitted:
             return _already_submitted(self.token)
+        self.saved(outcome.revision)
         if outcome.conflicts:
             return conflicts.render_conflicts(self, conflicts.state_of(outcome)), 409
         if outcome.kept:
@@ -350,7 +369,7 @@ class PageView:
         return target.id, None
 
     # ------------------------------------------------------------------ render
-    def render(self, form: PageForm, notice: str | None = None) -> str:
+    def render(self, form: PageForm | ShownForm, notice: str | None = None) -> str:
         """Render the page with its items, progress and any error summary."""
         items = [self.q.items[self.task]] if self.task else self.q.page_items(self.page)
         errors = [(name, form[name]) for name in self.field_names if form[name].errors]

@@ -1,0 +1,192 @@
+"""The questionnaire page and the draft save run statements built once, found in SQLAlchemy's cache (issue 18, item 2).
+
+Every statement a page view or a save sends through the session is one of the objects built at
+import in :mod:`benchmark.store.drafts` (same object, not an equal copy), and from the second
+request on, every statement sent to the database is a hit in the engine's compiled cache (no
+compilation, no statement whose SQL depends on a value).  The save round trip keeps every
+behaviour of before: facts and their counts, clears, the conflict page, "already submitted".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.engine.default import CACHE_HIT
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from benchmark.extensions import db
+from benchmark.store import assessments as services
+from benchmark.store import drafts
+from benchmark.store.models import Assessment
+from tests.factories import first_answers, start_assessment
+from tests.web.test_page_rendering import hidden_inputs
+
+BUILT_ONCE = {
+    id(statement)
+    for statement in (
+        drafts.BY_TOKEN,
+        drafts.ANSWERS,
+        drafts.ANSWERS_OF_KEYS,
+        drafts.DELETE_ANSWERS,
+        drafts.LOCK_AND_BUMP,
+        drafts.REMEMBER_PAGE,
+        *drafts.UPSERT_ANSWERS.values(),
+    )
+}
+
+
+class Recorded:
+    """What one request sent: the statement objects given to the session, and each SQL's cache outcome."""
+
+    def __init__(self) -> None:
+        self.statements: list[Any] = []
+        self.sql: list[tuple[str, Any]] = []
+
+    def not_built_once(self) -> list[str]:
+        return [str(statement) for statement in self.statements if id(statement) not in BUILT_ONCE]
+
+    def compiled(self) -> list[str]:
+        return [sql for sql, outcome in self.sql if outcome is not CACHE_HIT]
+
+
+@contextmanager
+def recording(app: Flask) -> Iterator[Recorded]:
+    recorded = Recorded()
+    with app.app_context():
+        engine = db.engine
+
+    def statement(state: ORMExecuteState) -> None:
+        recorded.statements.append(state.statement)
+
+    def cursor(conn: Any, cursor: Any, sql: str, parameters: Any, context: Any, executemany: bool) -> None:
+        recorded.sql.append((sql, context.cache_hit))
+
+    sa.event.listen(Session, "do_orm_execute", statement)
+    sa.event.listen(engine, "before_cursor_execute", cursor)
+    try:
+        yield recorded
+    finally:
+        sa.event.remove(Session, "do_orm_execute", statement)
+        sa.event.remove(engine, "before_cursor_execute", cursor)
+
+
+def stored(app: Flask, token: str) -> dict[str, Any]:
+    with app.app_context():
+        assessment = services.find_by_token(token)
+        assert assessment is not None
+        return assessment.answer_map()
+
+
+def row(app: Flask, token: str) -> Assessment:
+    with app.app_context():
+        assessment = services.find_by_token(token)
+        assert assessment is not None
+        db.session.expunge(assessment)
+        return assessment
+
+
+def twice(app: Flask, request: Callable[[int], None]) -> Recorded:
+    """Run a request once (it may compile), then again under recording."""
+    request(0)
+    with recording(app) as recorded:
+        request(1)
+    return recorded
+
+
+def test_a_page_view_reads_through_statements_built_once_and_cached(app: Flask, client: FlaskClient) -> None:
+    token = start_assessment(client)
+    client.post(f"/en/assessment/{token}/importance", data={"q1": "7", "action": "save"})
+
+    def view(n: int) -> None:
+        pages = ("capacity-communication", "importance") if n == 0 else ("capacity-communication",)
+        for page in pages:  # each view remembers its page (the draft was on another)
+            assert client.get(f"/en/assessment/{token}/{page}").status_code == 200
+
+    recorded = twice(app, view)
+    assert len(recorded.statements) == 3  # the draft, its answers, the page remembered
+    assert recorded.not_built_once() == []
+    assert recorded.sql and recorded.compiled() == []
+    assert row(app, token).current_page == "capacity-communication"
+
+
+@pytest.mark.parametrize("page", ["capacity-communication", "organisation"])
+def test_a_second_save_compiles_nothing(app: Flask, client: FlaskClient, page: str) -> None:
+    token = start_assessment(client)
+    url = f"/en/assessment/{token}/{page}"
+    answers = first_answers(app, page)
+    keys = list(answers)
+
+    def save(clear: bool) -> None:
+        shown = hidden_inputs(client.get(url).text)
+        data: dict[str, Any] = {key: answers[key] for key in keys[1 if clear else 0 :]}  # clear: the first key
+        assert client.post(url, data={**shown, **data, "action": "save"}).status_code == 302
+
+    for clear in (False, True, False):  # every statement once (the first save of a process compiles)
+        save(clear)
+    with recording(app) as recorded:
+        save(True)
+    if page != "organisation":  # a fact's save also runs the facts' and summary counts' own statements
+        assert recorded.not_built_once() == []
+    assert recorded.compiled() == [], "statements compiled again on a second save"
+    assert stored(app, token) == {key: answers[key] for key in keys[1:]}
+    if page == "organisation":  # the facts follow the answers, the cleared one (q22, role) included
+        assessment = row(app, token)
+        assert keys[:2] == ["q22", "q23"]
+        assert (assessment.role, assessment.funding) == (None, answers["q23"])
+
+
+def test_the_save_round_trip_with_quotes_and_a_conflict(csrf_app: Flask) -> None:
+    client = csrf_app.test_client()
+    start = client.get("/en/assessment/").text
+    response = client.post("/en/assessment/", data={"csrf_token": hidden_inputs(start)["csrf_token"]})
+    token = response.headers["Location"].split("/")[3]
+    url = f"/en/assessment/{token}/capacity-communication"
+    first, second = hidden_inputs(client.get(url).text), hidden_inputs(client.get(url).text)
+    assert set(first) == {"csrf_token", "revision", "base", "layout", "task", "return_to"}
+
+    # A value with quotes and an ampersand is refused with the page again; nothing is lost or written.
+    response = client.post(url, data={**first, "q4": ['x" onfocus="a&b', "contractor"], "action": "save"})
+    assert response.status_code == 400
+    assert 'x" onfocus' not in response.text and "a&b" not in response.text
+    again = hidden_inputs(response.text)
+    assert int(again["revision"]) == int(first["revision"]) + 1
+    assert again["csrf_token"].split(".")[0] == first["csrf_token"].split(".")[0]  # same token, maybe a later stamp
+    assert stored(csrf_app, token) == {}
+
+    # The hidden fields posted back as a browser reads them validate (CSRF, revision, signed base).
+    assert client.post(url, data={**again, "q4": ["contractor"], "action": "save"}).status_code == 302
+    assert stored(csrf_app, token) == {"q4": ["contractor"]}
+
+    # The second window, loaded before both saves, changes the same answer: the conflict page, nothing lost.
+    response = client.post(url, data={**second, "q4": ["volunteers"], "action": "save"})
+    assert response.status_code == 409
+    assert stored(csrf_app, token) == {"q4": ["contractor"]}
+    choice = hidden_inputs(response.text)
+    response = client.post(url, data={**choice, "choice-q4": "mine", "action": "resolve"})
+    assert response.status_code == 302
+    assert stored(csrf_app, token) == {"q4": ["volunteers"]}
+
+
+def test_a_submitted_draft_refuses_a_save_from_an_open_page(app: Flask, client: FlaskClient) -> None:
+    token = start_assessment(client)
+    url = f"/en/assessment/{token}/importance"
+    shown = hidden_inputs(client.get(url).text)
+    with app.app_context():
+        assessment = services.find_by_token(token)
+        assert assessment is not None
+        services.submit(assessment)
+    response = client.post(url, data={**shown, "q1": "3", "action": "save"})
+    assert response.status_code == 409
+    assert stored(app, token) == {}
+    with app.app_context():
+        draft = services.find_draft(token)
+        assert draft is not None and draft.is_submitted
+        with pytest.raises(services.AlreadySubmitted):
+            services.save_page(draft, {"q1": 3}, "importance", None)
+    assert row(app, token).revision == 0
