@@ -277,7 +277,12 @@ class Settings:
             "SECRET_KEY": self.secret_key,
             "SQLALCHEMY_DATABASE_URI": self.database_url,
             # hide_parameters: SQL errors (and their logged tracebacks) never show answers or emails.
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+            # pool_pre_ping: a server's connection can go stale (a PostgreSQL restart); a SQLite file's cannot,
+            # so SQLite skips the extra SELECT 1 on every checkout.
+            "SQLALCHEMY_ENGINE_OPTIONS": {
+                "pool_pre_ping": not self.database_url.startswith("sqlite"),
+                "hide_parameters": True,
+            },
             "BABEL_DEFAULT_LOCALE": "en",
             "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
             "WTF_CSRF_TIME_LIMIT": self.csrf_time_limit,
