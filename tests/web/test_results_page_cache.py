@@ -17,21 +17,9 @@ from benchmark.store import page_state
 from benchmark.store.assessments import find_by_token
 from benchmark.store.models import ImportedBaseline, Workshop
 from tests.factories import create_workshop, first_answers, seed_participant, seed_submission, signed_in
+from tests.web.test_results_cache import fresh, page
 
 TABLE = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', re.IGNORECASE)
-
-
-def page(client: FlaskClient, token: str, lang: str = "en", query: str = "") -> str:
-    response = client.get(f"/{lang}/results/{token}{query}")
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
-
-
-def fresh(app: Flask, client: FlaskClient, token: str, lang: str = "en") -> str:
-    """The page with every cache emptied first: what a server that keeps nothing shows."""
-    with app.app_context():
-        results_cache.clear(app)
-    return page(client, token, lang)
 
 
 @pytest.fixture
@@ -62,7 +50,7 @@ def test_every_table_a_render_reads_is_in_the_fingerprint_or_fixed_once_submitte
         sa.event.listen(db.engine, "before_cursor_execute", record)
     try:
         page(client, token)
-        page(client, token, "fr", "?peers=size")
+        assert client.get(f"/fr/results/{token}?peers=size").status_code == 200
     finally:
         with app.app_context():
             sa.event.remove(db.engine, "before_cursor_execute", record)

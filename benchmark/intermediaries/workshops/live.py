@@ -121,7 +121,6 @@ def cohort_state(workshop_id: int, account_id: int) -> CohortState | None:
 
 
 def _state_query(pool: bool) -> sa.Select[Any]:
-    unit = sa.func.coalesce(Team.organisation_id, Assessment.organisation_id).label("unit")
     in_series = sa.or_(Participation.workshop_id == Workshop.id, Participation.workshop_id == Workshop.previous_id)
     return (
         sa.select(
@@ -140,14 +139,7 @@ def _state_query(pool: bool) -> sa.Select[Any]:
             # from here on (COHORT_START): one participation (services.cohort_rows' columns, and its workshop)
             Participation.workshop_id.label("cohort_of"),
             Participation.id.label("participation_id"),
-            Assessment.id,
-            Assessment.status,
-            Assessment.label,
-            Assessment.organisation_id,
-            Assessment.submitted_at,
-            Participation.share_individual,
-            Participation.display_name,
-            unit,
+            *services.cohort_columns(),
         )
         .select_from(User)
         .outerjoin(Workshop, Workshop.id == sa.bindparam("workshop_id"))

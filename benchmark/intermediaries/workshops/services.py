@@ -249,15 +249,10 @@ def cohort_view(
     return view
 
 
-def cohort_rows(workshop_id: int) -> list[Any]:
-    """The participants' assessments in join order (their scores: :func:`scores_of`, one more query).
-
-    ``unit`` is what counts once: the team organisation for a colleague who answered through a
-    team link (issue 15: an organisation counts once in every workshop figure), else the
-    assessment's own organisation.
-    """
+def cohort_columns() -> list[Any]:
+    """One participant's columns in a cohort row (here and in the live view's one statement)."""
     unit = sa.func.coalesce(Team.organisation_id, Assessment.organisation_id).label("unit")
-    columns = [
+    return [
         Assessment.id,
         Assessment.status,
         Assessment.label,
@@ -267,6 +262,16 @@ def cohort_rows(workshop_id: int) -> list[Any]:
         Participation.display_name,
         unit,
     ]
+
+
+def cohort_rows(workshop_id: int) -> list[Any]:
+    """The participants' assessments in join order (their scores: :func:`scores_of`, one more query).
+
+    ``unit`` is what counts once: the team organisation for a colleague who answered through a
+    team link (issue 15: an organisation counts once in every workshop figure), else the
+    assessment's own organisation.
+    """
+    columns = cohort_columns()
     query = (
         sa.select(*columns)
         .join(Participation, Participation.assessment_id == Assessment.id)
