@@ -34,7 +34,11 @@ def safe_cell(value: object) -> str:
 
     A cell is risky when it starts with a formula sign, also after leading spaces or separators
     (``" =1+1"``, ``";=1+1"``) and in full-width form (``＝``, ``＋``, ``－``, ``＠``: NFKC-normalised).
+    A number the app computed (``int`` or ``float``, never text someone typed) stays a number, so a
+    negative change reads as ``-52`` and a spreadsheet can sum it: its text can never be a formula.
     """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
     text = "" if value is None else str(value)
     if text.startswith(FORMULA_PREFIXES):
         return "'" + text

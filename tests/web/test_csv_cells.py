@@ -42,7 +42,14 @@ def test_ordinary_text_is_unchanged(cell: str) -> None:
 
 
 def test_other_values() -> None:
-    assert safe_cell(None) == "" and safe_cell(3) == "3" and safe_cell(-2) == "'-2"
+    assert safe_cell(None) == "" and safe_cell(3) == "3" and safe_cell(True) == "True"
+
+
+def test_computed_numbers_stay_numbers_and_typed_ones_do_not() -> None:
+    # A negative figure the app computed (a before/after change) must stay summable in a spreadsheet;
+    # the same characters typed by someone are text and keep their apostrophe.
+    assert safe_cell(-52) == "-52" and safe_cell(-2.5) == "-2.5"
+    assert safe_cell("-52") == "'-52" and safe_cell("-2+3") == "'-2+3"
 
 
 def test_csv_text_guards_header_and_rows() -> None:
