@@ -12,7 +12,9 @@ translate a literal.  Here:
   exactly as Jinja's new-style gettext would produce it at run time: ``Markup(text) % {}`` in an
   autoescaped template (so ``%%`` becomes ``%`` and the text is not escaped again), ``text % {}``
   otherwise;
-* calls with arguments (``_("… %(n)s", n=…)``, ``ngettext``) keep the run-time lookup.
+* calls with arguments (``_("… %(n)s", n=…)``) are translated at load too and formatted at run
+  time by :func:`format_translated` (new-style gettext's formatting without its lookup);
+  ``ngettext`` keeps the run-time lookup (the plural form depends on the number).
 
 Outside a locale (no request, no ``force_locale``) nothing is replaced: the template keeps every
 call.  ``TRANSLATE_TEMPLATES_AT_LOAD = False`` turns the whole mechanism off (the plain gettext
@@ -29,9 +31,10 @@ from typing import Any
 from flask import current_app, has_app_context
 from flask.templating import Environment
 from flask_babel import get_locale, get_translations
-from jinja2 import Template
+from jinja2 import Template, pass_context
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 #: The locale a template is being compiled for ("" when literals are left alone).
@@ -72,8 +75,28 @@ class TranslatingEnvironment(Environment):
         return template
 
 
+#: The global a translated ``_("… %(n)s", n=…)`` calls: new-style gettext's formatting, the lookup done at load.
+PREFORMATTED = "_translated_at_load"
+
+
+@pass_context
+def format_translated(context: Context, text: str, /, **variables: Any) -> str:
+    """What Jinja's new-style ``gettext`` does after its catalogue lookup: Markup when autoescaping, then ``%``."""
+    value: str = Markup(text) if context.eval_ctx.autoescape else text  # noqa: S704 (trusted as gettext trusts it)
+    return value % variables
+
+
 class LiteralTranslations(Extension):
-    """Replace ``_("literal")`` by its translation in the locale the template is compiled for."""
+    """Replace ``_("literal")`` by its translation in the locale the template is compiled for.
+
+    ``_("literal", name=value)`` becomes ``_translated_at_load("translation", name=value)``: the
+    catalogue is read once, when the template compiles for the language; the formatting stays at
+    run time, exactly as new-style gettext does it.
+    """
+
+    def __init__(self, environment: Any) -> None:
+        super().__init__(environment)
+        environment.globals[PREFORMATTED] = format_translated
 
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
         locale = _compiling.get()
@@ -103,6 +126,12 @@ class LiteralTranslations(Extension):
                         replacement = [token, opening, literal, closing]
                     yield from replacement
                     previous = closing
+                    continue
+                if stream.current.type == "comma":  # arguments follow: translate now, format at run time
+                    text = translations.ugettext(literal.value)
+                    yield from (Token(token.lineno, "name", PREFORMATTED), opening)
+                    yield Token(literal.lineno, "string", text)
+                    previous = literal
                     continue
                 yield from (token, opening, literal)
                 previous = literal

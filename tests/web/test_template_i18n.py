@@ -103,3 +103,27 @@ def test_pages_are_the_same_as_with_plain_gettext(database_url: str, _schema: No
             assert shown.get_data(as_text=True) == expected.get_data(as_text=True), url
     finally:
         reset(translated)
+
+
+def test_strings_with_arguments_are_translated_at_load_and_formatted_at_run_time(
+    plain_and_translated: dict[str, Any],
+) -> None:
+    """``_("Made on %(date)s", date=…)`` compiled for French calls the formatter with the French text: no lookup."""
+    app = plain_and_translated["translated"]
+    env = app.jinja_env
+    source = env.loader.get_source(env, "results/_share.html")[0]
+    with app.test_request_context("/fr/"), force_locale("fr"):
+        app.preprocess_request()
+        marker = template_i18n._compiling.set("fr")
+        try:
+            french_code = env.compile(source, "results/_share.html", raw=True)
+        finally:
+            template_i18n._compiling.reset(marker)
+    plain_code = env.compile(source, "results/_share.html", raw=True)
+    assert "'Made on %(date)s'" in plain_code and template_i18n.PREFORMATTED not in plain_code
+    assert "'Made on %(date)s'" not in french_code and "'Créé le %(date)s'" in french_code
+    assert template_i18n.PREFORMATTED in french_code
+    with app.test_request_context("/fr/"):
+        app.preprocess_request()
+        template = env.from_string("{{ _translated_at_load('a <b> %(x)s %%', x='<i>') }}")
+        assert template.render() == "a <b> &lt;i&gt; %"  # the catalogue's text trusted, the argument escaped
