@@ -54,16 +54,7 @@ def test_every_template_renders_as_with_plain_gettext(plain_and_translated: dict
 def test_literals_are_replaced_per_language(plain_and_translated: dict[str, Any]) -> None:
     """Compiled for French, the code holds the translation instead of the literal; one template per language."""
     app = plain_and_translated["translated"]
-    env = app.jinja_env
-    source = env.loader.get_source(env, "macros/questions.html")[0]
-    with app.test_request_context("/fr/"), force_locale("fr"):
-        app.preprocess_request()
-        marker = template_i18n._compiling.set("fr")
-        try:
-            french_code = env.compile(source, "macros/questions.html", raw=True)
-        finally:
-            template_i18n._compiling.reset(marker)
-    plain_code = env.compile(source, "macros/questions.html", raw=True)  # no locale: calls kept
+    plain_code, french_code = _code_plain_and_french(app, "macros/questions.html")  # no locale: calls kept
     assert "'Error:'" in plain_code and "Erreur" not in plain_code
     assert "'Error:'" not in french_code and "Erreur\\xa0:" in french_code, [
         line for line in french_code.splitlines() if "Err" in line
@@ -72,6 +63,20 @@ def test_literals_are_replaced_per_language(plain_and_translated: dict[str, Any]
     french = _compiled(app, "fr")
     assert english is not french
     assert english is _compiled(app, "en") and french is _compiled(app, "fr")
+
+
+def _code_plain_and_french(app: Flask, name: str) -> tuple[str, str]:
+    """The Python code Jinja compiles for template ``name``: with no locale, and for French."""
+    env = app.jinja_env
+    source = env.loader.get_source(env, name)[0]
+    with app.test_request_context("/fr/"), force_locale("fr"):
+        app.preprocess_request()
+        marker = template_i18n._compiling.set("fr")
+        try:
+            french_code = env.compile(source, name, raw=True)
+        finally:
+            template_i18n._compiling.reset(marker)
+    return env.compile(source, name, raw=True), french_code
 
 
 def _compiled(app: Flask, lang: str) -> Any:
@@ -110,16 +115,8 @@ def test_strings_with_arguments_are_translated_at_load_and_formatted_at_run_time
 ) -> None:
     """``_("Made on %(date)s", date=…)`` compiled for French calls the formatter with the French text: no lookup."""
     app = plain_and_translated["translated"]
+    plain_code, french_code = _code_plain_and_french(app, "results/_share.html")
     env = app.jinja_env
-    source = env.loader.get_source(env, "results/_share.html")[0]
-    with app.test_request_context("/fr/"), force_locale("fr"):
-        app.preprocess_request()
-        marker = template_i18n._compiling.set("fr")
-        try:
-            french_code = env.compile(source, "results/_share.html", raw=True)
-        finally:
-            template_i18n._compiling.reset(marker)
-    plain_code = env.compile(source, "results/_share.html", raw=True)
     assert "'Made on %(date)s'" in plain_code and template_i18n.PREFORMATTED not in plain_code
     assert "'Made on %(date)s'" not in french_code and "'Créé le %(date)s'" in french_code
     assert template_i18n.PREFORMATTED in french_code

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from flask import Flask, current_app
 
 from benchmark.core.lru import BoundedCache
+from benchmark.web import page_cache
 
 #: Entries kept per app (each a few tens of KB): the most recently shown profiles.
 SIZE = 512
@@ -41,7 +42,8 @@ def clear(app: Flask | None = None) -> None:
     """Forget every kept profile part, peer figure and workshop cohort picture of ``app`` (default: the current app)."""
     target = app or current_app
     _cache(target).clear()
-    for name in ("peer_cache", "peer_summary_cache", "page_cache", "workshop_picture_cache"):
+    page_cache.clear(target)
+    for name in ("peer_cache", "peer_summary_cache", "workshop_picture_cache"):
         if (peers := target.extensions.get(name)) is not None:
             peers.clear()
 
@@ -54,5 +56,4 @@ def forget_pages(app: Flask | None = None) -> None:
     """
     target = app or current_app
     _cache(target).clear()
-    if (pages := target.extensions.get("page_cache")) is not None:
-        pages.clear()
+    page_cache.clear(target)
