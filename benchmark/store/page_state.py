@@ -17,7 +17,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from benchmark.extensions import db
 from benchmark.store.assessments import TOKEN_PATTERN, hash_token
 from benchmark.store.models import (
     ActionPlanStep,
@@ -28,14 +27,13 @@ from benchmark.store.models import (
     SummaryRelease,
     Workshop,
 )
+from benchmark.store.plain import PlainStatement
 
 #: Tables whose rows a results page reads but which cannot change after submission (or are released).
 FIXED_ONCE_SUBMITTED = frozenset(
     {"answer", "assessment_score", "assessment_region", "organisation", "released_count", "summary_count"}
 )
 
-_ASSESSMENT = sa.bindparam("assessment_id", type_=sa.Integer)
-_ORGANISATION = sa.bindparam("organisation_id", type_=sa.Integer)
 _WIDTH = 5  # columns per row after the row's kind
 
 # Table columns, not ORM attributes: the statements run on a plain connection, with no ORM step.
@@ -53,13 +51,19 @@ def _row(kind: str, *columns: Any) -> list[Any]:
     return [sa.literal(kind, sa.String), *(sa.cast(column, sa.String) for column in padded)]
 
 
-#: An assessment by the hash of its private token: (id, organisation id, status).
-FIND_BY_TOKEN_HASH = sa.select(_assessment.id, _assessment.organisation_id, _assessment.status).where(
-    _assessment.token_hash == sa.bindparam("token_hash", type_=sa.String)
+#: The assessment a private token opens, by the token's hash: its id, organisation and status.
+_FOUND = (
+    sa.select(_assessment.id, _assessment.organisation_id, _assessment.status)
+    .where(_assessment.token_hash == sa.bindparam("token_hash", type_=sa.String))
+    .cte("found")
 )
+_ASSESSMENT = sa.select(_FOUND.c.id).scalar_subquery()
+_ORGANISATION = sa.select(_FOUND.c.organisation_id).scalar_subquery()
 
-#: Built once per process; SQLAlchemy compiles it once and reuses the compiled form.
+#: Built once per process and compiled once per dialect; one read, on the driver's cursor (store/plain.py).
 RESULTS_PAGE_STATE = sa.union_all(
+    # The assessment itself (no row: no such token).
+    sa.select(*_row("found", _FOUND.c.id, _FOUND.c.organisation_id, _FOUND.c.status)),
     # The organisation's submissions and drafts: history, "a newer one exists", the 90-day check.
     sa.select(
         *_row(
@@ -97,6 +101,7 @@ RESULTS_PAGE_STATE = sa.union_all(
     # The newest release of the summary counts (peer figures come from it).
     sa.select(*_row("release", sa.func.max(_release.id))),
 )
+_READ = PlainStatement(RESULTS_PAGE_STATE)
 
 #: The tables RESULTS_PAGE_STATE reads.
 READ_TABLES = frozenset(
@@ -123,17 +128,13 @@ class ResultsPage:
 
 
 def results_page(token: str) -> ResultsPage | None:
-    """The assessment a private token opens and its page's fingerprint (two statements, no ORM), or None."""
+    """The assessment a private token opens and its page's fingerprint (one statement, no ORM), or None."""
     if not TOKEN_PATTERN.match(token):
         return None
-    with db.engine.connect() as connection:
-        found = connection.execute(FIND_BY_TOKEN_HASH, {"token_hash": hash_token(token)}).first()
-        if found is None:
-            return None
-        assessment_id, organisation_id, status = found
-        rows = connection.execute(
-            RESULTS_PAGE_STATE, {"assessment_id": assessment_id, "organisation_id": organisation_id}
-        )
-        ordered = sorted(tuple("" if value is None else value for value in row) for row in rows)
-    state = hashlib.blake2b(repr(ordered).encode("utf-8"), digest_size=16).hexdigest()
-    return ResultsPage(assessment_id, organisation_id, status == "submitted", state)
+    read = _READ.rows(token_hash=hash_token(token))
+    rows = sorted(tuple("" if value is None else value for value in row) for row in read)
+    found = next((row for row in rows if row[0] == "found"), None)
+    if found is None:
+        return None
+    state = hashlib.blake2b(repr(rows).encode("utf-8"), digest_size=16).hexdigest()
+    return ResultsPage(int(found[1]), int(found[2]), found[3] == "submitted", state)

@@ -3,8 +3,8 @@
 The facilitator's live page polls ``/<lang>/workshops/<id>/live`` every few seconds, and the
 cohort rarely changes between two polls.  So the rendered picture (``_cohort.html``, and the
 live page's consenting rows) is kept under ``(workshop id, language, projector or not, cohort
-version)``, and a poll costs the sign-in check and ONE statement (:func:`cohort_state`), which
-reads, for one workshop:
+version)``, and a poll costs the sign-in check and ONE statement (:func:`cohort_state`, run on the
+driver's cursor: :mod:`benchmark.store.plain`), which reads, for one workshop:
 
 * the workshop's own row: who may see it (the access check is never skipped), its status and
   settings, and the earlier workshop of its series;
@@ -17,7 +17,8 @@ The *version* is that whole result (plus the rubric's version), compared by valu
 a participant joining, completing, giving or withdrawing consent, being renamed, deleting its
 data (its row goes), joining or leaving a team (its unit changes), the workshop being closed or a
 new release being cut all give another version, and an entry can never be served for anything
-but the exact data it was rendered from.  The picture is rendered from those very rows (the
+but the exact data it was rendered from.  The version holds the rows as the driver returns them;
+the picture is rendered from those very rows, converted as SQLAlchemy converts them (the
 scores and answers it also reads are frozen on submission), so an entry never holds figures of
 a later state than its key says, even when the cohort changes during the render.  The figures'
 noise is seeded by the figures' data (:mod:`.figures`), so the same version shows the same
@@ -38,6 +39,7 @@ from benchmark.extensions import db
 from benchmark.intermediaries.workshops import services
 from benchmark.store.content import content
 from benchmark.store.models import Assessment, Participation, Team, TeamMember, User, Workshop, pool_is_synthetic
+from benchmark.store.plain import PlainStatement
 from benchmark.store.summary import releases
 from benchmark.web.page_cache import CachedPage
 
@@ -49,7 +51,7 @@ CACHE = "workshop_picture_cache"
 
 #: The columns of the workshop's own row that the version holds (status and settings).
 WORKSHOP_COLUMNS = ("facilitator_id", "workshop_status", "previous_id", "language", "title", "held_on", "release")
-#: Where a participation's columns start in a row of :func:`cohort_state`'s statement.
+#: Where a participation's columns start in a row of :func:`cohort_state`'s statement (the first: its workshop's id).
 COHORT_START = len(WORKSHOP_COLUMNS) + 4
 
 
@@ -80,8 +82,10 @@ class CohortState:
     account: Account
     facilitator_id: int | None
     previous_id: int | None
-    rows: list[Any]
+    #: The participations' rows as the driver returned them (converted only when a picture is rendered).
+    raw: list[tuple[Any, ...]]
     version: tuple[Any, ...]
+    statement: PlainStatement
 
     def visible_to(self, user: Any) -> bool:
         """Whether ``user`` may see the workshop: its facilitator, or an admin (never a missing workshop)."""
@@ -89,11 +93,11 @@ class CohortState:
 
     def cohort(self, workshop_id: int) -> list[Any]:
         """The participations of ``workshop_id`` (this workshop or the earlier one), in join order."""
-        return [row for row in self.rows if row.cohort_of == workshop_id]
+        return [row for row in self.statement.typed(self.raw) if row.cohort_of == workshop_id]
 
 
 #: :func:`cohort_state`'s statement per pool (real or synthetic), built once: building it costs more than running it.
-_STATEMENTS: dict[bool, sa.Select[Any]] = {}
+_STATEMENTS: dict[bool, PlainStatement] = {}
 
 
 def cohort_state(workshop_id: int, account_id: int) -> CohortState | None:
@@ -105,19 +109,19 @@ def cohort_state(workshop_id: int, account_id: int) -> CohortState | None:
     pool = pool_is_synthetic()
     statement = _STATEMENTS.get(pool)
     if statement is None:
-        statement = _STATEMENTS.setdefault(pool, _state_query(pool))
-    rows = list(db.session.execute(statement, {"workshop_id": workshop_id, "account_id": account_id}))
+        statement = _STATEMENTS.setdefault(pool, PlainStatement(_state_query(pool)))
+    rows = statement.rows(workshop_id=workshop_id, account_id=account_id)
     if not rows:
         return None
-    first = rows[0]
-    cohort = [row for row in rows if row.cohort_of is not None]
+    (first,) = statement.typed(rows[:1])
+    cohort = [row for row in rows if row[COHORT_START] is not None]
     version = (
         content().rubric.version,
-        tuple(getattr(first, name) for name in WORKSHOP_COLUMNS),
-        tuple(tuple(row[COHORT_START:]) for row in cohort),
+        rows[0][: len(WORKSHOP_COLUMNS)],
+        tuple(row[COHORT_START:] for row in cohort),
     )
     account = Account(first.account_id, first.account_role, first.account_active, first.account_version)
-    return CohortState(account, first.facilitator_id, first.previous_id, cohort, version)
+    return CohortState(account, first.facilitator_id, first.previous_id, cohort, version, statement)
 
 
 def _state_query(pool: bool) -> sa.Select[Any]:
