@@ -41,6 +41,7 @@ from benchmark.web import (
     unavailable,
 )
 from benchmark.web import logging as log_redaction
+from benchmark.web.application import BenchmarkFlask
 from benchmark.web.template_i18n import TranslatingEnvironment
 
 
@@ -49,7 +50,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     Raises :class:`benchmark.config.ConfigError`, naming the variable, when the environment holds a bad value.
     """
-    app = Flask(
+    app = BenchmarkFlask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),

@@ -75,6 +75,12 @@ def root_redirect() -> Response:
 
 def current_language() -> str:
     """Return ``"en"`` or ``"fr"`` for the current request."""
+    if g:
+        # Flask-Babel keeps its locale in g._flask_babel (force_locale sets it too); until it has
+        # made one, the URL's language is what select_locale would give it, without parsing a Locale.
+        made = getattr(g.get("_flask_babel"), "babel_locale", None)
+        if made is None and g.get("lang_code"):
+            return str(g.lang_code)
     return str(get_locale() or "en")[:2]
 
 

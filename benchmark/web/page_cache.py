@@ -134,7 +134,10 @@ def request_csrf_token() -> str:
 
     The same steps as Flask-WTF 1.2 (raw token in the session, signed with the ``wtf-csrf-token``
     salt, kept in ``g`` for the request), so ``validate_csrf`` accepts it;
-    ``tests/web/test_page_cache.py`` posts it back.
+    ``tests/web/test_page_cache.py`` posts it back.  The signed part, the raw token as
+    itsdangerous writes it (JSON, then zlib when shorter, then base64: a new zlib stream costs
+    more than the signature), is the same for every request of a session, so it is kept per raw
+    token; only the timestamp and the signature are made per request.
     """
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     token = g.get(field)
@@ -143,9 +146,22 @@ def request_csrf_token() -> str:
         if field not in session:
             return str(generate_csrf())  # a first visit: let Flask-WTF make the raw token
         serializer, signer = _csrf_signing(secret)
-        token = signer.sign(serializer.dump_payload(session[field])).decode("ascii")
+        raw = session[field]
+        payload = _CSRF_PAYLOADS.get(raw) if isinstance(raw, str) else None
+        if payload is None:
+            payload = serializer.dump_payload(raw)
+            if isinstance(raw, str):
+                if len(_CSRF_PAYLOADS) >= CSRF_PAYLOADS_SIZE:
+                    _CSRF_PAYLOADS.clear()
+                _CSRF_PAYLOADS[raw] = payload
+        token = signer.sign(payload).decode("ascii")
         setattr(g, field, token)
     return str(token)
+
+
+#: Raw CSRF tokens (one per session) as itsdangerous writes them before signing; emptied when full.
+CSRF_PAYLOADS_SIZE = 4096
+_CSRF_PAYLOADS: dict[str, bytes] = {}
 
 
 @functools.lru_cache(maxsize=4)
