@@ -21,16 +21,28 @@ class BoundedCache(Generic[V]):
     def get_or_make(self, key: Hashable, make: Callable[[], V]) -> V:
         """The value stored under ``key``, made (and stored) when missing."""
         with self._lock:
-            if key in self._entries:
+            if key in self._entries:  # a stored None is a value too
                 self._entries.move_to_end(key)
                 return self._entries[key]
         value = make()
+        self.put(key, value)
+        return value
+
+    def get(self, key: Hashable) -> V | None:
+        """The value stored under ``key`` (now the most recently used), or None."""
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        return None
+
+    def put(self, key: Hashable, value: V) -> None:
+        """Store ``value`` under ``key``, evicting the least recently used entries beyond the size."""
         with self._lock:
             self._entries[key] = value
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
-        return value
 
     def clear(self) -> None:
         """Forget every entry."""

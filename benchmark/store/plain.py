@@ -27,6 +27,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from benchmark.extensions import db
 
@@ -108,3 +111,44 @@ def _compile(statement: sa.Select[Any] | sa.CompoundSelect[Any], dialect: Dialec
     order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup is not None else None
     row = namedtuple("PlainRow", names, rename=True)  # type: ignore[misc]  # a row type per statement, made at run time
     return _Compiled(compiled.string, order, dict(defaults), processors, row)
+
+
+class ExactText(FunctionElement[str]):
+    """Values as one SQL text that tells apart any two rows of the same columns: a version compared by value.
+
+    Each value is written as an SQL literal (``quote()`` on SQLite, ``quote_nullable()`` on
+    PostgreSQL: strings in quotes with their quotes doubled, NULL as ``NULL``), and the literals
+    are joined with commas.  A quoted literal ends where its closing quote is, so the text reads
+    back to exactly one list of values (of the columns' types: PostgreSQL quotes the number 1 as
+    it quotes the text "1", and a column holds one type).
+    """
+
+    type = sa.String()
+    inherit_cache = True
+
+
+class JoinedRows(FunctionElement[str]):
+    """The aggregate of :class:`ExactText` rows, in the order the rows come, separated by ``;``."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(ExactText, "sqlite")
+def _exact_text_sqlite(element: ExactText, compiler: SQLCompiler, **kw: Any) -> str:
+    return " || ',' || ".join(f"quote({compiler.process(value, **kw)})" for value in element.clauses)
+
+
+@compiles(ExactText, "postgresql")
+def _exact_text_postgresql(element: ExactText, compiler: SQLCompiler, **kw: Any) -> str:
+    return " || ',' || ".join(f"quote_nullable({compiler.process(value, **kw)})" for value in element.clauses)
+
+
+@compiles(JoinedRows, "sqlite")
+def _joined_rows_sqlite(element: JoinedRows, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ';')"
+
+
+@compiles(JoinedRows, "postgresql")
+def _joined_rows_postgresql(element: JoinedRows, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ';')"

@@ -11,7 +11,7 @@ from flask import Flask
 
 from benchmark.extensions import db
 from benchmark.store.models import Participation, Workshop
-from benchmark.store.plain import PlainStatement
+from benchmark.store.plain import ExactText, JoinedRows, PlainStatement
 from tests.factories import create_workshop, first_answers, seed_participant, signed_in
 
 COLUMNS = sa.select(
@@ -81,3 +81,34 @@ def test_a_parameter_that_needs_a_conversion_is_refused_when_compiled(app: Flask
                 since.rows(since=dt.datetime(2000, 1, 1))
         else:  # PostgreSQL's driver takes a datetime as it is
             assert len(since.rows(since=dt.datetime(2000, 1, 1))) == 2
+
+
+#: Lists of values that a careless encoding would write the same way (each column keeps one type, as in a table).
+TRICKY = [
+    ("a,b", "c"),
+    ("a", "b,c"),
+    ("a;b", "c"),
+    ("a", "b;c"),
+    ("a','b", "c"),
+    ("a'", "'b"),
+    (None, "x"),
+    ("NULL", "x"),
+    ("", "x"),
+    ("''", "x"),
+    ("1", "x"),
+    ("é « »\n", "x"),
+]
+
+
+def test_exact_text_tells_every_list_of_values_apart(app: Flask) -> None:
+    def text(*values: object) -> str:
+        columns = [sa.literal(value) if value is not None else sa.null() for value in values]
+        return str(db.session.scalar(sa.select(ExactText(*columns))))
+
+    with app.app_context():
+        texts = [text(*values) for values in TRICKY]
+        rows_ab = sa.union_all(sa.select(sa.literal("a,b").label("v")), sa.select(sa.literal("c"))).subquery()
+        rows_a = sa.union_all(sa.select(sa.literal("a").label("v")), sa.select(sa.literal("b,c"))).subquery()
+        joined = [db.session.scalar(sa.select(JoinedRows(ExactText(rows.c.v)))) for rows in (rows_ab, rows_a)]
+    assert len(set(texts)) == len(TRICKY), texts
+    assert joined[0] != joined[1]

@@ -3,8 +3,8 @@
 The facilitator's live page polls ``/<lang>/workshops/<id>/live`` every few seconds, and the
 cohort rarely changes between two polls.  So the rendered picture (``_cohort.html``, and the
 live page's consenting rows) is kept under ``(workshop id, language, projector or not, cohort
-version)``, and a poll costs the sign-in check and ONE statement (:func:`cohort_state`, run on the
-driver's cursor: :mod:`benchmark.store.plain`), which reads, for one workshop:
+version)``, and a poll costs the sign-in check and ONE statement of one row (:func:`cohort_state`,
+run on the driver's cursor: :mod:`benchmark.store.plain`), which reads, for one workshop:
 
 * the workshop's own row: who may see it (the access check is never skipped), its status and
   settings, and the earlier workshop of its series;
@@ -13,12 +13,14 @@ driver's cursor: :mod:`benchmark.store.plain`), which reads, for one workshop:
   figures read them: the assessment, its status, label, organisation and submission time, the
   consent and name, and the unit a team member counts as.
 
-The *version* is that whole result (plus the rubric's version), compared by value, not a digest:
+The *version* is that whole result (plus the rubric's version), compared by value, not a digest
+(the participations come as one text, each value an SQL literal: :class:`~benchmark.store.plain.ExactText`):
 a participant joining, completing, giving or withdrawing consent, being renamed, deleting its
 data (its row goes), joining or leaving a team (its unit changes), the workshop being closed or a
 new release being cut all give another version, and an entry can never be served for anything
-but the exact data it was rendered from.  The version holds the rows as the driver returns them;
-the picture is rendered from those very rows, converted as SQLAlchemy converts them (the
+but the exact data it was rendered from.  When no entry holds the version, one more statement
+reads the participations' rows together with their version text, and the picture is rendered from
+those very rows and kept under the version they came with (the
 scores and answers it also reads are frozen on submission), so an entry never holds figures of
 a later state than its key says, even when the cohort changes during the render.  The figures'
 noise is seeded by the figures' data (:mod:`.figures`), so the same version shows the same
@@ -39,7 +41,7 @@ from benchmark.extensions import db
 from benchmark.intermediaries.workshops import services
 from benchmark.store.content import content
 from benchmark.store.models import Assessment, Participation, Team, TeamMember, User, Workshop, pool_is_synthetic
-from benchmark.store.plain import PlainStatement
+from benchmark.store.plain import ExactText, JoinedRows, PlainStatement
 from benchmark.store.summary import releases
 from benchmark.web.page_cache import CachedPage
 
@@ -51,8 +53,8 @@ CACHE = "workshop_picture_cache"
 
 #: The columns of the workshop's own row that the version holds (status and settings).
 WORKSHOP_COLUMNS = ("facilitator_id", "workshop_status", "previous_id", "language", "title", "held_on", "release")
-#: Where a participation's columns start in a row of :func:`cohort_state`'s statement (the first: its workshop's id).
-COHORT_START = len(WORKSHOP_COLUMNS) + 4
+#: Where the participations' version text is in a row of either statement (after the account's four columns).
+COHORT_TEXT = len(WORKSHOP_COLUMNS) + 4
 
 
 @dataclass(frozen=True)
@@ -82,22 +84,16 @@ class CohortState:
     account: Account
     facilitator_id: int | None
     previous_id: int | None
-    #: The participations' rows as the driver returned them (converted only when a picture is rendered).
-    raw: list[tuple[Any, ...]]
     version: tuple[Any, ...]
-    statement: PlainStatement
 
     def visible_to(self, user: Any) -> bool:
         """Whether ``user`` may see the workshop: its facilitator, or an admin (never a missing workshop)."""
         return self.facilitator_id is not None and bool(user.role == "admin" or self.facilitator_id == user.id)
 
-    def cohort(self, workshop_id: int) -> list[Any]:
-        """The participations of ``workshop_id`` (this workshop or the earlier one), in join order."""
-        return [row for row in self.statement.typed(self.raw) if row.cohort_of == workshop_id]
 
-
-#: :func:`cohort_state`'s statement per pool (real or synthetic), built once: building it costs more than running it.
-_STATEMENTS: dict[bool, PlainStatement] = {}
+#: The two statements per pool (real or synthetic), built once: building one costs more than running it.
+_VERSIONS: dict[bool, PlainStatement] = {}
+_ROWS: dict[bool, PlainStatement] = {}
 
 
 def cohort_state(workshop_id: int, account_id: int) -> CohortState | None:
@@ -106,27 +102,31 @@ def cohort_state(workshop_id: int, account_id: int) -> CohortState | None:
     The account's columns are those :func:`benchmark.web.auth.admit` checks; ``facilitator_id`` is
     None when there is no such workshop.
     """
-    pool = pool_is_synthetic()
-    statement = _STATEMENTS.get(pool)
-    if statement is None:
-        statement = _STATEMENTS.setdefault(pool, PlainStatement(_state_query(pool)))
+    statement = _statement(_VERSIONS, cohort=False)
     rows = statement.rows(workshop_id=workshop_id, account_id=account_id)
     if not rows:
         return None
-    (first,) = statement.typed(rows[:1])
-    cohort = [row for row in rows if row[COHORT_START] is not None]
-    version = (
-        content().rubric.version,
-        rows[0][: len(WORKSHOP_COLUMNS)],
-        tuple(row[COHORT_START:] for row in cohort),
-    )
+    (first,) = statement.typed(rows)
     account = Account(first.account_id, first.account_role, first.account_active, first.account_version)
-    return CohortState(account, first.facilitator_id, first.previous_id, cohort, version, statement)
+    return CohortState(account, first.facilitator_id, first.previous_id, _version(rows[0]))
 
 
-def _state_query(pool: bool) -> sa.Select[Any]:
-    in_series = sa.or_(Participation.workshop_id == Workshop.id, Participation.workshop_id == Workshop.previous_id)
-    return (
+def _version(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The version a row of either statement carries: the workshop's columns and the participations' text."""
+    return (content().rubric.version, row[: len(WORKSHOP_COLUMNS)], row[COHORT_TEXT])
+
+
+def _statement(built: dict[bool, PlainStatement], cohort: bool) -> PlainStatement:
+    pool = pool_is_synthetic()
+    statement = built.get(pool)
+    if statement is None:
+        statement = built.setdefault(pool, PlainStatement(_state_query(pool, cohort)))
+    return statement
+
+
+def _state_query(pool: bool, cohort: bool) -> sa.Select[Any]:
+    """The workshop, the release, the account and the version text; with ``cohort``, a row per participation too."""
+    query = (
         sa.select(
             Workshop.facilitator_id,
             Workshop.status.label("workshop_status"),
@@ -140,33 +140,68 @@ def _state_query(pool: bool) -> sa.Select[Any]:
             User.role.label("account_role"),
             User.is_active.label("account_active"),
             User.session_version.label("account_version"),
-            # from here on (COHORT_START): one participation (services.cohort_rows' columns, and its workshop)
+            _cohort_text().label("cohort_text"),  # COHORT_TEXT
+        )
+        .select_from(User)
+        .outerjoin(Workshop, Workshop.id == sa.bindparam("workshop_id"))
+        .where(User.id == sa.bindparam("account_id"))
+    )
+    if not cohort:
+        return query
+    in_series = sa.or_(Participation.workshop_id == Workshop.id, Participation.workshop_id == Workshop.previous_id)
+    return (
+        query.add_columns(
+            # one participation (services.cohort_rows' columns, and its workshop)
             Participation.workshop_id.label("cohort_of"),
             Participation.id.label("participation_id"),
             *services.cohort_columns(),
         )
-        .select_from(User)
-        .outerjoin(Workshop, Workshop.id == sa.bindparam("workshop_id"))
         .outerjoin(Participation, in_series)
         .outerjoin(Assessment, Assessment.id == Participation.assessment_id)
         .outerjoin(TeamMember, TeamMember.organisation_id == Assessment.organisation_id)
         .outerjoin(Team, Team.id == TeamMember.team_id)
-        .where(User.id == sa.bindparam("account_id"))
         .order_by(Participation.workshop_id, Participation.joined_at, Participation.id)
     )
 
 
+def _cohort_text() -> sa.ScalarSelect[Any]:
+    """Every participation of the workshop and of the earlier one, as one text (the same in both statements)."""
+    workshop_id: sa.BindParameter[Any] = sa.bindparam("workshop_id")
+    previous = sa.select(Workshop.previous_id).where(Workshop.id == workshop_id).scalar_subquery()
+    rows = (
+        sa.select(ExactText(Participation.workshop_id, Participation.id, *services.cohort_columns()).label("row"))
+        .select_from(Participation)
+        .join(Assessment, Assessment.id == Participation.assessment_id)
+        .outerjoin(TeamMember, TeamMember.organisation_id == Assessment.organisation_id)
+        .outerjoin(Team, Team.id == TeamMember.team_id)
+        .where(sa.or_(Participation.workshop_id == workshop_id, Participation.workshop_id == previous))
+        .order_by(Participation.workshop_id, Participation.joined_at, Participation.id)
+        .subquery("cohort_rows")
+    )
+    return sa.select(JoinedRows(rows.c.row)).scalar_subquery()
+
+
 def picture(workshop_id: int, state: CohortState, lang: str, projector: bool) -> Picture:
-    """The cohort picture of this version in ``lang``, rendered when no entry holds it."""
-    key = ("picture", workshop_id, lang, projector, state.version)
-    return _cache(current_app).get_or_make(key, lambda: _render(workshop_id, state, lang, projector))
+    """The cohort picture of this version in ``lang``, rendered and kept under its own version when none is kept."""
+    cache = _cache(current_app)
+    found = cache.get(("picture", workshop_id, lang, projector, state.version))
+    if found is not None:
+        return found
+    statement = _statement(_ROWS, cohort=True)
+    raw = statement.rows(workshop_id=workshop_id, account_id=state.account.id)
+    rows = statement.typed(raw)
+    made = _render(workshop_id, state, [row for row in rows if row.cohort_of is not None], lang, projector)
+    if raw:  # the version these rows came with (the cohort may have changed since the first statement)
+        cache.put(("picture", workshop_id, lang, projector, _version(raw[0])), made)
+    return made
 
 
-def _render(workshop_id: int, state: CohortState, lang: str, projector: bool) -> Picture:
+def _render(workshop_id: int, state: CohortState, rows: list[Any], lang: str, projector: bool) -> Picture:
     workshop = db.session.get(Workshop, workshop_id)
     assert workshop is not None  # cohort_state found it in this request
-    previous = state.cohort(state.previous_id) if state.previous_id else None
-    view = services.cohort_view(workshop, lang, rows=state.cohort(workshop_id), previous_rows=previous)
+    previous = [row for row in rows if row.cohort_of == state.previous_id] if state.previous_id else None
+    own = [row for row in rows if row.cohort_of == workshop_id]
+    view = services.cohort_view(workshop, lang, rows=own, previous_rows=previous)
     rubric = content().rubric
     cohort = render_template(
         "workshops/_cohort.html", workshop=workshop, view=view, projector=projector, content_rubric=rubric
