@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import random
 import re
 import time
 import zlib
@@ -135,3 +136,12 @@ def test_the_request_token_is_flask_wtfs_token_to_the_byte(
             session["csrf_token"] = raw
             assert page_cache.request_csrf_token() == expected
     assert page_cache._CSRF_PAYLOADS[raw]
+
+
+@pytest.mark.parametrize("length", [0, 1, 7, 4096, 65_537])
+def test_a_crc_shift_continues_a_crc_as_zlib_does(length: int) -> None:
+    rng = random.Random(length)
+    tail = rng.randbytes(length)
+    shift = page_cache.crc_shift(length)
+    for start in (0, 1, 0xFFFFFFFF, rng.getrandbits(32), zlib.crc32(b"a page's first segment")):
+        assert page_cache._multiply(shift, start) ^ zlib.crc32(tail) == zlib.crc32(tail, start)
