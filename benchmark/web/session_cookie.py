@@ -14,8 +14,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import Flask, Request
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask import Flask, Request, Response
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 #: Cookies remembered per process (a few hundred bytes each); all are forgotten when it is full.
@@ -64,6 +64,17 @@ class CachedSerializerSessionInterface(SecureCookieSessionInterface):
                 self._opened = {}
             self._opened[cookie] = (dict(data), int(signed.timestamp()))
         return self.session_class(data)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Flask's; an unchanged session that sets no cookie only adds ``Vary: Cookie`` (without parsing ``Vary``)."""
+        if not session or self.should_set_cookie(app, session):
+            super().save_session(app, session, response)
+        elif session.accessed:
+            vary = response.headers.get("Vary")
+            if not vary:
+                response.headers["Vary"] = "Cookie"
+            elif "cookie" not in (value.strip().lower() for value in vary.split(",")):
+                response.headers["Vary"] = f"{vary}, Cookie"
 
 
 def init_app(app: Flask) -> None:

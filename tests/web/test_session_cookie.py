@@ -119,3 +119,27 @@ def test_the_opened_cookies_are_bounded(app: Flask, monkeypatch: pytest.MonkeyPa
         assert show(app, cookies[-1]) == {"value": value}
         assert len(app.session_interface._opened) <= 3  # type: ignore[attr-defined]
     assert [show(app, cookie) for cookie in cookies] == [{"value": value} for value in "abcde"]
+
+
+@pytest.mark.parametrize(
+    ("vary", "expected"),
+    [
+        (None, "Cookie"),
+        ("Accept-Encoding", "Accept-Encoding, Cookie"),  # what Werkzeug's HeaderSet writes
+        ("Accept-Encoding, Cookie", "Accept-Encoding, Cookie"),
+        ("cookie", "cookie"),
+    ],
+)
+def test_an_unchanged_session_adds_vary_cookie_as_flask_does(app: Flask, vary: str | None, expected: str) -> None:
+    @app.get("/read")
+    def read() -> tuple[str, int, dict[str, str]]:
+        return str(session.get("value")), 200, ({"Vary": vary} if vary else {})
+
+    client = app.test_client()
+    client.get("/set/maple")
+    response = client.get("/read")
+    assert response.get_data(as_text=True) == "maple"
+    assert "Set-Cookie" not in response.headers  # nothing changed: no cookie sent again
+    assert response.headers["Vary"] == expected
+    assert client.get("/set/birch").headers["Vary"] == "Cookie"  # a change still sets the cookie, as Flask does
+    assert show(app, cookie_of(client)) == {"value": "birch"}
