@@ -116,15 +116,26 @@ def _compile(statement: sa.Select[Any] | sa.CompoundSelect[Any], dialect: Dialec
 class ExactText(FunctionElement[str]):
     """Values as one SQL text that tells apart any two rows of the same columns: a version compared by value.
 
-    Each value is written as an SQL literal (``quote()`` on SQLite, ``quote_nullable()`` on
-    PostgreSQL: strings in quotes with their quotes doubled, NULL as ``NULL``), and the literals
-    are joined with commas.  A quoted literal ends where its closing quote is, so the text reads
-    back to exactly one list of values (of the columns' types: PostgreSQL quotes the number 1 as
-    it quotes the text "1", and a column holds one type).
+    A text value is written as an SQL literal (``quote()`` on SQLite, ``quote_nullable()`` on
+    PostgreSQL: in quotes with its quotes doubled, NULL as ``NULL``); a number, boolean or
+    date as its plain text, with ``N`` for NULL (none of these holds a comma, a semicolon or a
+    quote, and quoting them costs a third of the statement on SQLite).  The values are joined
+    with commas, so the text reads back to exactly one list of values of the columns' types.
     """
 
     type = sa.String()
     inherit_cache = True
+
+
+def _exact_values(element: ExactText, compiler: SQLCompiler, quote: str, as_text: str, **kw: Any) -> str:
+    written = []
+    for value in element.clauses:
+        sql = compiler.process(value, **kw)
+        if isinstance(value.type, sa.String):
+            written.append(f"{quote}({sql})")
+        else:
+            written.append(f"coalesce({as_text.format(sql)}, 'N')")
+    return " || ',' || ".join(written)
 
 
 class JoinedRows(FunctionElement[str]):
@@ -136,12 +147,12 @@ class JoinedRows(FunctionElement[str]):
 
 @compiles(ExactText, "sqlite")
 def _exact_text_sqlite(element: ExactText, compiler: SQLCompiler, **kw: Any) -> str:
-    return " || ',' || ".join(f"quote({compiler.process(value, **kw)})" for value in element.clauses)
+    return _exact_values(element, compiler, "quote", "CAST({} AS TEXT)", **kw)
 
 
 @compiles(ExactText, "postgresql")
 def _exact_text_postgresql(element: ExactText, compiler: SQLCompiler, **kw: Any) -> str:
-    return " || ',' || ".join(f"quote_nullable({compiler.process(value, **kw)})" for value in element.clauses)
+    return _exact_values(element, compiler, "quote_nullable", "CAST({} AS TEXT)", **kw)
 
 
 @compiles(JoinedRows, "sqlite")

@@ -100,15 +100,24 @@ TRICKY = [
 ]
 
 
+NUMBERS = [(1, 2), (12, None), (None, 12), (1, None), (None, 1), (None, None), (0, 0), (-1, 2)]
+DATES = [(dt.datetime(2026, 1, 2, 3, 4, 5), None), (None, dt.datetime(2026, 1, 2, 3, 4, 5)), (None, None)]
+
+
 def test_exact_text_tells_every_list_of_values_apart(app: Flask) -> None:
-    def text(*values: object) -> str:
-        columns = [sa.literal(value) if value is not None else sa.null() for value in values]
+    def text(kind: sa.types.TypeEngine[Any], *values: object) -> str:
+        columns = [sa.cast(sa.literal(value) if value is not None else sa.null(), kind) for value in values]
         return str(db.session.scalar(sa.select(ExactText(*columns))))
 
     with app.app_context():
-        texts = [text(*values) for values in TRICKY]
+        texts = [text(sa.String(), *values) for values in TRICKY]
+        numbers = [text(sa.Integer(), *values) for values in NUMBERS]
+        dates = [text(sa.DateTime(), *values) for values in DATES]
         rows_ab = sa.union_all(sa.select(sa.literal("a,b").label("v")), sa.select(sa.literal("c"))).subquery()
         rows_a = sa.union_all(sa.select(sa.literal("a").label("v")), sa.select(sa.literal("b,c"))).subquery()
         joined = [db.session.scalar(sa.select(JoinedRows(ExactText(rows.c.v)))) for rows in (rows_ab, rows_a)]
     assert len(set(texts)) == len(TRICKY), texts
+    assert len(set(numbers)) == len(NUMBERS), numbers
+    assert len(set(dates)) == len(DATES), dates
+    assert all("'" not in number for number in numbers)  # numbers are written plain, not quoted
     assert joined[0] != joined[1]
