@@ -27,9 +27,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 
 from benchmark.extensions import db
 
@@ -112,54 +109,3 @@ def _compile(statement: sa.Select[Any] | sa.CompoundSelect[Any], dialect: Dialec
     row = namedtuple("PlainRow", names, rename=True)  # type: ignore[misc]  # a row type per statement, made at run time
     return _Compiled(compiled.string, order, dict(defaults), processors, row)
 
-
-class ExactText(FunctionElement[str]):
-    """Values as one SQL text that tells apart any two rows of the same columns: a version compared by value.
-
-    A text value is written as an SQL literal (``quote()`` on SQLite, ``quote_nullable()`` on
-    PostgreSQL: in quotes with its quotes doubled, NULL as ``NULL``); a number, boolean or
-    date as its plain text, with ``N`` for NULL (none of these holds a comma, a semicolon or a
-    quote, and quoting them costs a third of the statement on SQLite).  The values are joined
-    with commas, so the text reads back to exactly one list of values of the columns' types.
-    """
-
-    type = sa.String()
-    inherit_cache = True
-
-
-def _exact_values(element: ExactText, compiler: SQLCompiler, quote: str, as_text: str, **kw: Any) -> str:
-    written = []
-    for value in element.clauses:
-        sql = compiler.process(value, **kw)
-        if isinstance(value.type, sa.String):
-            written.append(f"{quote}({sql})")
-        else:
-            written.append(f"coalesce({as_text.format(sql)}, 'N')")
-    return " || ',' || ".join(written)
-
-
-class JoinedRows(FunctionElement[str]):
-    """The aggregate of :class:`ExactText` rows, in the order the rows come, separated by ``;``."""
-
-    type = sa.String()
-    inherit_cache = True
-
-
-@compiles(ExactText, "sqlite")
-def _exact_text_sqlite(element: ExactText, compiler: SQLCompiler, **kw: Any) -> str:
-    return _exact_values(element, compiler, "quote", "CAST({} AS TEXT)", **kw)
-
-
-@compiles(ExactText, "postgresql")
-def _exact_text_postgresql(element: ExactText, compiler: SQLCompiler, **kw: Any) -> str:
-    return _exact_values(element, compiler, "quote_nullable", "CAST({} AS TEXT)", **kw)
-
-
-@compiles(JoinedRows, "sqlite")
-def _joined_rows_sqlite(element: JoinedRows, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"group_concat({compiler.process(element.clauses, **kw)}, ';')"
-
-
-@compiles(JoinedRows, "postgresql")
-def _joined_rows_postgresql(element: JoinedRows, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"string_agg({compiler.process(element.clauses, **kw)}, ';')"

@@ -11,7 +11,7 @@ from flask import Flask
 
 from benchmark.extensions import db
 from benchmark.store.models import Participation, Workshop
-from benchmark.store.plain import ExactText, JoinedRows, PlainStatement
+from benchmark.store.plain import PlainStatement
 from tests.factories import create_workshop, first_answers, seed_participant, signed_in
 
 COLUMNS = sa.select(
@@ -82,42 +82,3 @@ def test_a_parameter_that_needs_a_conversion_is_refused_when_compiled(app: Flask
         else:  # PostgreSQL's driver takes a datetime as it is
             assert len(since.rows(since=dt.datetime(2000, 1, 1))) == 2
 
-
-#: Lists of values that a careless encoding would write the same way (each column keeps one type, as in a table).
-TRICKY = [
-    ("a,b", "c"),
-    ("a", "b,c"),
-    ("a;b", "c"),
-    ("a", "b;c"),
-    ("a','b", "c"),
-    ("a'", "'b"),
-    (None, "x"),
-    ("NULL", "x"),
-    ("", "x"),
-    ("''", "x"),
-    ("1", "x"),
-    ("é « »\n", "x"),
-]
-
-
-NUMBERS = [(1, 2), (12, None), (None, 12), (1, None), (None, 1), (None, None), (0, 0), (-1, 2)]
-DATES = [(dt.datetime(2026, 1, 2, 3, 4, 5), None), (None, dt.datetime(2026, 1, 2, 3, 4, 5)), (None, None)]
-
-
-def test_exact_text_tells_every_list_of_values_apart(app: Flask) -> None:
-    def text(kind: sa.types.TypeEngine[Any], *values: object) -> str:
-        columns = [sa.cast(sa.literal(value) if value is not None else sa.null(), kind) for value in values]
-        return str(db.session.scalar(sa.select(ExactText(*columns))))
-
-    with app.app_context():
-        texts = [text(sa.String(), *values) for values in TRICKY]
-        numbers = [text(sa.Integer(), *values) for values in NUMBERS]
-        dates = [text(sa.DateTime(), *values) for values in DATES]
-        rows_ab = sa.union_all(sa.select(sa.literal("a,b").label("v")), sa.select(sa.literal("c"))).subquery()
-        rows_a = sa.union_all(sa.select(sa.literal("a").label("v")), sa.select(sa.literal("b,c"))).subquery()
-        joined = [db.session.scalar(sa.select(JoinedRows(ExactText(rows.c.v)))) for rows in (rows_ab, rows_a)]
-    assert len(set(texts)) == len(TRICKY), texts
-    assert len(set(numbers)) == len(NUMBERS), numbers
-    assert len(set(dates)) == len(DATES), dates
-    assert all("'" not in number for number in numbers)  # numbers are written plain, not quoted
-    assert joined[0] != joined[1]

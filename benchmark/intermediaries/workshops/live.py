@@ -9,20 +9,20 @@ run on the driver's cursor: :mod:`benchmark.store.plain`), which reads, for one 
 * the workshop's own row: who may see it (the access check is never skipped), its status and
   settings, and the earlier workshop of its series;
 * the id of the pool's latest summary release (the "all organizations" medians read it);
-* every participation of the workshop and of the earlier one (before/after pairs), as the
-  figures read them: the assessment, its status, label, organisation and submission time, the
-  consent and name, and the unit a team member counts as.
+* the count of changes to the cohort of the workshop and of the earlier one (before/after pairs):
+  ``workshop.cohort_changes``, which the database's triggers raise in the same transaction as any
+  change to what the figures read (migration 0017): a participation added, changed (consent,
+  name) or removed, its assessment completed, relabelled, moved or deleted, its organisation
+  joining or leaving a team (the unit it counts as).
 
-The *version* is that whole result (plus the rubric's version), compared by value, not a digest
-(the participations come as one text, each value an SQL literal: :class:`~benchmark.store.plain.ExactText`):
-a participant joining, completing, giving or withdrawing consent, being renamed, deleting its
-data (its row goes), joining or leaving a team (its unit changes), the workshop being closed or a
-new release being cut all give another version, and an entry can never be served for anything
-but the exact data it was rendered from.  When no entry holds the version, one more statement
-reads the participations' rows together with their version text, and the picture is rendered from
-those very rows and kept under the version they came with (the
-scores and answers it also reads are frozen on submission), so an entry never holds figures of
-a later state than its key says, even when the cohort changes during the render.  The figures'
+The *version* is that row (plus the rubric's version), compared by value: a participant joining,
+completing, giving or withdrawing consent, being renamed, deleting its data, joining or leaving a
+team, the workshop being closed or a new release being cut all give another version, and an
+entry can never be served for anything but the exact data it was rendered from.  When no entry
+holds the version, one more statement reads the participations' rows together with the counts, and
+the picture is rendered from those very rows and kept under the version they came with (the
+scores and answers it also reads are frozen on submission), so an entry never holds figures of a
+later state than its key says, even when the cohort changes during the render.  The figures'
 noise is seeded by the figures' data (:mod:`.figures`), so the same version shows the same
 figures whether it is rendered or read from here.  Nothing else is kept between requests.
 """
@@ -35,13 +35,14 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask, current_app, render_template
 from markupsafe import Markup
+from sqlalchemy.orm import aliased
 
 from benchmark.core.lru import BoundedCache
 from benchmark.extensions import db
 from benchmark.intermediaries.workshops import services
 from benchmark.store.content import content
 from benchmark.store.models import Assessment, Participation, Team, TeamMember, User, Workshop, pool_is_synthetic
-from benchmark.store.plain import ExactText, JoinedRows, PlainStatement
+from benchmark.store.plain import PlainStatement
 from benchmark.store.summary import releases
 from benchmark.web.page_cache import CachedPage
 
@@ -53,8 +54,8 @@ CACHE = "workshop_picture_cache"
 
 #: The columns of the workshop's own row that the version holds (status and settings).
 WORKSHOP_COLUMNS = ("facilitator_id", "workshop_status", "previous_id", "language", "title", "held_on", "release")
-#: Where the participations' version text is in a row of either statement (after the account's four columns).
-COHORT_TEXT = len(WORKSHOP_COLUMNS) + 4
+#: Where the two cohorts' change counts are in a row of either statement (after the account's four columns).
+CHANGES = len(WORKSHOP_COLUMNS) + 4
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,8 @@ def cohort_state(workshop_id: int, account_id: int) -> CohortState | None:
 
 
 def _version(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The version a row of either statement carries: the workshop's columns and the participations' text."""
-    return (content().rubric.version, row[: len(WORKSHOP_COLUMNS)], row[COHORT_TEXT])
+    """The version a row of either statement carries: the workshop's columns and the two cohorts' change counts."""
+    return (content().rubric.version, row[: len(WORKSHOP_COLUMNS)], row[CHANGES : CHANGES + 2])
 
 
 def _statement(built: dict[bool, PlainStatement], cohort: bool) -> PlainStatement:
@@ -125,7 +126,8 @@ def _statement(built: dict[bool, PlainStatement], cohort: bool) -> PlainStatemen
 
 
 def _state_query(pool: bool, cohort: bool) -> sa.Select[Any]:
-    """The workshop, the release, the account and the version text; with ``cohort``, a row per participation too."""
+    """The workshop, the release, the account and the change counts; with ``cohort``, a row per participation too."""
+    earlier = aliased(Workshop, name="earlier")
     query = (
         sa.select(
             Workshop.facilitator_id,
@@ -140,10 +142,12 @@ def _state_query(pool: bool, cohort: bool) -> sa.Select[Any]:
             User.role.label("account_role"),
             User.is_active.label("account_active"),
             User.session_version.label("account_version"),
-            _cohort_text().label("cohort_text"),  # COHORT_TEXT
+            Workshop.cohort_changes,  # CHANGES
+            earlier.cohort_changes.label("earlier_changes"),
         )
         .select_from(User)
         .outerjoin(Workshop, Workshop.id == sa.bindparam("workshop_id"))
+        .outerjoin(earlier, earlier.id == Workshop.previous_id)
         .where(User.id == sa.bindparam("account_id"))
     )
     if not cohort:
@@ -162,23 +166,6 @@ def _state_query(pool: bool, cohort: bool) -> sa.Select[Any]:
         .outerjoin(Team, Team.id == TeamMember.team_id)
         .order_by(Participation.workshop_id, Participation.joined_at, Participation.id)
     )
-
-
-def _cohort_text() -> sa.ScalarSelect[Any]:
-    """Every participation of the workshop and of the earlier one, as one text (the same in both statements)."""
-    workshop_id: sa.BindParameter[Any] = sa.bindparam("workshop_id")
-    previous = sa.select(Workshop.previous_id).where(Workshop.id == workshop_id).scalar_subquery()
-    rows = (
-        sa.select(ExactText(Participation.workshop_id, Participation.id, *services.cohort_columns()).label("row"))
-        .select_from(Participation)
-        .join(Assessment, Assessment.id == Participation.assessment_id)
-        .outerjoin(TeamMember, TeamMember.organisation_id == Assessment.organisation_id)
-        .outerjoin(Team, Team.id == TeamMember.team_id)
-        .where(sa.or_(Participation.workshop_id == workshop_id, Participation.workshop_id == previous))
-        .order_by(Participation.workshop_id, Participation.joined_at, Participation.id)
-        .subquery("cohort_rows")
-    )
-    return sa.select(JoinedRows(rows.c.row)).scalar_subquery()
 
 
 def picture(workshop_id: int, state: CohortState, lang: str, projector: bool) -> Picture:

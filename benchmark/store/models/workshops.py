@@ -31,6 +31,9 @@ class Workshop(Model):
     #: The earlier workshop of a before/after series.
     previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workshop.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: Changes to what the live view shows of the cohort, counted by the database's triggers
+    #: (migration 0017): the live poll's version, so a poll reads one row, not every participation.
+    cohort_changes: Mapped[int] = mapped_column(default=0, server_default="0")
 
     participations: Mapped[list[Participation]] = relationship(back_populates="workshop")
 
