@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from benchmark.core.questionnaire import Item, Page, describe_answer
-from benchmark.organisations.assessment import bp, conflicts
+from benchmark.organisations.assessment import bp, conflicts, shown_page
 from benchmark.organisations.assessment.forms import (
     PageForm,
     ResumeForm,
@@ -95,7 +95,7 @@ def page(token: str, page_id: str) -> str | Response | tuple[str, int]:
     view = PageView(assessment, current, token)
     if request.method == "GET":
         services.set_page(assessment, current.id)
-        return view.render(view.form_from_answers())
+        return shown_page.show(view) or view.render(view.form_from_answers())
     return view.handle_post()
 
 
@@ -251,25 +251,13 @@ class PageView:
 
     def form_from_answers(self) -> ShownForm:
         """The form as the saved answers fill it (values as WTForms holds them; no field bound)."""
-        answers = self.answers()
-        data: dict[str, Any] = {}
-        for key in self.q.page_answer_keys(self.page):
-            value = answers.get(key)
-            if value is not None:
-                multiple = self.q.item_for_key(key)[0].kind.multiple
-                data[field_name(key)] = [str(v) for v in value] if multiple else str(value)
-        form = ShownForm(data)
+        form = ShownForm(shown_page.field_values(self))
         self._fill_hidden(form)
         return form
 
     def _fill_hidden(self, form: PageForm | ShownForm) -> None:
-        answers = self.answers()
-        shown = {key: answers[key] for key in self.q.page_answer_keys(self.page) if key in answers}
-        form.revision.data = str(self.assessment.revision)
-        form.base.data = conflicts.sign_base(self.assessment, self.page, self.assessment.revision, shown)
-        form.layout.data = self.layout if self.layout == "tasks" else ""
-        form.task.data = self.task or ""
-        form.return_to.data = self.return_to
+        for name, value in shown_page.hidden_values(self).items():
+            getattr(form, name).data = value
 
     # ------------------------------------------------------------------ POST
     def handle_post(self) -> str | Response | tuple[str, int]:
