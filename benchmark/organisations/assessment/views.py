@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from benchmark.core.questionnaire import Item, Page, describe_answer
-from benchmark.organisations.assessment import bp, conflicts, shown_page
+from benchmark.organisations.assessment import bp, conflicts, quick_save, shown_page
 from benchmark.organisations.assessment.forms import (
     PageForm,
     ResumeForm,
@@ -270,14 +270,16 @@ class PageView:
                 return _already_submitted(self.token)
         if action not in NAVIGATION_ACTIONS:
             action = "next"
-        form = self.form_class()()
-        form.enforce_required = action == "next"
-        form.validate()
-        if form.csrf_failed:
-            return self.render(form, notice="csrf"), 400
-        if self.task == "":
-            return self.render(form, notice="tampered"), 400
-        changes, invalid = self._changes(form)
+        form, changes, invalid = None, quick_save.changes(self, enforce_required=action == "next"), []
+        if changes is None:  # not all valid as posted: WTForms decides, explains and keeps what was typed
+            form = self.form_class()()
+            form.enforce_required = action == "next"
+            form.validate()
+            if form.csrf_failed:
+                return self.render(form, notice="csrf"), 400
+            if self.task == "":
+                return self.render(form, notice="tampered"), 400
+            changes, invalid = self._changes(form)
         try:
             outcome = services.save_page(self.assessment, changes, self.page.id, self._base(form))
         except services.AlreadySubmitted:
@@ -286,17 +288,18 @@ class PageView:
         if outcome.conflicts:
             return conflicts.render_conflicts(self, conflicts.state_of(outcome)), 409
         if outcome.kept:
-            invalid = self._show_kept(form, outcome.kept, invalid)
+            invalid = self._show_kept(form, outcome.kept, invalid) if form else invalid
             flash(_("Your answers were combined with answers saved in another window."))
-        if invalid:
+        if invalid and form:
             self._fill_hidden(form)
             return self.render(form, notice="errors"), 400
         return redirect(self._target(action))
 
-    def _base(self, form: PageForm) -> services.Base | None:
+    def _base(self, form: PageForm | None) -> services.Base | None:
         """What the form was loaded with: the signed base, else its bare revision, else None (a blind save)."""
-        base = conflicts.read_base(form.base.data, self.assessment, self.page)
-        revision = (form.revision.data or "").strip()
+        posted = {"base": form.base.data, "revision": form.revision.data} if form else request.form
+        base = conflicts.read_base(posted.get("base"), self.assessment, self.page)
+        revision = (posted.get("revision") or "").strip()
         if base is None and revision.isascii() and revision.isdecimal() and len(revision) < 12:
             base = services.Base(int(revision))  # values unknown: any difference is a conflict
         return base
