@@ -83,16 +83,20 @@ def private_link(token: str) -> str:
 @bp.route("/<token>/<page_id>", methods=["GET", "POST"])
 def page(token: str, page_id: str) -> str | Response | tuple[str, int]:
     """Show one page of the questionnaire; Back, Next and Save each save the draft."""
-    assessment = services.find_draft(token)
-    if assessment is None:
-        abort(404)
     q = questionnaire()
     current = q.page(page_id)
+    if request.method == "GET" and current is not None:  # the draft and the page's answers in one statement
+        found = services.find_draft_and_answers(token, q.page_answer_keys(current))
+    else:
+        found = (draft, None) if (draft := services.find_draft(token)) else None
+    if found is None:
+        abort(404)
+    assessment, answers = found
     if current is None or current not in services.flow_pages(q, assessment):
         abort(404)
     if assessment.is_submitted:
         return _already_submitted(token)
-    view = PageView(assessment, current, token)
+    view = PageView(assessment, current, token, answers)
     if request.method == "GET":
         services.set_page(assessment, current.id)
         return shown_page.show(view) or view.render(view.form_from_answers())
@@ -215,7 +219,7 @@ def _answer_rows(item: Item, lang: str) -> list[tuple[str, str]]:
 class PageView:
     """Everything one questionnaire page needs: form, task mode, navigation targets."""
 
-    def __init__(self, assessment: services.Draft, page: Page, token: str) -> None:
+    def __init__(self, assessment: services.Draft, page: Page, token: str, answers: dict[str, Any] | None = None) -> None:
         self.assessment = assessment
         self.page = page
         self.token = token
@@ -226,7 +230,7 @@ class PageView:
         self.task = self._task_from_request()
         self.return_to = "review" if request.values.get("return_to") == "review" else ""
         self.field_names = page_field_names(self.q, page, self.task)
-        self._answers: dict[str, Any] | None = None
+        self._answers = answers
 
     def answers(self) -> dict[str, Any]:
         """The draft's stored answers to this page (read once; again after a save)."""
