@@ -51,8 +51,10 @@ Splitter = tuple[re.Pattern[str], Callable[[re.Match[str]], Hashable]]
 class Skeleton:
     """Plain segments with one hole between each two; ``holes[i]`` names the hole after ``parts[i]``."""
 
-    parts: tuple[str, ...]
+    parts: tuple[bytes, ...]
     holes: tuple[Hashable, ...]
+    #: The names of the holes.
+    names: frozenset[Hashable]
 
     @classmethod
     def split(cls, html: str, literal: Mapping[str, Hashable] = {}, splitters: tuple[Splitter, ...] = ()) -> Skeleton:
@@ -64,30 +66,26 @@ class Skeleton:
         for pattern, name_of in splitters:
             spans += [(m.start("hole"), m.end("hole"), name_of(m)) for m in pattern.finditer(html)]
         spans.sort(key=lambda span: span[0])
-        parts: list[str] = []
+        parts: list[bytes] = []
         holes: list[Hashable] = []
         position = 0
         for start, end, name in spans:
             if start < position:
                 raise ValueError(f"overlapping holes at {start} ({name!r})")
-            parts.append(html[position:start])
+            parts.append(html[position:start].encode("utf-8"))
             holes.append(name)
             position = end
-        parts.append(html[position:])
-        return cls(tuple(parts), tuple(holes))
+        parts.append(html[position:].encode("utf-8"))
+        return cls(tuple(parts), tuple(holes), frozenset(holes))
 
-    def join(self, values: Mapping[Hashable, str]) -> str:
-        """The page with each hole's value (escaped by the caller) in place; a hole without one is empty."""
+    def join(self, values: Mapping[Hashable, bytes]) -> bytes:
+        """The page (UTF-8) with each hole's value (escaped and encoded by the caller) in place; a hole without one is empty."""
         pieces = [self.parts[0]]
         get = values.get
         for hole, part in zip(self.holes, self.parts[1:], strict=True):
-            pieces.append(get(hole, ""))
+            pieces.append(get(hole, b""))
             pieces.append(part)
-        return "".join(pieces)
-
-    def names(self) -> frozenset[Hashable]:
-        """The names of the holes."""
-        return frozenset(self.holes)
+        return b"".join(pieces)
 
 
 def window_bits(size: int) -> int:
@@ -95,9 +93,8 @@ def window_bits(size: int) -> int:
     return min(max(size.bit_length(), 9), zlib.MAX_WBITS)
 
 
-def respond(html: str) -> Response:
+def respond(body: bytes) -> Response:
     """A 200 response of a joined page, gzip-compressed (as Flask-Compress would) when the client accepts it."""
-    body = html.encode("utf-8")
     if "gzip" in request.environ.get("HTTP_ACCEPT_ENCODING", "") and len(body) >= MIN_SIZE:
         compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -window_bits(len(body)), MEMORY_LEVEL)
         deflated = compressor.compress(body) + compressor.flush()

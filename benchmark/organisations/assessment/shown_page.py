@@ -42,7 +42,7 @@ HIDDEN = ("revision", "base", "layout", "task", "return_to")
 #: The query arguments a kept screen may have (each part of its key).
 ARGUMENTS = frozenset({"layout", "task", "return_to"})
 TOKEN = "token"
-CHECKED = " checked"
+CHECKED = b" checked"
 #: An option input as ``macros/questions.html`` writes it, with the `` checked`` every option has in a skeleton.
 OPTION = re.compile(
     r'<input type="(?:radio|checkbox)" id="[^"]*" name="(?P<name>[^"]*)" value="(?P<value>[^"]*)"(?P<hole> checked)'
@@ -125,12 +125,12 @@ def show(screen: Screen) -> Response | None:
     return page_skeleton.respond(skeleton.join(values(screen, skeleton)))
 
 
-def values(screen: Screen, skeleton: Skeleton) -> dict[Hashable, str]:
-    """The values of a skeleton's holes for this draft."""
-    filled: dict[Hashable, str] = {TOKEN: screen.token}
-    filled.update((name, str(escape(value))) for name, value in hidden_values(screen).items())
-    if CSRF in skeleton.holes:
-        filled[CSRF] = request_csrf_token()
+def values(screen: Screen, skeleton: Skeleton) -> dict[Hashable, bytes]:
+    """The values of a skeleton's holes for this draft (escaped as Jinja escapes them, UTF-8)."""
+    filled: dict[Hashable, bytes] = {TOKEN: screen.token.encode("ascii")}
+    filled.update((name, str(escape(value)).encode("utf-8")) for name, value in hidden_values(screen).items())
+    if CSRF in skeleton.names:
+        filled[CSRF] = request_csrf_token().encode("ascii")
     for name, data in field_values(screen).items():
         for value in [data] if isinstance(data, str) else data:
             filled["checked", name, value] = CHECKED
@@ -177,7 +177,7 @@ def _make(screen: Screen) -> Skeleton | None:
     splitter = (OPTION, lambda match: ("checked", unescape(match["name"]), unescape(match["value"])))
     skeleton = Skeleton.split(html, {screen.token: TOKEN}, (splitter,))
     checked = [hole for hole in skeleton.holes if isinstance(hole, tuple)]
-    complete = set(HIDDEN) <= skeleton.names() and len(checked) == len(OPTION_INPUTS.findall(html))
+    complete = set(HIDDEN) <= skeleton.names and len(checked) == len(OPTION_INPUTS.findall(html))
     if not complete or not {hole[1] for hole in checked} <= forms[0].asked:
         return None
     return skeleton
