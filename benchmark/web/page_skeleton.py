@@ -20,8 +20,7 @@ import re
 import secrets
 import zlib
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from flask import Response, request
 
@@ -56,9 +55,6 @@ class Skeleton:
     holes: tuple[Hashable, ...]
     #: The names of the holes.
     names: frozenset[Hashable]
-    #: The first segment (the same on every page) as raw deflate, flushed to a byte boundary, with its CRC-32
-    #: and the compressor that made it: a request copies it and compresses only the rest.
-    head: tuple[bytes, int, Any] = field(compare=False, repr=False, default=(b"", 0, None))
 
     @classmethod
     def split(cls, html: str, literal: Mapping[str, Hashable] = {}, splitters: tuple[Splitter, ...] = ()) -> Skeleton:
@@ -80,28 +76,11 @@ class Skeleton:
             holes.append(name)
             position = end
         parts.append(html[position:].encode("utf-8"))
-        # The window grows with the page (the values in the holes add little): zlib's set-up cost grows with it.
-        compressor = zlib.compressobj(
-            COMPRESS_LEVEL, zlib.DEFLATED, -window_bits(2 * sum(map(len, parts))), MEMORY_LEVEL
-        )
-        deflated = compressor.compress(parts[0]) + compressor.flush(zlib.Z_SYNC_FLUSH)
-        return cls(tuple(parts), tuple(holes), frozenset(holes), (deflated, zlib.crc32(parts[0]), compressor))
+        return cls(tuple(parts), tuple(holes), frozenset(holes))
 
     def join(self, values: Mapping[Hashable, bytes]) -> bytes:
         """The page (UTF-8) with each hole's value (escaped and encoded by the caller) in place; a hole without one is empty."""
-        return self.parts[0] + self._rest(values)
-
-    def gzip(self, values: Mapping[Hashable, bytes]) -> bytes:
-        """:meth:`join` as one gzip member: the kept first segment, then the rest compressed on from it."""
-        rest = self._rest(values)
-        deflated, crc, compressor = self.head
-        tail = compressor.copy()
-        size = len(self.parts[0]) + len(rest)
-        trailer = zlib.crc32(rest, crc).to_bytes(4, "little") + (size & 0xFFFFFFFF).to_bytes(4, "little")
-        return b"".join((GZIP_HEADER, deflated, tail.compress(rest), tail.flush(), trailer))
-
-    def _rest(self, values: Mapping[Hashable, bytes]) -> bytes:
-        pieces = []
+        pieces = [self.parts[0]]
         get = values.get
         for hole, part in zip(self.holes, self.parts[1:], strict=True):
             pieces.append(get(hole, b""))
@@ -114,8 +93,11 @@ def window_bits(size: int) -> int:
     return min(max(size.bit_length(), 9), zlib.MAX_WBITS)
 
 
-def respond(skeleton: Skeleton, values: Mapping[Hashable, bytes]) -> Response:
-    """A 200 response of a joined page, gzip-compressed when the client accepts it (and the page's fixed text is not tiny)."""
-    if "gzip" in request.environ.get("HTTP_ACCEPT_ENCODING", "") and sum(map(len, skeleton.parts)) >= MIN_SIZE:
-        return Response(skeleton.gzip(values), headers=GZIP_HEADERS, mimetype="text/html")
-    return Response(skeleton.join(values), headers=PLAIN_HEADERS, mimetype="text/html")
+def respond(body: bytes) -> Response:
+    """A 200 response of a joined page, gzip-compressed (as Flask-Compress would) when the client accepts it."""
+    if "gzip" in request.environ.get("HTTP_ACCEPT_ENCODING", "") and len(body) >= MIN_SIZE:
+        compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -window_bits(len(body)), MEMORY_LEVEL)
+        deflated = compressor.compress(body) + compressor.flush()
+        trailer = zlib.crc32(body).to_bytes(4, "little") + (len(body) & 0xFFFFFFFF).to_bytes(4, "little")
+        return Response(GZIP_HEADER + deflated + trailer, headers=GZIP_HEADERS, mimetype="text/html")
+    return Response(body, headers=PLAIN_HEADERS, mimetype="text/html")

@@ -122,7 +122,7 @@ def show(screen: Screen) -> Response | None:
     skeleton = _cache(current_app).get_or_make(_key(screen), lambda: _make(screen))
     if skeleton is None:
         return None
-    return page_skeleton.respond(skeleton, values(screen, skeleton))
+    return page_skeleton.respond(skeleton.join(values(screen, skeleton)))
 
 
 def values(screen: Screen, skeleton: Skeleton) -> dict[Hashable, bytes]:
