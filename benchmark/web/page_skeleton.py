@@ -96,8 +96,13 @@ def window_bits(size: int) -> int:
 def respond(body: bytes) -> Response:
     """A 200 response of a joined page, gzip-compressed (as Flask-Compress would) when the client accepts it."""
     if "gzip" in request.environ.get("HTTP_ACCEPT_ENCODING", "") and len(body) >= MIN_SIZE:
-        compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -window_bits(len(body)), MEMORY_LEVEL)
-        deflated = compressor.compress(body) + compressor.flush()
-        trailer = zlib.crc32(body).to_bytes(4, "little") + (len(body) & 0xFFFFFFFF).to_bytes(4, "little")
-        return Response(GZIP_HEADER + deflated + trailer, headers=GZIP_HEADERS, mimetype="text/html")
+        return Response(gzip(body), headers=GZIP_HEADERS, mimetype="text/html")
     return Response(body, headers=PLAIN_HEADERS, mimetype="text/html")
+
+
+def gzip(body: bytes) -> bytes:
+    """``body`` as one gzip member, compressed at the site's level with a window the size of the body."""
+    compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -window_bits(len(body)), MEMORY_LEVEL)
+    deflated = compressor.compress(body) + compressor.flush()
+    trailer = zlib.crc32(body).to_bytes(4, "little") + (len(body) & 0xFFFFFFFF).to_bytes(4, "little")
+    return GZIP_HEADER + deflated + trailer

@@ -62,10 +62,12 @@ def draft(app: Flask, lang: str, odd: bool) -> str:
     return token
 
 
-def both(app: Flask, token: str, lang: str, page_id: str, query: str = "") -> tuple[str | None, str]:
+def both(
+    app: Flask, token: str, lang: str, page_id: str, query: str = "", encoding: str = "gzip"
+) -> tuple[str | None, str]:
     """(the page joined from the skeleton, or None when it is not kept; the page rendered in full), in one request."""
     url = f"/{lang}/assessment/{token}/{page_id}{query}"
-    with app.test_request_context(url, headers={"Accept-Encoding": "gzip"}):
+    with app.test_request_context(url, headers={"Accept-Encoding": encoding}):
         app.preprocess_request()
         found = services.find_draft(token)
         page = questionnaire().page(page_id)
@@ -76,6 +78,9 @@ def both(app: Flask, token: str, lang: str, page_id: str, query: str = "") -> tu
     if joined is None:
         return None, full
     body = joined.get_data()
+    if encoding == "identity":
+        assert "Content-Encoding" not in joined.headers
+        return body.decode("utf-8"), full
     assert joined.headers["Content-Encoding"] == "gzip"
     return gzip.decompress(body).decode("utf-8"), full
 
@@ -88,6 +93,13 @@ def test_every_screen_joined_is_the_full_render(csrf_app: Flask, lang: str, odd:
         joined, full = both(csrf_app, token, lang, page_id, query)
         assert joined == full, (page_id, query)
         assert " checked" in full or odd, (page_id, query)  # the typical draft answers something on every screen
+
+
+def test_a_client_without_gzip_gets_the_same_page_plain(csrf_app: Flask) -> None:
+    token = draft(csrf_app, "fr", odd=False)
+    for page_id in page_ids(csrf_app):
+        joined, full = both(csrf_app, token, "fr", page_id, encoding="identity")
+        assert joined == full
 
 
 def test_two_drafts_share_a_skeleton_and_nothing_else(csrf_app: Flask) -> None:
