@@ -21,6 +21,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.util.typing import TupleAny
 
 from benchmark.extensions import db
 from benchmark.store.models import Answer, Assessment
@@ -109,7 +110,7 @@ class Draft:
         return self.status == "submitted"
 
 
-def _run(statement: Any, parameters: Mapping[str, Any] | list[dict[str, Any]]) -> sa.CursorResult[Any]:
+def _run(statement: Any, parameters: Mapping[str, Any] | list[dict[str, Any]]) -> sa.Result[*TupleAny]:
     """Execute a Core statement in the session's transaction (its connection), bypassing the ORM layer.
 
     Pending ORM changes are flushed first, as the session's own ``execute`` would (nothing to flush

@@ -58,7 +58,7 @@ class Skeleton:
 
     @classmethod
     def split(cls, html: str, literal: Mapping[str, Hashable] = {}, splitters: tuple[Splitter, ...] = ()) -> Skeleton:
-        """Cut ``html`` at every marker, at the CSRF hole, at each ``literal`` text and at the splitters' ``hole`` groups."""
+        """Cut ``html`` at every marker, the CSRF hole, each ``literal`` text and each splitter's ``hole`` group."""
         spans: list[tuple[int, int, Hashable]] = [(m.start(), m.end(), m.group(1)) for m in _MARKER.finditer(html)]
         spans += [(m.start(), m.end(), CSRF) for m in re.finditer(re.escape(HOLE), html)]
         for text, name in literal.items():
@@ -79,7 +79,7 @@ class Skeleton:
         return cls(tuple(parts), tuple(holes), frozenset(holes))
 
     def join(self, values: Mapping[Hashable, bytes]) -> bytes:
-        """The page (UTF-8) with each hole's value (escaped and encoded by the caller) in place; a hole without one is empty."""
+        """The page (UTF-8) with each hole's value (escaped and encoded by the caller); a hole without one is empty."""
         pieces = [self.parts[0]]
         get = values.get
         for hole, part in zip(self.holes, self.parts[1:], strict=True):

@@ -174,7 +174,9 @@ def _multi_fields(item: Item, lang: str) -> dict[str, Field]:
 def _matrix_fields(item: Item, lang: str) -> dict[str, Field]:
     """One radio group per row, each optional."""
     return {
-        field_name(key): RadioField(row.label.get(lang), choices=_choices(item.options, lang), validators=[SkippedWhenBlank()])
+        field_name(key): RadioField(
+            row.label.get(lang), choices=_choices(item.options, lang), validators=[SkippedWhenBlank()]
+        )
         for key, row in zip(item.answer_keys(), item.rows, strict=True)
     }
 

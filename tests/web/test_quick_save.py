@@ -105,7 +105,7 @@ def check(app: Flask, client: FlaskClient, url: str, post: dict[str, Any]) -> bo
 
 
 def _conservative(post: dict[str, Any]) -> bool:
-    """Posts WTForms accepts that the quick reading leaves to it: a blank or padded value WTForms clears as no answer."""
+    """Posts WTForms accepts that the quick reading leaves to it: a blank first value (no answer to WTForms)."""
     return any(isinstance(v, list) and v and not v[0].strip() for k, v in post.items() if k != "action")
 
 
@@ -162,7 +162,7 @@ def test_an_invalid_save_still_shows_the_errors_and_keeps_what_was_typed(csrf_ap
 
 
 def test_blank_values_are_no_answer_and_values_after_a_blank_are_checked(csrf_app: Flask) -> None:
-    """Only blanks posted: no answer (a 0–10 scale sent " " was a 500); a value after a blank is checked, not stored as sent."""
+    """Only blanks: no answer (a scale sent " " was a 500); a value after a blank is checked, not stored as sent."""
     client = csrf_app.test_client()
     token = start(csrf_app, "en")
     importance = f"/en/assessment/{token}/importance"

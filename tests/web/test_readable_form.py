@@ -9,7 +9,23 @@ from hypothesis import strategies as st
 
 from benchmark.web.errors import readable_form_body
 
-PIECES = [b"a", b"q1", b"=", b"&", b"+", b"%", b"%2", b"%C3", b"%A9", b"%c3%a9", b"%FF", b"%26", b"%3D", b"\xc3", b"\xa9"]
+PIECES = [
+    b"a",
+    b"q1",
+    b"=",
+    b"&",
+    b"+",
+    b"%",
+    b"%2",
+    b"%C3",
+    b"%A9",
+    b"%c3%a9",
+    b"%FF",
+    b"%26",
+    b"%3D",
+    b"\xc3",
+    b"\xa9",
+]
 PIECES += ["é".encode(), "’".encode(), b"\xff", b"%E2%80", b"%99", b";", b"%zz"]
 
 

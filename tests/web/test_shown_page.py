@@ -40,7 +40,9 @@ def screens(app: Flask) -> list[tuple[str, str]]:
 def start(app: Flask, lang: str) -> str:
     """A new draft through the start page (CSRF on)."""
     client = app.test_client()
-    response = client.post(f"/{lang}/assessment/", data={"csrf_token": csrf_of(client.get(f"/{lang}/assessment/").text)})
+    response = client.post(
+        f"/{lang}/assessment/", data={"csrf_token": csrf_of(client.get(f"/{lang}/assessment/").text)}
+    )
     match = TOKEN_IN_URL.search(response.headers["Location"] + "/")
     assert match
     return match.group(1)

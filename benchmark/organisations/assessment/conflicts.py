@@ -52,7 +52,7 @@ class PageScreen(Protocol):
     def render(self, form: PageForm | ShownForm, notice: str | None = None) -> str: ...
 
 
-class _Serializer(URLSafeSerializer):  # type: ignore[misc]  # itsdangerous's mixin is untyped
+class _Serializer(URLSafeSerializer):
     """itsdangerous's URL-safe serializer, compressing with a window the size of the payload.
 
     ``zlib.compress`` sets up a 32 KB window and 256 KB of tables for a payload of a few hundred

@@ -23,7 +23,7 @@ from wtforms import RadioField
 from wtforms.validators import ValidationError
 
 from benchmark.core.questionnaire import Item, Page, Questionnaire, check_multi_selection
-from benchmark.organisations.assessment.forms import PageForm, page_form_class
+from benchmark.organisations.assessment.forms import page_form_class
 from benchmark.web.forms import MultiCheckboxField
 from benchmark.web.questions import ExclusiveOptions, RequiredWhenMovingOn, SkippedWhenBlank, answer_key
 
@@ -53,7 +53,7 @@ def changes(screen: Screen, enforce_required: bool) -> dict[str, Any] | None:
     """The answers to write, by answer key, when WTForms would accept the post as it is; else None."""
     if screen.task == "" or request.files or not request.form or not _csrf_accepted():
         return None
-    rules = _rules(page_form_class(screen.q, screen.page.id, screen.lang))
+    rules = _rules(screen.q, screen.page.id, screen.lang)
     form = request.form
     found: dict[str, Any] = {}
     for name in screen.field_names:
@@ -99,8 +99,9 @@ def _csrf_accepted() -> bool:
 
 
 @lru_cache(maxsize=64)
-def _rules(form_class: type[PageForm]) -> dict[str, Rule]:
-    """The answer fields of a form class that this module can check, by name (a field it cannot is left out)."""
+def _rules(questionnaire: Questionnaire, page_id: str, lang: str) -> dict[str, Rule]:
+    """The answer fields of a page's form class that this module can check, by name (a field it cannot is left out)."""
+    form_class = page_form_class(questionnaire, page_id, lang)
     rules: dict[str, Rule] = {}
     for name in dir(form_class):
         unbound = getattr(form_class, name)

@@ -41,7 +41,7 @@ EXTENSION = "questionnaire_skeletons"
 HIDDEN = ("revision", "base", "layout", "task", "return_to")
 #: The query arguments a kept screen may have (each part of its key).
 ARGUMENTS = frozenset({"layout", "task", "return_to"})
-TOKEN = "token"
+TOKEN = "token"  # noqa: S105  # the name of the private token's hole, not a secret
 CHECKED = b" checked"
 #: An option input as ``macros/questions.html`` writes it, with the `` checked`` every option has in a skeleton.
 OPTION = re.compile(
@@ -165,7 +165,7 @@ def _key(screen: Screen) -> tuple[Hashable, ...]:
 
 
 def _make(screen: Screen) -> Skeleton | None:
-    """Render the screen with every option checked and markers, and cut it; None if the render cannot be accounted for."""
+    """Render the screen with every option checked and markers, and cut it (None: the render is not accounted for)."""
     forms: list[MarkedForm] = []
 
     def render() -> str:

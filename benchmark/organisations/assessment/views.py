@@ -85,6 +85,7 @@ def page(token: str, page_id: str) -> str | Response | tuple[str, int]:
     """Show one page of the questionnaire; Back, Next and Save each save the draft."""
     q = questionnaire()
     current = q.page(page_id)
+    found: tuple[services.Draft, dict[str, Any] | None] | None
     if request.method == "GET" and current is not None:  # the draft and the page's answers in one statement
         found = services.find_draft_and_answers(token, q.page_answer_keys(current))
     else:
@@ -219,7 +220,9 @@ def _answer_rows(item: Item, lang: str) -> list[tuple[str, str]]:
 class PageView:
     """Everything one questionnaire page needs: form, task mode, navigation targets."""
 
-    def __init__(self, assessment: services.Draft, page: Page, token: str, answers: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, assessment: services.Draft, page: Page, token: str, answers: dict[str, Any] | None = None
+    ) -> None:
         self.assessment = assessment
         self.page = page
         self.token = token
@@ -274,7 +277,7 @@ class PageView:
                 return _already_submitted(self.token)
         if action not in NAVIGATION_ACTIONS:
             action = "next"
-        form, changes, invalid = None, quick_save.changes(self, enforce_required=action == "next"), []
+        form, changes, invalid = None, quick_save.changes(self, enforce_required=action == "next"), list[str]()
         if changes is None:  # not all valid as posted: WTForms decides, explains and keeps what was typed
             form = self.form_class()()
             form.enforce_required = action == "next"
