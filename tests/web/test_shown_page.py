@@ -171,3 +171,20 @@ def test_a_post_then_a_get_of_the_saved_answer(csrf_app: Flask) -> None:
         page = client.get(url).text
         assert f'name="q1" value="{answer}" checked' in page
         assert page.count(" checked") == 1
+
+
+@pytest.mark.parametrize("encoding", ["gzip, deflate, br", "identity"])
+def test_the_joined_page_has_the_headers_of_the_full_render(csrf_app: Flask, encoding: str) -> None:
+    token = draft(csrf_app, "en", odd=False)
+    client = csrf_app.test_client()
+    url = f"/en/assessment/{token}/{page_ids(csrf_app)[0]}"
+    headers = {"Accept-Encoding": encoding}
+    joined = client.get(url, headers=headers)
+    csrf_app.config["QUESTIONNAIRE_SKELETONS"] = False
+    full = client.get(url, headers=headers)
+    assert len(shown_page._cache(csrf_app)) == 1 and joined.status_code == full.status_code == 200
+    # Flask-Compress dates what it compresses; gunicorn dates every response (as for page_cache's kept pages).
+    ignored = {"Content-Length", "Set-Cookie", "Date"}
+    assert sorted((k, v) for k, v in joined.headers.items() if k not in ignored) == sorted(
+        (k, v) for k, v in full.headers.items() if k not in ignored
+    )
