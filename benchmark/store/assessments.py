@@ -65,6 +65,13 @@ def find_draft(token: str) -> Draft | None:
     return drafts.find_draft(hash_token(token))
 
 
+def find_draft_and_answers(token: str, keys: list[str]) -> tuple[Draft, dict[str, Any]] | None:
+    """:func:`find_draft` and the draft's stored answers of ``keys``, read together (a questionnaire page's GET)."""
+    if not TOKEN_PATTERN.match(token):
+        return None
+    return drafts.find_draft_and_answers(hash_token(token), keys)
+
+
 def extract_token(text: str) -> str | None:
     """Find a token in a pasted private link or code."""
     candidate: str

@@ -2,8 +2,9 @@
 
 A questionnaire page (GET) and a draft save (POST) are the busiest requests of the site, so
 every statement they run is built here, once, at import, with :func:`sqlalchemy.bindparam` for
-what changes between requests, and executed with ``db.session.execute(statement, params)``.
-SQLAlchemy then finds each one's compiled form in the engine's cache (the cache key of an
+what changes between requests, and executed on the session's connection (``_run``: the session's
+transaction, without the ORM's execution layer, which cost as much as the statement for these Core
+statements; issue 18).  SQLAlchemy then finds each one's compiled form in the engine's cache (the cache key of an
 unchanged statement object is cheap to compute and always the same; no value is ever written
 into the SQL).  The statements use the tables' Core columns, not the mapped classes: the rows
 come back as plain tuples, nothing enters the session's identity map and no ORM object is kept
@@ -20,6 +21,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.util.typing import TupleAny
 
 from benchmark.extensions import db
 from benchmark.store.models import Answer, Assessment
@@ -31,6 +33,22 @@ ANSWER = cast(sa.Table, Answer.__table__)
 BY_TOKEN = sa.select(
     ASSESSMENT.c.id, ASSESSMENT.c.status, ASSESSMENT.c.revision, ASSESSMENT.c.current_page, ASSESSMENT.c.page_ids
 ).where(ASSESSMENT.c.token_hash == sa.bindparam("token_hash"))
+
+#: A questionnaire page's read in one statement: the draft's columns and its answers of some keys, one row per
+#: answer (one row with key NULL when it has none of them).
+DRAFT_AND_ANSWERS = (
+    sa.select(*BY_TOKEN.selected_columns, ANSWER.c.key, ANSWER.c.value)
+    .select_from(
+        ASSESSMENT.outerjoin(
+            ANSWER,
+            sa.and_(
+                ANSWER.c.assessment_id == ASSESSMENT.c.id,
+                ANSWER.c.key.in_(sa.bindparam("keys", expanding=True)),
+            ),
+        )
+    )
+    .where(ASSESSMENT.c.token_hash == sa.bindparam("token_hash"))
+)
 
 #: Every stored answer of one assessment: (key, value) rows.
 ANSWERS = sa.select(ANSWER.c.key, ANSWER.c.value).where(ANSWER.c.assessment_id == sa.bindparam("assessment_id"))
@@ -92,43 +110,63 @@ class Draft:
         return self.status == "submitted"
 
 
+def _run(statement: Any, parameters: Mapping[str, Any] | list[dict[str, Any]]) -> sa.Result[*TupleAny]:
+    """Execute a Core statement in the session's transaction (its connection), bypassing the ORM layer.
+
+    Pending ORM changes are flushed first, as the session's own ``execute`` would (nothing to flush
+    on a questionnaire page or a save: the check is cheap).
+    """
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, parameters)
+
+
 def find_draft(token_hash: str) -> Draft | None:
     """Return the assessment stored under a token's hash as a :class:`Draft` (submitted ones too), or None."""
-    row = db.session.execute(BY_TOKEN, {"token_hash": token_hash}).first()
+    row = _run(BY_TOKEN, {"token_hash": token_hash}).first()
     return None if row is None else Draft(*row)
+
+
+def find_draft_and_answers(token_hash: str, keys: list[str]) -> tuple[Draft, dict[str, Any]] | None:
+    """The draft stored under a token's hash and its stored answers of ``keys`` (one statement), or None."""
+    rows = _run(DRAFT_AND_ANSWERS, {"token_hash": token_hash, "keys": keys}).all()
+    if not rows:
+        return None
+    return Draft(*rows[0][:5]), {row[5]: row[6] for row in rows if row[5] is not None}
 
 
 def stored_answers(assessment_id: int, keys: list[str] | None = None) -> dict[str, Any]:
     """Return an assessment's stored answers as ``{answer key: value}`` (only ``keys`` when given)."""
     if keys is None:
-        rows = db.session.execute(ANSWERS, {"assessment_id": assessment_id})
+        rows = _run(ANSWERS, {"assessment_id": assessment_id})
     else:
-        rows = db.session.execute(ANSWERS_OF_KEYS, {"assessment_id": assessment_id, "keys": keys})
+        rows = _run(ANSWERS_OF_KEYS, {"assessment_id": assessment_id, "keys": keys})
     return {key: value for key, value in rows}
 
 
 def remember_page(draft_id: int, page_id: str) -> None:
     """Store the page a draft is on (the caller commits)."""
-    db.session.execute(REMEMBER_PAGE, {"draft_id": draft_id, "page_id": page_id})
+    _run(REMEMBER_PAGE, {"draft_id": draft_id, "page_id": page_id})
 
 
 def lock_and_bump(draft_id: int, page_id: str, now: datetime) -> int | None:
     """Bump a draft's revision under its row lock; return the new revision, or None if it is not a draft."""
-    revision = db.session.execute(LOCK_AND_BUMP, {"draft_id": draft_id, "page_id": page_id, "now": now}).scalar()
+    revision = _run(LOCK_AND_BUMP, {"draft_id": draft_id, "page_id": page_id, "now": now}).scalar()
     return None if revision is None else int(revision)
 
 
 def delete_answers(assessment_id: int, keys: list[str]) -> None:
     """Clear these answers of an assessment."""
-    db.session.execute(DELETE_ANSWERS, {"assessment_id": assessment_id, "keys": keys})
+    _run(DELETE_ANSWERS, {"assessment_id": assessment_id, "keys": keys})
 
 
 def upsert_answers(assessment_id: int, values: Mapping[str, Any], now: datetime) -> None:
     """Write these answers of an assessment, each replacing the stored value of its key (one statement)."""
     if not values:
         return
-    dialect = db.session.get_bind().dialect.name
+    connection = db.session.connection()
     rows = [
         {"assessment_id": assessment_id, "key": key, "value": value, "updated_at": now} for key, value in values.items()
     ]
-    db.session.execute(UPSERT_ANSWERS[dialect], rows)
+    connection.execute(UPSERT_ANSWERS[connection.dialect.name], rows)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, abort, current_app, g, jsonify, render_template, request
 from flask.globals import request_ctx
@@ -105,8 +105,20 @@ def refuse_unreadable_form() -> Any:
     if request.content_length and request.content_length > (request.max_content_length or 0) > 0:
         abort(413)
     body = request.get_data(cache=True)
+    return None if readable_form_body(body) else render_error(400, "encoding")
+
+
+def readable_form_body(body: bytes) -> bool:
+    """True when every name and value of a URL-encoded body decodes as UTF-8.
+
+    Checked on the whole body at once: separators are ASCII, which no UTF-8 sequence spans, so
+    the whole decodes exactly when every part does.  A body of plain ASCII without escapes (most
+    posts) needs no decoding at all.
+    """
+    if body.isascii() and b"%" not in body:
+        return True
     try:
-        parse_qsl(body.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict")
-    except (UnicodeDecodeError, ValueError):
-        return render_error(400, "encoding")
-    return None
+        unquote_to_bytes(body).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

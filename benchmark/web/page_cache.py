@@ -233,6 +233,11 @@ def _csrf_signing(secret: str | bytes) -> tuple[URLSafeTimedSerializer, Signer]:
 
 
 def _render_with_hole(render: Callable[[], str]) -> CachedPage:
+    return CachedPage.from_html(render_with_hole(render))
+
+
+def render_with_hole(render: Callable[[], str]) -> str:
+    """What ``render`` makes with :data:`HOLE` wherever the request's CSRF token would be."""
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     had_token = field in g
     saved = g.get(field)
@@ -244,7 +249,7 @@ def _render_with_hole(render: Callable[[], str]) -> CachedPage:
             setattr(g, field, saved)
         else:
             g.pop(field, None)
-    return CachedPage.from_html(html)
+    return html
 
 
 def _cache(app: Flask) -> BoundedCache[CachedPage]:

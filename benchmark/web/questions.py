@@ -23,9 +23,9 @@ from flask import Flask, get_template_attribute
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import Field, RadioField
+from wtforms import Field, RadioField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional, StopValidation, ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from benchmark.core.item_types import TypeTable
 from benchmark.core.questionnaire import Item, Option, check_multi_selection
@@ -108,6 +108,25 @@ class ExclusiveOptions:
         return ""
 
 
+class SkippedWhenBlank:
+    """An item may be skipped: nothing posted, or only blank values, is no answer; anything else is checked.
+
+    WTForms' ``Optional`` looks at the first value only and then clears every error, so a post such
+    as ``["", "nope"]`` (or ``" "`` for a 0–10 scale) went through unchecked and was stored as it
+    came (or failed to convert).  Here a field is skipped only when every value is blank, and its
+    data is then "no answer".
+    """
+
+    field_flags = {"optional": True}
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if any(isinstance(value, str) and value.strip() for value in field.raw_data or ()):
+            return
+        field.errors[:] = []
+        field.data = [] if isinstance(field, SelectMultipleField) else None
+        raise StopValidation()
+
+
 class RequiredWhenMovingOn:
     """Mark an item as required; the view enforces it only on Next and Submit."""
 
@@ -130,7 +149,7 @@ def _choices(options: tuple[Option, ...], lang: str) -> list[SelectChoice]:
 
 
 def _validators(item: Item) -> list[Any]:
-    return [RequiredWhenMovingOn()] if item.required else [Optional()]
+    return [RequiredWhenMovingOn()] if item.required else [SkippedWhenBlank()]
 
 
 def _single_fields(item: Item, lang: str) -> dict[str, Field]:
@@ -155,7 +174,9 @@ def _multi_fields(item: Item, lang: str) -> dict[str, Field]:
 def _matrix_fields(item: Item, lang: str) -> dict[str, Field]:
     """One radio group per row, each optional."""
     return {
-        field_name(key): RadioField(row.label.get(lang), choices=_choices(item.options, lang), validators=[Optional()])
+        field_name(key): RadioField(
+            row.label.get(lang), choices=_choices(item.options, lang), validators=[SkippedWhenBlank()]
+        )
         for key, row in zip(item.answer_keys(), item.rows, strict=True)
     }
 

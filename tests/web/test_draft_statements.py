@@ -1,6 +1,6 @@
 """The questionnaire page and the draft save run statements built once, found in SQLAlchemy's cache (issue 18, item 2).
 
-Every statement a page view or a save sends through the session is one of the objects built at
+Every statement a page view or a save sends (through the session or its connection) is one of the objects built at
 import in :mod:`benchmark.store.drafts` (same object, not an equal copy), and from the second
 request on, every statement sent to the database is a hit in the engine's compiled cache (no
 compilation, no statement whose SQL depends on a value).  The save round trip keeps every
@@ -18,7 +18,6 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.engine.default import CACHE_HIT
-from sqlalchemy.orm import ORMExecuteState, Session
 
 from benchmark.extensions import db
 from benchmark.store import assessments as services
@@ -31,6 +30,7 @@ BUILT_ONCE = {
     id(statement)
     for statement in (
         drafts.BY_TOKEN,
+        drafts.DRAFT_AND_ANSWERS,
         drafts.ANSWERS,
         drafts.ANSWERS_OF_KEYS,
         drafts.DELETE_ANSWERS,
@@ -61,18 +61,18 @@ def recording(app: Flask) -> Iterator[Recorded]:
     with app.app_context():
         engine = db.engine
 
-    def statement(state: ORMExecuteState) -> None:
-        recorded.statements.append(state.statement)
+    def statement(conn: Any, clauseelement: Any, multiparams: Any, params: Any, execution_options: Any) -> None:
+        recorded.statements.append(clauseelement)
 
     def cursor(conn: Any, cursor: Any, sql: str, parameters: Any, context: Any, executemany: bool) -> None:
         recorded.sql.append((sql, context.cache_hit))
 
-    sa.event.listen(Session, "do_orm_execute", statement)
+    sa.event.listen(engine, "before_execute", statement)  # the session's statements and its connection's
     sa.event.listen(engine, "before_cursor_execute", cursor)
     try:
         yield recorded
     finally:
-        sa.event.remove(Session, "do_orm_execute", statement)
+        sa.event.remove(engine, "before_execute", statement)
         sa.event.remove(engine, "before_cursor_execute", cursor)
 
 
@@ -109,7 +109,7 @@ def test_a_page_view_reads_through_statements_built_once_and_cached(app: Flask, 
             assert client.get(f"/en/assessment/{token}/{page}").status_code == 200
 
     recorded = twice(app, view)
-    assert len(recorded.statements) == 3  # the draft, its answers, the page remembered
+    assert len(recorded.statements) == 2  # the draft with its answers (one statement), the page remembered
     assert recorded.not_built_once() == []
     assert recorded.sql and recorded.compiled() == []
     assert row(app, token).current_page == "capacity-communication"

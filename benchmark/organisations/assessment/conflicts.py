@@ -14,12 +14,15 @@ window saving meanwhile is caught again.  A per-answer revision column could not
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from itsdangerous import BadData, URLSafeSerializer
+from itsdangerous import BadData, Signer, URLSafeSerializer
+from itsdangerous.encoding import base64_encode, want_bytes
 from werkzeug.wrappers import Response
 
 from benchmark.core.questionnaire import Page, Questionnaire, describe_answer
@@ -49,13 +52,41 @@ class PageScreen(Protocol):
     def render(self, form: PageForm | ShownForm, notice: str | None = None) -> str: ...
 
 
-def _serializer(salt: str) -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key or "", salt=f"benchmark.assessment.{salt}")
+class _Serializer(URLSafeSerializer):
+    """itsdangerous's URL-safe serializer, compressing with a window the size of the payload.
+
+    ``zlib.compress`` sets up a 32 KB window and 256 KB of tables for a payload of a few hundred
+    bytes (a fifth of a questionnaire page's instructions, issue 18); ``loads`` reads either.
+    """
+
+    def dump_payload(self, obj: Any) -> bytes:
+        json = want_bytes(self.serializer.dumps(obj, **self.serializer_kwargs))
+        compressor = zlib.compressobj(6, zlib.DEFLATED, min(max(len(json).bit_length(), 9), zlib.MAX_WBITS), 1)
+        compressed = compressor.compress(json) + compressor.flush()
+        if len(compressed) < len(json) - 1:
+            return b"." + base64_encode(compressed)
+        return base64_encode(json)
+
+
+@lru_cache(maxsize=8)
+def _signing(secret: str | bytes, salt: str) -> tuple[_Serializer, Signer]:
+    """The serializer of one salt and the signer its ``dumps`` would make on every call."""
+    serializer = _Serializer(secret, salt=f"benchmark.assessment.{salt}")
+    return serializer, serializer.make_signer()
+
+
+def _serializer(salt: str) -> _Serializer:
+    return _signing(current_app.secret_key or "", salt)[0]
+
+
+def _dumps(salt: str, payload: dict[str, Any]) -> str:
+    serializer, signer = _signing(current_app.secret_key or "", salt)
+    return str(signer.sign(serializer.dump_payload(payload)).decode("ascii"))
 
 
 def sign_base(assessment: services.AnyAssessment, page: Page, revision: int, values: dict[str, Any]) -> str:
     """Sign what a page form is loaded with: this draft, this page, the revision and the values shown."""
-    return str(_serializer("base").dumps({"a": assessment.id, "p": page.id, "r": revision, "v": values}))
+    return _dumps("base", {"a": assessment.id, "p": page.id, "r": revision, "v": values})
 
 
 def read_base(text: str | None, assessment: services.AnyAssessment, page: Page) -> services.Base | None:
@@ -88,7 +119,7 @@ class ConflictState:
 
     def sign(self, assessment: services.AnyAssessment, page: Page) -> str:
         payload = {"a": assessment.id, "p": page.id, "r": self.revision, "s": self.stored, "m": self.mine}
-        return str(_serializer("conflict").dumps(payload))
+        return _dumps("conflict", payload)
 
 
 def read_state(text: str | None, assessment: services.AnyAssessment, page: Page) -> ConflictState | None:

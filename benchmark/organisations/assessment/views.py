@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from benchmark.core.questionnaire import Item, Page, describe_answer
-from benchmark.organisations.assessment import bp, conflicts
+from benchmark.organisations.assessment import bp, conflicts, quick_save, shown_page
 from benchmark.organisations.assessment.forms import (
     PageForm,
     ResumeForm,
@@ -83,19 +83,24 @@ def private_link(token: str) -> str:
 @bp.route("/<token>/<page_id>", methods=["GET", "POST"])
 def page(token: str, page_id: str) -> str | Response | tuple[str, int]:
     """Show one page of the questionnaire; Back, Next and Save each save the draft."""
-    assessment = services.find_draft(token)
-    if assessment is None:
-        abort(404)
     q = questionnaire()
     current = q.page(page_id)
+    found: tuple[services.Draft, dict[str, Any] | None] | None
+    if request.method == "GET" and current is not None:  # the draft and the page's answers in one statement
+        found = services.find_draft_and_answers(token, q.page_answer_keys(current))
+    else:
+        found = (draft, None) if (draft := services.find_draft(token)) else None
+    if found is None:
+        abort(404)
+    assessment, answers = found
     if current is None or current not in services.flow_pages(q, assessment):
         abort(404)
     if assessment.is_submitted:
         return _already_submitted(token)
-    view = PageView(assessment, current, token)
+    view = PageView(assessment, current, token, answers)
     if request.method == "GET":
         services.set_page(assessment, current.id)
-        return view.render(view.form_from_answers())
+        return shown_page.show(view) or view.render(view.form_from_answers())
     return view.handle_post()
 
 
@@ -215,7 +220,9 @@ def _answer_rows(item: Item, lang: str) -> list[tuple[str, str]]:
 class PageView:
     """Everything one questionnaire page needs: form, task mode, navigation targets."""
 
-    def __init__(self, assessment: services.Draft, page: Page, token: str) -> None:
+    def __init__(
+        self, assessment: services.Draft, page: Page, token: str, answers: dict[str, Any] | None = None
+    ) -> None:
         self.assessment = assessment
         self.page = page
         self.token = token
@@ -226,7 +233,7 @@ class PageView:
         self.task = self._task_from_request()
         self.return_to = "review" if request.values.get("return_to") == "review" else ""
         self.field_names = page_field_names(self.q, page, self.task)
-        self._answers: dict[str, Any] | None = None
+        self._answers = answers
 
     def answers(self) -> dict[str, Any]:
         """The draft's stored answers to this page (read once; again after a save)."""
@@ -251,25 +258,13 @@ class PageView:
 
     def form_from_answers(self) -> ShownForm:
         """The form as the saved answers fill it (values as WTForms holds them; no field bound)."""
-        answers = self.answers()
-        data: dict[str, Any] = {}
-        for key in self.q.page_answer_keys(self.page):
-            value = answers.get(key)
-            if value is not None:
-                multiple = self.q.item_for_key(key)[0].kind.multiple
-                data[field_name(key)] = [str(v) for v in value] if multiple else str(value)
-        form = ShownForm(data)
+        form = ShownForm(shown_page.field_values(self))
         self._fill_hidden(form)
         return form
 
     def _fill_hidden(self, form: PageForm | ShownForm) -> None:
-        answers = self.answers()
-        shown = {key: answers[key] for key in self.q.page_answer_keys(self.page) if key in answers}
-        form.revision.data = str(self.assessment.revision)
-        form.base.data = conflicts.sign_base(self.assessment, self.page, self.assessment.revision, shown)
-        form.layout.data = self.layout if self.layout == "tasks" else ""
-        form.task.data = self.task or ""
-        form.return_to.data = self.return_to
+        for name, value in shown_page.hidden_values(self).items():
+            getattr(form, name).data = value
 
     # ------------------------------------------------------------------ POST
     def handle_post(self) -> str | Response | tuple[str, int]:
@@ -282,14 +277,16 @@ class PageView:
                 return _already_submitted(self.token)
         if action not in NAVIGATION_ACTIONS:
             action = "next"
-        form = self.form_class()()
-        form.enforce_required = action == "next"
-        form.validate()
-        if form.csrf_failed:
-            return self.render(form, notice="csrf"), 400
-        if self.task == "":
-            return self.render(form, notice="tampered"), 400
-        changes, invalid = self._changes(form)
+        form, changes, invalid = None, quick_save.changes(self, enforce_required=action == "next"), list[str]()
+        if changes is None:  # not all valid as posted: WTForms decides, explains and keeps what was typed
+            form = self.form_class()()
+            form.enforce_required = action == "next"
+            form.validate()
+            if form.csrf_failed:
+                return self.render(form, notice="csrf"), 400
+            if self.task == "":
+                return self.render(form, notice="tampered"), 400
+            changes, invalid = self._changes(form)
         try:
             outcome = services.save_page(self.assessment, changes, self.page.id, self._base(form))
         except services.AlreadySubmitted:
@@ -298,17 +295,18 @@ class PageView:
         if outcome.conflicts:
             return conflicts.render_conflicts(self, conflicts.state_of(outcome)), 409
         if outcome.kept:
-            invalid = self._show_kept(form, outcome.kept, invalid)
+            invalid = self._show_kept(form, outcome.kept, invalid) if form else invalid
             flash(_("Your answers were combined with answers saved in another window."))
-        if invalid:
+        if invalid and form:
             self._fill_hidden(form)
             return self.render(form, notice="errors"), 400
         return redirect(self._target(action))
 
-    def _base(self, form: PageForm) -> services.Base | None:
+    def _base(self, form: PageForm | None) -> services.Base | None:
         """What the form was loaded with: the signed base, else its bare revision, else None (a blind save)."""
-        base = conflicts.read_base(form.base.data, self.assessment, self.page)
-        revision = (form.revision.data or "").strip()
+        posted = {"base": form.base.data, "revision": form.revision.data} if form else request.form
+        base = conflicts.read_base(posted.get("base"), self.assessment, self.page)
+        revision = (posted.get("revision") or "").strip()
         if base is None and revision.isascii() and revision.isdecimal() and len(revision) < 12:
             base = services.Base(int(revision))  # values unknown: any difference is a conflict
         return base
