@@ -20,8 +20,10 @@ from flask_babel import format_date
 from benchmark.core.questionnaire import Questionnaire, describe_answer
 from benchmark.core.scoring.contributions import moved_keys
 from benchmark.extensions import db
+from benchmark.store import results_reads
 from benchmark.store.content import content
-from benchmark.store.models import Answer, Assessment, as_utc
+from benchmark.store.models import Assessment, as_utc
+from benchmark.store.results_reads import Dated
 from benchmark.store.scores import scores_of
 
 #: From this many submissions on, each component's scores are also drawn as a line chart.
@@ -121,35 +123,38 @@ def latest_submission(organisation_id: int) -> Assessment | None:
     return submissions[-1] if submissions else None
 
 
-def newer_than(assessment: Assessment) -> Newer | None:
-    """Whether the organisation has a submission or a draft newer than ``assessment`` (None when not)."""
-    submissions = submissions_of(assessment.organisation_id)
+def newer_than(assessment: Assessment, assessments: list[Dated] | None = None) -> Newer | None:
+    """Whether the organisation has a submission or a draft newer than ``assessment`` (None when not).
+
+    ``assessments``: the organisation's (:func:`benchmark.store.results_reads.assessments_of`), read when not given.
+    """
+    every = results_reads.assessments_of(assessment.organisation_id) if assessments is None else assessments
+    submissions = results_reads.submissions_in_order(every)
     ids = [s.id for s in submissions]
     later = submissions[ids.index(assessment.id) + 1 :] if assessment.id in ids else []
     since = as_utc(assessment.submitted_at)
     if since is None:
         return None
-    draft = db.session.scalar(
-        sa.select(sa.func.max(Assessment.created_at)).where(
-            Assessment.organisation_id == assessment.organisation_id,
-            Assessment.status == "draft",
-            Assessment.created_at > since,
-        )
-    )
+    started = [when for a in every if a.status == "draft" and (when := as_utc(a.created_at)) and when > since]
+    draft = max(started, default=None)
     if not later and draft is None:
         return None
-    return Newer(as_utc(later[-1].submitted_at) if later else None, as_utc(draft))
+    return Newer(as_utc(later[-1].submitted_at) if later else None, draft)
 
 
-def history_until(assessment: Assessment, lang: str) -> History | None:
-    """The organisation's submissions up to ``assessment``, with what moved between them (None for a first one)."""
-    submissions = submissions_of(assessment.organisation_id)
+def history_until(assessment: Assessment, lang: str, assessments: list[Dated] | None = None) -> History | None:
+    """The organisation's submissions up to ``assessment``, with what moved between them (None for a first one).
+
+    ``assessments``: the organisation's (:func:`benchmark.store.results_reads.assessments_of`), read when not given.
+    """
+    every = results_reads.assessments_of(assessment.organisation_id) if assessments is None else assessments
+    submissions = results_reads.submissions_in_order(every)
     ids = [s.id for s in submissions]
     if assessment.id not in ids or ids.index(assessment.id) == 0:
         return None
     shown = submissions[: ids.index(assessment.id) + 1]
     scores = scores_of(s.id for s in shown)
-    answers = _answers_of([s.id for s in shown])
+    answers = results_reads.answers_of([s.id for s in shown])
     entries = [
         Entry(s.id, as_utc(s.submitted_at) or s.created_at, s.label, scores[s.id], s.id == assessment.id) for s in shown
     ]
@@ -160,17 +165,6 @@ def history_until(assessment: Assessment, lang: str) -> History | None:
         for before, after in zip(entries, entries[1:], strict=False)
     ]
     return History(entries, steps[::-1], dimensions)
-
-
-def _answers_of(assessment_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """``{assessment id: {answer key: value}}`` in one query."""
-    result: dict[int, dict[str, Any]] = {i: {} for i in assessment_ids}
-    rows = db.session.execute(
-        sa.select(Answer.assessment_id, Answer.key, Answer.value).where(Answer.assessment_id.in_(assessment_ids))
-    )
-    for assessment_id, key, value in rows:
-        result[assessment_id][key] = value
-    return result
 
 
 def _components(

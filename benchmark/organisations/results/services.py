@@ -23,9 +23,10 @@ from benchmark.core.questionnaire import Item, Row, describe_answer
 from benchmark.extensions import db
 from benchmark.organisations.results import cache as results_cache
 from benchmark.organisations.results.peer_view import PeerGroup, peer_groups, peer_noise_note
-from benchmark.store import aggregates
+from benchmark.store import aggregates, results_reads
 from benchmark.store.content import content
 from benchmark.store.models import Assessment, Participation, as_utc
+from benchmark.store.results_reads import Dated
 from benchmark.store.scores import dimensions, profile_of
 
 
@@ -72,7 +73,7 @@ class ResultsView:
     k: int
     recommendations: list[rules.RecommendationGroup]
     all_links: list[rules.RenderedLink]
-    previous: Assessment | None = None
+    previous: Dated | None = None
     previous_profile: scoring.Profile | None = None
     changed_items: list[dict[str, Any]] = field(default_factory=list)
 
@@ -106,9 +107,12 @@ class ResultsView:
         return {d: (summary.median if (summary := summaries.get(d)) else None) for d in dimensions()}
 
 
-def build_results(assessment: Assessment, lang: str) -> ResultsView:
-    """Assemble the whole profile of a submitted assessment in ``lang`` (its own part kept: :mod:`.cache`)."""
-    previous = previous_submission(assessment)
+def build_results(assessment: Assessment, lang: str, assessments: list[Dated] | None = None) -> ResultsView:
+    """Assemble the whole profile of a submitted assessment in ``lang`` (its own part kept: :mod:`.cache`).
+
+    ``assessments``: the organisation's (:func:`benchmark.store.results_reads.assessments_of`), read when not given.
+    """
+    previous = previous_submission(assessment, assessments)
     key = ("own", assessment.id, lang, None if previous is None else previous.id, id(content()))
     make = partial(_own_part, assessment, previous, lang)
     own = results_cache.own_part(key, make) if assessment.is_submitted else make()
@@ -130,12 +134,13 @@ def build_results(assessment: Assessment, lang: str) -> ResultsView:
     )
 
 
-def _own_part(assessment: Assessment, previous: Assessment | None, lang: str) -> tuple[Any, ...]:
+def _own_part(assessment: Assessment, previous: Dated | None, lang: str) -> tuple[Any, ...]:
     """Scores, 2017 comparison, takeaways, recommendations, links, and the change since ``previous``."""
     data = content()
-    answers = assessment.answer_map()
+    stored = results_reads.answers_of([assessment.id] + ([] if previous is None else [previous.id]))
+    answers = stored[assessment.id]
     profile = profile_of(answers)
-    before = None if previous is None else previous.answer_map()
+    before = None if previous is None else stored[previous.id]
     return (
         profile,
         [compare_item(item, answers, lang) for item in data.questionnaire.iter_items()],
@@ -195,21 +200,12 @@ def key_label(item: Item, row: Row | None, lang: str) -> str:
     return item.label(lang) if row is None else f"{item.label(lang)} — {row.label.get(lang)}"
 
 
-def previous_submission(assessment: Assessment) -> Assessment | None:
-    """Return the organisation's submission before this one, if any."""
+def previous_submission(assessment: Assessment, assessments: list[Dated] | None = None) -> Dated | None:
+    """Return the organisation's submission before this one, if any (from ``assessments``, read when not given)."""
     if assessment.submitted_at is None:
         return None
-    return db.session.scalar(
-        sa.select(Assessment)
-        .where(
-            Assessment.organisation_id == assessment.organisation_id,
-            Assessment.status == "submitted",
-            Assessment.id != assessment.id,
-            Assessment.submitted_at <= assessment.submitted_at,
-        )
-        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
-        .limit(1)
-    )
+    every = results_reads.assessments_of(assessment.organisation_id) if assessments is None else assessments
+    return results_reads.previous_of(every, assessment.id, assessment.submitted_at)
 
 
 def changed_items(before: dict[str, Any], answers: dict[str, Any], lang: str) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ from benchmark.organisations.results.services import (
     my_data,
     my_data_table,
 )
-from benchmark.store import aggregates, page_state
+from benchmark.store import aggregates, page_state, results_reads
 from benchmark.store import assessments as assessment_services
 from benchmark.store import participations as store_participations
 from benchmark.store.content import content
@@ -68,7 +68,8 @@ def render_profile(assessment: Assessment, token: str | None, shared: BoardShare
     A shared page gets no private token, so none of the private controls (take again, downloads of
     the data, delete, workshop consent, share management) is rendered or could be built.
     """
-    view = build_results(assessment, current_language())
+    assessments = results_reads.assessments_of(assessment.organisation_id)  # one read: previous, history, newer
+    view = build_results(assessment, current_language(), assessments)
     participations = [] if shared else store_participations.participations_of(assessment)
     chosen = request.args.get("baseline", "")[:100]
     imported = compare_imported(assessment, view.profile, chosen, view.lang) if chosen else None
@@ -87,8 +88,8 @@ def render_profile(assessment: Assessment, token: str | None, shared: BoardShare
         imported=imported,
         peer_choice=peer_choice,
         peer_chart=peer_chart(peer_choice, view.profile, view.lang),
-        history=history.history_until(assessment, view.lang),
-        newer=None if shared else history.newer_than(assessment),
+        history=history.history_until(assessment, view.lang, assessments),
+        newer=None if shared else history.newer_than(assessment, assessments),
         **extra,
     )
 

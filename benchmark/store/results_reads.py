@@ -1,0 +1,96 @@
+"""What a results page reads of an organisation's assessments: statements built once per process, no ORM object.
+
+A results page is read-only, so its reads need no ORM object kept in sync with a write: the
+statements here use the tables' Core columns (the pattern of :mod:`benchmark.store.drafts`) and
+are built once, at import, with bind parameters for what changes between requests; SQLAlchemy
+finds each one's compiled form in the engine's cache.  Rows come back as plain tuples, turned
+into small frozen records.  Every statement is bounded by the ids it is given: one
+organisation's assessments, or the answers of the assessments asked for, never another's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+import sqlalchemy as sa
+
+from benchmark.extensions import db
+from benchmark.store.models import Answer, Assessment, as_utc
+
+ASSESSMENT = cast(sa.Table, Assessment.__table__)
+ANSWER = cast(sa.Table, Answer.__table__)
+
+#: The stored answers of some assessments: (assessment id, key, value), in key order (an expanding IN).
+ANSWERS_OF = (
+    sa.select(ANSWER.c.assessment_id, ANSWER.c.key, ANSWER.c.value)
+    .where(ANSWER.c.assessment_id.in_(sa.bindparam("assessment_ids", expanding=True)))
+    .order_by(ANSWER.c.assessment_id, ANSWER.c.key)
+)
+
+#: Every assessment of one organisation, submissions in the order they were made, then drafts.
+ASSESSMENTS_OF_ORGANISATION = (
+    sa.select(
+        ASSESSMENT.c.id,
+        ASSESSMENT.c.status,
+        ASSESSMENT.c.label,
+        ASSESSMENT.c.created_at,
+        ASSESSMENT.c.submitted_at,
+    )
+    .where(ASSESSMENT.c.organisation_id == sa.bindparam("organisation_id"))
+    .order_by(ASSESSMENT.c.submitted_at, ASSESSMENT.c.id)
+)
+
+
+@dataclass(frozen=True)
+class Dated:
+    """One assessment of an organisation as its history sees it: id, status, private label and dates."""
+
+    id: int
+    status: str
+    label: str | None
+    created_at: datetime
+    submitted_at: datetime | None
+
+    @property
+    def is_submitted(self) -> bool:
+        """True for a submission."""
+        return self.status == "submitted"
+
+
+def answers_of(assessment_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """``{assessment id: {answer key: value}}`` of the assessments asked for (one statement); every id is a key."""
+    result: dict[int, dict[str, Any]] = {assessment_id: {} for assessment_id in assessment_ids}
+    if assessment_ids:
+        for assessment_id, key, value in db.session.execute(ANSWERS_OF, {"assessment_ids": assessment_ids}):
+            result[assessment_id][key] = value
+    return result
+
+
+def assessments_of(organisation_id: int) -> list[Dated]:
+    """Every assessment of one organisation (one statement): submissions oldest first (by date, then id)."""
+    rows = db.session.execute(ASSESSMENTS_OF_ORGANISATION, {"organisation_id": organisation_id})
+    return [Dated(*row) for row in rows]
+
+
+def submissions_in_order(assessments: list[Dated]) -> list[Dated]:
+    """The submissions among ``assessments``, oldest first (the order of ``submissions_of`` in the history)."""
+    return [a for a in assessments if a.is_submitted]
+
+
+def previous_of(assessments: list[Dated], assessment_id: int, submitted_at: datetime | None) -> Dated | None:
+    """The organisation's submission before ``assessment_id`` (submitted at ``submitted_at``), if any.
+
+    The latest by submission date (then by id) among the other submissions made at or before it:
+    what ``ORDER BY submitted_at DESC, id DESC LIMIT 1`` gives.
+    """
+    since = as_utc(submitted_at)
+    if since is None:
+        return None
+    earlier = [
+        (when, a.id, a)
+        for a in assessments
+        if a.is_submitted and a.id != assessment_id and (when := as_utc(a.submitted_at)) is not None and when <= since
+    ]
+    return max(earlier, key=lambda entry: entry[:2])[2] if earlier else None
