@@ -29,6 +29,7 @@ from benchmark.store import participations as store_participations
 from benchmark.store.content import content
 from benchmark.store.models import Assessment, BoardShare
 from benchmark.store.models.clock import utcnow
+from benchmark.web.formatting import formatters
 from benchmark.web.forms import ConsentForm, DeleteForm
 from benchmark.web.i18n import current_language
 from benchmark.web.page_cache import cached_page
@@ -62,6 +63,11 @@ def profile(token: str) -> str | BaseResponse:
     return cached_page(lambda: render_profile(_submitted_or_404(token), token), key=key)
 
 
+def fast_parts() -> bool:
+    """False when ``RESULTS_FAST_PARTS`` is off: the page is rendered without kept fragments and formatted texts."""
+    return bool(current_app.config.get("RESULTS_FAST_PARTS", True))
+
+
 def render_profile(assessment: Assessment, token: str | None, shared: BoardShare | None = None, **extra: Any) -> str:
     """The results page of a submitted assessment: private (``token``) or read-only for a board (``shared``).
 
@@ -90,6 +96,7 @@ def render_profile(assessment: Assessment, token: str | None, shared: BoardShare
         peer_chart=peer_chart(peer_choice, view.profile, view.lang),
         history=history.history_until(assessment, view.lang, assessments),
         newer=None if shared else history.newer_than(assessment, assessments),
+        **(formatters() if fast_parts() else {}),
         **extra,
     )
 

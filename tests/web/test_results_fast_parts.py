@@ -1,0 +1,149 @@
+"""The results page's fast parts (issue 18, first render) change nothing a visitor gets.
+
+Each page is rendered through the fast parts (kept fragments and formatted texts, Core reads)
+and again with ``RESULTS_FAST_PARTS`` off and every cache emptied; the two must be the same
+bytes, in English and French, for an assessment with a history, a team owner's, a workshop
+participant's who consented with a name, and one compared with an imported baseline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from benchmark.extensions import db
+from benchmark.organisations.results import cache as results_cache
+from benchmark.store import assessments as services
+from benchmark.store import results_reads
+from benchmark.store.models import Assessment, ImportedBaseline
+from benchmark.store.scores import profile_of, stored_scores
+from tests.factories import (
+    TOKEN_IN_URL,
+    create_workshop,
+    first_answers,
+    seed_participant,
+    seed_submission,
+    signed_in,
+)
+
+
+LANGS = ("en", "fr")
+
+
+@dataclass
+class World:
+    """Tokens of the assessments whose pages are compared."""
+
+    history: str  # the third submission of an organisation (history table, chart, moved answers)
+    first_of_history: str  # the first one (an older link: "a newer assessment exists")
+    team_owner: str
+    consented: str  # a workshop participant who lets the facilitator see its results, with a name
+    plain: str
+
+
+def varied(app: Flask, scale: int) -> dict[str, Any]:
+    """Complete answers with every 0–10 scale at ``scale``."""
+    return {key: (scale if isinstance(value, int) else value) for key, value in first_answers(app).items()}
+
+
+def retake(app: Flask, client: FlaskClient, token: str, answers: dict[str, Any]) -> str:
+    """Take the questionnaire again from ``token``'s results page, answer ``answers`` and submit; the new token."""
+    response = client.post(f"/en/results/{token}/again")
+    assert response.status_code == 302
+    match = TOKEN_IN_URL.search(response.headers["Location"])
+    assert match
+    with app.app_context():
+        draft = services.find_by_token(match.group(1))
+        assert draft is not None
+        services.save_answers(draft, answers, "organisation")
+        services.submit(draft, stored_scores(profile_of(answers)))
+    return match.group(1)
+
+
+def build_world(app: Flask, client: FlaskClient) -> World:
+    """Enough organisations for peer figures, then the assessments under test."""
+    for scale in range(12):
+        seed_submission(app, varied(app, scale % 11))
+    first = seed_submission(app, varied(app, 3))
+    second = retake(app, client, first, varied(app, 6))
+    third = retake(app, client, second, varied(app, 8))
+    owner = seed_submission(app, varied(app, 5))
+    assert client.post(f"/en/team/{owner}/link").status_code == 200
+    facilitator = signed_in(app, "facilitator@example.org", "facilitator")
+    workshop_id, _code = create_workshop(facilitator)
+    consented = seed_participant(app, workshop_id, varied(app, 7), share=True, name="Maple Centre")
+    with app.app_context():
+        figures = {"q7": {"n": 120, "options": {"yes": {"pct": 33.3}, "no": {"pct": 66.7}}}}
+        distributions = {"SK": {"20": 3, "50": 5, "80": 2}}
+        db.session.add(
+            ImportedBaseline(
+                name="survey",
+                version=1,
+                kind="per_option_shares",
+                source="Test 2024",
+                figures=figures,
+                distributions=distributions,
+            )
+        )
+        db.session.commit()
+    return World(third, first, owner, consented, seed_submission(app, varied(app, 9)))
+
+
+def rendered(app: Flask, client: FlaskClient, path: str, fast: bool) -> str:
+    """The page at ``path`` with every cache emptied first, through the fast parts or without them."""
+    app.config["RESULTS_FAST_PARTS"] = fast
+    try:
+        with app.app_context():
+            results_cache.clear(app)
+        response = client.get(path)
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+    finally:
+        app.config["RESULTS_FAST_PARTS"] = True
+
+
+def paths(world: World) -> list[str]:
+    tokens = [world.history, world.first_of_history, world.team_owner, world.consented, world.plain]
+    pages = [f"/{lang}/results/{token}" for lang in LANGS for token in tokens]
+    return [*pages, *(f"/{lang}/results/{world.plain}?baseline=survey@1&peers=all" for lang in LANGS)]
+
+
+def test_the_fast_parts_render_the_same_bytes(app: Flask, client: FlaskClient) -> None:
+    world = build_world(app, client)
+    for path in paths(world):
+        slow = rendered(app, client, path, fast=False)
+        fast = rendered(app, client, path, fast=True)
+        assert fast == slow, path
+        assert client.get(path).get_data(as_text=True) == fast  # and the kept page, served again
+    history = rendered(app, client, f"/fr/results/{world.history}", fast=True)
+    assert "history-table" in history and "Maple Centre" not in history
+    assert "Maple Centre" in rendered(app, client, f"/en/results/{world.consented}", fast=True)
+    assert "Test 2024" in rendered(app, client, paths(world)[-1], fast=True)
+
+
+def test_the_core_reads_match_the_orm(app: Flask, client: FlaskClient) -> None:
+    world = build_world(app, client)
+    with app.app_context():
+        third = services.find_by_token(world.history)
+        assert third is not None
+        submissions = list(
+            db.session.scalars(
+                sa.select(Assessment)
+                .where(Assessment.organisation_id == third.organisation_id, Assessment.status == "submitted")
+                .order_by(Assessment.submitted_at, Assessment.id)
+            )
+        )
+        every = results_reads.assessments_of(third.organisation_id)
+        assert [a.id for a in results_reads.submissions_in_order(every)] == [s.id for s in submissions]
+        assert results_reads.answers_of([s.id for s in submissions]) == {s.id: s.answer_map() for s in submissions}
+        previous = results_reads.previous_of(every, third.id, third.submitted_at)
+        assert previous is not None and previous.id == submissions[-2].id
+        assert results_reads.previous_of(every, submissions[0].id, submissions[0].submitted_at) is None
+        other = services.find_by_token(world.plain)
+        assert other is not None
+        assert {a.id for a in results_reads.assessments_of(other.organisation_id)} == {other.id}
