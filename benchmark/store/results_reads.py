@@ -68,6 +68,28 @@ def answers_of(assessment_ids: list[int]) -> dict[int, dict[str, Any]]:
     return result
 
 
+class AnswerReads:
+    """The answers of an organisation's submissions up to one, read in one statement when first asked for.
+
+    A results page needs the answers of the assessment and of its previous submission (its own
+    part) and of every submission up to it (its history): one read serves both.  Nothing is read
+    when nothing asks (the own part kept, no history).
+    """
+
+    def __init__(self, assessment_ids: list[int]) -> None:
+        self._wanted = list(assessment_ids)
+        self._read: dict[int, dict[str, Any]] | None = None
+
+    def of(self, assessment_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """``{assessment id: {answer key: value}}`` of ``assessment_ids`` (as :func:`answers_of`)."""
+        if self._read is None:
+            self._read = answers_of(sorted({*self._wanted, *assessment_ids}))
+        missing = [i for i in assessment_ids if i not in self._read]
+        if missing:
+            self._read.update(answers_of(missing))
+        return {i: self._read[i] for i in assessment_ids}
+
+
 def assessments_of(organisation_id: int) -> list[Dated]:
     """Every assessment of one organisation (one statement): submissions oldest first (by date, then id)."""
     rows = db.session.execute(ASSESSMENTS_OF_ORGANISATION, {"organisation_id": organisation_id})
@@ -77,6 +99,13 @@ def assessments_of(organisation_id: int) -> list[Dated]:
 def submissions_in_order(assessments: list[Dated]) -> list[Dated]:
     """The submissions among ``assessments``, oldest first (the order of ``submissions_of`` in the history)."""
     return [a for a in assessments if a.is_submitted]
+
+
+def shown_until(assessments: list[Dated], assessment_id: int) -> list[Dated]:
+    """The submissions up to ``assessment_id``, oldest first, that one included (none when it is not a submission)."""
+    submissions = submissions_in_order(assessments)
+    ids = [s.id for s in submissions]
+    return submissions[: ids.index(assessment_id) + 1] if assessment_id in ids else []
 
 
 def previous_of(assessments: list[Dated], assessment_id: int, submitted_at: datetime | None) -> Dated | None:

@@ -142,26 +142,31 @@ def newer_than(assessment: Assessment, assessments: list[Dated] | None = None) -
     return Newer(as_utc(later[-1].submitted_at) if later else None, draft)
 
 
-def history_until(assessment: Assessment, lang: str, assessments: list[Dated] | None = None) -> History | None:
+def history_until(
+    assessment: Assessment,
+    lang: str,
+    assessments: list[Dated] | None = None,
+    answers: results_reads.AnswerReads | None = None,
+) -> History | None:
     """The organisation's submissions up to ``assessment``, with what moved between them (None for a first one).
 
-    ``assessments``: the organisation's (:func:`benchmark.store.results_reads.assessments_of`), read when not given.
+    ``assessments``: the organisation's (:func:`benchmark.store.results_reads.assessments_of`), read when not given;
+    ``answers``: where their answers are read (one statement shared with the results page's own part).
     """
     every = results_reads.assessments_of(assessment.organisation_id) if assessments is None else assessments
-    submissions = results_reads.submissions_in_order(every)
-    ids = [s.id for s in submissions]
-    if assessment.id not in ids or ids.index(assessment.id) == 0:
+    shown = results_reads.shown_until(every, assessment.id)
+    if len(shown) < 2:
         return None
-    shown = submissions[: ids.index(assessment.id) + 1]
     scores = scores_of(s.id for s in shown)
-    answers = results_reads.answers_of([s.id for s in shown])
+    ids = [s.id for s in shown]
+    stored = results_reads.answers_of(ids) if answers is None else answers.of(ids)
     entries = [
         Entry(s.id, as_utc(s.submitted_at) or s.created_at, s.label, scores[s.id], s.id == assessment.id) for s in shown
     ]
     rubric = content().rubric
     dimensions = [(d.id, d.name.get(lang)) for d in rubric.dimensions]
     steps = [
-        Step(before, after, _components(dimensions, before, after, answers, lang))
+        Step(before, after, _components(dimensions, before, after, stored, lang))
         for before, after in zip(entries, entries[1:], strict=False)
     ]
     return History(entries, steps[::-1], dimensions)

@@ -26,7 +26,7 @@ from benchmark.organisations.results.peer_view import PeerGroup, peer_groups, pe
 from benchmark.store import aggregates, results_reads
 from benchmark.store.content import content
 from benchmark.store.models import Assessment, Participation, as_utc
-from benchmark.store.results_reads import Dated
+from benchmark.store.results_reads import AnswerReads, Dated
 from benchmark.store.scores import dimensions, profile_of
 
 
@@ -107,14 +107,16 @@ class ResultsView:
         return {d: (summary.median if (summary := summaries.get(d)) else None) for d in dimensions()}
 
 
-def build_results(assessment: Assessment, lang: str, assessments: list[Dated] | None = None) -> ResultsView:
+def build_results(
+    assessment: Assessment, lang: str, assessments: list[Dated] | None = None, answers: AnswerReads | None = None
+) -> ResultsView:
     """Assemble the whole profile of a submitted assessment in ``lang`` (its own part kept: :mod:`.cache`).
 
-    ``assessments``: the organisation's (:func:`benchmark.store.results_reads.assessments_of`), read when not given.
+    ``assessments`` (:func:`~benchmark.store.results_reads.assessments_of`) and ``answers`` are read when not given.
     """
     previous = previous_submission(assessment, assessments)
     key = ("own", assessment.id, lang, None if previous is None else previous.id, id(content()))
-    make = partial(_own_part, assessment, previous, lang)
+    make = partial(_own_part, assessment, previous, lang, answers)
     own = results_cache.own_part(key, make) if assessment.is_submitted else make()
     profile, comparisons, takeaways, recommendations, links, previous_profile, changed = own
     k = int(current_app.config["PEER_MIN_GROUP"])
@@ -134,10 +136,11 @@ def build_results(assessment: Assessment, lang: str, assessments: list[Dated] | 
     )
 
 
-def _own_part(assessment: Assessment, previous: Dated | None, lang: str) -> tuple[Any, ...]:
+def _own_part(assessment: Assessment, previous: Dated | None, lang: str, reads: AnswerReads | None) -> tuple[Any, ...]:
     """Scores, 2017 comparison, takeaways, recommendations, links, and the change since ``previous``."""
     data = content()
-    stored = results_reads.answers_of([assessment.id] + ([] if previous is None else [previous.id]))
+    ids = [assessment.id] + ([] if previous is None else [previous.id])
+    stored = results_reads.answers_of(ids) if reads is None else reads.of(ids)
     answers = stored[assessment.id]
     profile = profile_of(answers)
     before = None if previous is None else stored[previous.id]

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
 from benchmark.core import rules
+from benchmark.extensions import db
 from benchmark.organisations.deletion import render_delete_page
 from benchmark.organisations.history import services as history
 from benchmark.organisations.results import bp, pdf
@@ -60,7 +61,7 @@ def profile(token: str) -> str | BaseResponse:
         return redirect(url_for("assessment.resume", token=token))
     # Kept rendered per address until something the page shows changes (store/page_state.py) or the day does.
     key = ("results", found.state, utcnow().date())
-    return cached_page(lambda: render_profile(_submitted_or_404(token), token), key=key)
+    return cached_page(lambda: render_profile(_found_or_404(found.assessment_id), token), key=key)
 
 
 def fast_parts() -> bool:
@@ -75,7 +76,8 @@ def render_profile(assessment: Assessment, token: str | None, shared: BoardShare
     the data, delete, workshop consent, share management) is rendered or could be built.
     """
     assessments = results_reads.assessments_of(assessment.organisation_id)  # one read: previous, history, newer
-    view = build_results(assessment, current_language(), assessments)
+    answers = results_reads.AnswerReads([a.id for a in results_reads.shown_until(assessments, assessment.id)])
+    view = build_results(assessment, current_language(), assessments, answers)
     participations = [] if shared else store_participations.participations_of(assessment)
     chosen = request.args.get("baseline", "")[:100]
     imported = compare_imported(assessment, view.profile, chosen, view.lang) if chosen else None
@@ -94,7 +96,7 @@ def render_profile(assessment: Assessment, token: str | None, shared: BoardShare
         imported=imported,
         peer_choice=peer_choice,
         peer_chart=peer_chart(peer_choice, view.profile, view.lang),
-        history=history.history_until(assessment, view.lang, assessments),
+        history=history.history_until(assessment, view.lang, assessments, answers),
         newer=None if shared else history.newer_than(assessment, assessments),
         **(formatters() if fast_parts() else {}),
         **extra,
@@ -215,6 +217,15 @@ def _attachment(response: Response, filename: str) -> Response:
 def _submitted_or_404(token: str) -> Assessment:
     """Return the assessment; unknown and malformed tokens get the same bilingual 404."""
     assessment = assessment_services.find_by_token(token)
+    if assessment is None:
+        g.bilingual_errors = True
+        abort(404)
+    return assessment
+
+
+def _found_or_404(assessment_id: int) -> Assessment:
+    """The assessment the token already found (by its id: the token is not looked up twice), or the bilingual 404."""
+    assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
         g.bilingual_errors = True
         abort(404)
