@@ -39,12 +39,12 @@ def own_part(key: tuple[Any, ...], make: Callable[[], T]) -> T:
 
 
 def clear(app: Flask | None = None) -> None:
-    """Forget every kept profile part, peer figure and workshop cohort picture of ``app`` (default: the current app)."""
+    """Forget every kept profile part, peer figure, content fragment and cohort picture of ``app`` (or current app)."""
     target = app or current_app
     _cache(target).clear()
     page_cache.clear(target)
     formatting.clear(target)
-    for name in ("peer_cache", "peer_summary_cache", "workshop_picture_cache"):
+    for name in ("peer_cache", "peer_summary_cache", "workshop_picture_cache", "results_fragments"):
         if (peers := target.extensions.get(name)) is not None:
             peers.clear()
 

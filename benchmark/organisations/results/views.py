@@ -10,11 +10,10 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
-from benchmark.core import rules
 from benchmark.extensions import db
 from benchmark.organisations.deletion import render_delete_page
 from benchmark.organisations.history import services as history
-from benchmark.organisations.results import bp, pdf
+from benchmark.organisations.results import bp, fragments, pdf
 from benchmark.organisations.results.peer_view import choose_peer_group, peer_chart
 from benchmark.organisations.results.services import (
     FigureRow,
@@ -248,6 +247,7 @@ def chart_data(view: ResultsView) -> dict[str, Any]:
         for d in view.profile.dimensions
     ]
     figures = [row for comparison in view.comparisons for row in comparison.figures]
+    words = fragments.kept("answer_texts", lang, fragments.answer_texts)
     return {
         "components": {
             "title": _("Your scores by component (0–100)"),
@@ -258,36 +258,18 @@ def chart_data(view: ResultsView) -> dict[str, Any]:
             "peer_median": shown_medians if any(m is not None for m in shown_medians) else None,
         },
         "figures2017": {
-            "title": _("Published 2017 figures (share of providers, %)"),
-            "labels": [
-                _(
-                    "%(question)s: %(option)s",
-                    question=row.item.label(lang),
-                    option=rules.short_option_label(row.option_label),
-                )
-                for row in figures
-            ],
-            "values": [row.figure.pct for row in figures],
-            "label": _("2017 share (%)"),
-            # Published figures and the tool's readings of the report are told apart by a legend and a pattern.
-            "kinds": ["reading" if row.figure.status == "reading" else "stated" for row in figures],
-            "stated_label": _("2017: published figure"),
-            "reading_label": _("2017: our reading of the report"),
-            "yours": [_("Your answer: %(answer)s", answer=answer_words(row, lang)) for row in figures],
-            "yours_label": _("Your answer"),
+            **fragments.kept("figures_chart", lang, lambda: fragments.figures_chart(figures, lang)),
+            "yours": [words["your_answer"] % {"answer": answer_words(row, lang, words)} for row in figures],
+            "yours_label": words["yours_label"],
             "selected": [row.selected is True for row in figures],
         },
     }
 
 
-def answer_words(row: FigureRow, lang: str) -> str:
+def answer_words(row: FigureRow, lang: str, words: dict[str, str]) -> str:
     """The organisation's answer beside one 2017 figure, in words ("I don't know" is never "No")."""
-    if row.answer == "yes":
-        return str(_("Yes"))
-    if row.answer == "no":
-        return str(_("No"))
-    if row.answer == "skipped":
-        return str(_("Not answered"))
+    if row.answer in ("yes", "no", "skipped"):
+        return words[row.answer]
     option = row.item.option(row.answer)
     return option.label.get(lang) if option else row.answer
 

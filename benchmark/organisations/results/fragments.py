@@ -1,0 +1,86 @@
+"""Parts of the results page that depend only on the questionnaire's content and the language, made once.
+
+The 2017 figures beside an organisation's answers are the same for every organisation: which
+options have a published figure, their labels, percentages and kinds come from the content
+files; only the organisation's own answer differs.  The same holds for the page's blocks that
+list content (the questions without a 2017 figure, where each figure comes from, the 2017
+report's qualitative findings, the twelve innovative practices).  Those parts are made once per
+app, content and language, and kept in a small bounded cache; the organisation's own answers
+are put in at each render.
+
+Every entry is keyed by the content's identity and the language (and, for a rendered block, the
+template and locale it was rendered with): nothing an organisation answered is ever part of a
+key or of a value here, so no entry can carry one organisation's data into another's page.
+With ``RESULTS_FAST_PARTS`` off nothing is kept (``tests/web/test_results_fast_parts.py``
+compares the two renders byte for byte).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from flask import Flask, current_app
+from flask_babel import gettext as _
+
+from benchmark.core import rules
+from benchmark.core.lru import BoundedCache
+from benchmark.store.content import content
+
+#: Entries kept per app: a few kinds of part per content and language.
+SIZE = 64
+
+T = TypeVar("T")
+
+
+def _cache(app: Flask) -> BoundedCache[Any]:
+    cache = app.extensions.get("results_fragments")
+    if cache is None:
+        cache = app.extensions.setdefault("results_fragments", BoundedCache[Any](SIZE))
+    return cache  # type: ignore[no-any-return]
+
+
+def kept(kind: str, lang: str, make: Callable[[], T], *more: Hashable) -> T:
+    """The part ``kind`` in ``lang`` for the current content (``more``: anything else it depends on), made once."""
+    if not current_app.config.get("RESULTS_FAST_PARTS", True):
+        return make()
+    key = (kind, id(content()), lang, *more)
+    return _cache(current_app).get_or_make(key, make)  # type: ignore[no-any-return]
+
+
+def clear(app: Flask | None = None) -> None:
+    """Forget every kept part of ``app`` (the current app by default)."""
+    _cache(app or current_app).clear()
+
+
+def figures_chart(figures: list[Any], lang: str) -> dict[str, Any]:
+    """What the 2017 figures chart draws that is the same for every organisation (``figures``: FigureRow list)."""
+    return {
+        "title": _("Published 2017 figures (share of providers, %)"),
+        "labels": [
+            _(
+                "%(question)s: %(option)s",
+                question=row.item.label(lang),
+                option=rules.short_option_label(row.option_label),
+            )
+            for row in figures
+        ],
+        "values": [row.figure.pct for row in figures],
+        "label": _("2017 share (%)"),
+        # Published figures and the tool's readings of the report are told apart by a legend and a pattern.
+        "kinds": ["reading" if row.figure.status == "reading" else "stated" for row in figures],
+        "stated_label": _("2017: published figure"),
+        "reading_label": _("2017: our reading of the report"),
+    }
+
+
+def answer_texts() -> dict[str, str]:
+    """The words of an answer beside a 2017 figure, and the sentence around them (Flask-Babel's msgids, translated)."""
+    return {
+        "yes": str(_("Yes")),
+        "no": str(_("No")),
+        "skipped": str(_("Not answered")),
+        # Without arguments Flask-Babel returns the translation unformatted: "%(answer)s" is filled per row.
+        "your_answer": str(_("Your answer: %(answer)s")),
+        "yours_label": str(_("Your answer")),
+    }
