@@ -29,6 +29,7 @@ from benchmark.store import participations as store_participations
 from benchmark.store.content import content
 from benchmark.store.models import Assessment, BoardShare
 from benchmark.store.models.clock import utcnow
+from benchmark.web import render_i18n
 from benchmark.web.formatting import formatters
 from benchmark.web.forms import ConsentForm, DeleteForm
 from benchmark.web.i18n import current_language
@@ -64,7 +65,7 @@ def profile(token: str) -> str | BaseResponse:
 
 
 def fast_parts() -> bool:
-    """False when ``RESULTS_FAST_PARTS`` is off: the page is rendered without kept fragments and formatted texts."""
+    """False when ``RESULTS_FAST_PARTS`` is off: no kept fragments or formatted texts, Flask-Babel's callables."""
     return bool(current_app.config.get("RESULTS_FAST_PARTS", True))
 
 
@@ -97,7 +98,7 @@ def render_profile(assessment: Assessment, token: str | None, shared: BoardShare
         peer_chart=peer_chart(peer_choice, view.profile, view.lang),
         history=history.history_until(assessment, view.lang, assessments, answers),
         newer=None if shared else history.newer_than(assessment, assessments),
-        **(formatters() if fast_parts() else {}),
+        **(formatters() | render_i18n.callables() if fast_parts() else {}),
         **extra,
     )
 
