@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
@@ -30,7 +29,6 @@ from tests.factories import (
     seed_submission,
     signed_in,
 )
-
 
 LANGS = ("en", "fr")
 
@@ -147,3 +145,38 @@ def test_the_core_reads_match_the_orm(app: Flask, client: FlaskClient) -> None:
         other = services.find_by_token(world.plain)
         assert other is not None
         assert {a.id for a in results_reads.assessments_of(other.organisation_id)} == {other.id}
+
+
+def test_fragments_kept_from_one_page_serve_another_unchanged(app: Flask, client: FlaskClient) -> None:
+    world = build_world(app, client)
+    slow = {path: rendered(app, client, path, fast=False) for path in paths(world)}
+    with app.app_context():
+        results_cache.clear(app)
+    for path in paths(world):  # caches filled by the pages before: only the kept page of each address is new
+        response = client.get(path)
+        assert response.get_data(as_text=True) == slow[path], path
+
+
+def test_no_kept_part_holds_or_shows_another_organisations_data(app: Flask, client: FlaskClient) -> None:
+    """Two organisations: what one's page leaves in the caches never shows on the other's, nor is keyed by it."""
+    mine = seed_submission(app, varied(app, 1))
+    theirs = seed_submission(app, varied(app, 10))
+    with app.app_context():
+        for token, label in ((mine, "Alpha private label"), (theirs, "Omega private label")):
+            assessment = services.find_by_token(token)
+            assert assessment is not None
+            assessment.label = label
+        db.session.commit()
+        results_cache.clear(app)
+    theirs_page = client.get(f"/en/results/{theirs}").get_data(as_text=True)
+    assert "Omega private label" in theirs_page
+    mine_page = client.get(f"/en/results/{mine}").get_data(as_text=True)
+    assert "Omega private label" not in mine_page and "Alpha private label" in mine_page
+    kept = dict(app.extensions["results_fragments"]._entries)  # the content parts: keyed by kind, content, language
+    assert kept
+    for key, value in kept.items():
+        kind, content_id, *languages = key
+        assert content_id == id(app.extensions["content"]) and set(languages) == {"en"}, key
+        assert isinstance(kind, str) and mine not in kind and theirs not in kind
+        assert "private label" not in repr(value) and theirs not in repr(value) and mine not in repr(value)
+    assert mine_page == rendered(app, client, f"/en/results/{mine}", fast=False)

@@ -18,10 +18,13 @@ compares the two renders byte for byte).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import Flask, current_app
+from flask import Flask, current_app, render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from benchmark.core import rules
 from benchmark.core.lru import BoundedCache
@@ -84,3 +87,45 @@ def answer_texts() -> dict[str, str]:
         "your_answer": str(_("Your answer: %(answer)s")),
         "yours_label": str(_("Your answer")),
     }
+
+
+@dataclass(frozen=True)
+class ContentRow:
+    """What a content block shows of one item's 2017 comparison: nothing of the organisation's answer."""
+
+    item: Any
+    has_figure: bool
+    takeaways: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ContentView:
+    """The part of a results view that the content alone decides: what a kept block is rendered from."""
+
+    lang: str
+    comparisons: tuple[ContentRow, ...]
+    group_takeaways: dict[str, list[str]]
+    all_links: tuple[Any, ...]
+
+
+def content_view(view: Any) -> ContentView:
+    """The content-only projection of a :class:`~.services.ResultsView` (no answer, score or date in it)."""
+    rows = tuple(ContentRow(c.item, c.has_figure, tuple(c.takeaways), c.sources) for c in view.comparisons)
+    return ContentView(view.lang, rows, dict(view.group_takeaways), tuple(view.all_links))
+
+
+def block_renderer(view: Any) -> Callable[[str], Markup]:
+    """``kept_block(name)`` for the page's template: a content-only partial, rendered once per content and language.
+
+    The partial gets :func:`content_view` as ``view`` (and the locale as ``lang``), never the page's own view.
+    """
+    locale = str(get_locale())
+
+    def kept_block(name: str) -> Markup:
+        def make() -> Markup:
+            return Markup(render_template(name, view=content_view(view), lang=locale))  # noqa: S704 (a template)
+
+        return kept(f"block:{name}", view.lang, make, locale)
+
+    return kept_block

@@ -18,46 +18,17 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from benchmark.core import peers, rules, scoring
-from benchmark.core.baseline import TAKEAWAY_GROUPS, Figure
+from benchmark.core.baseline import TAKEAWAY_GROUPS
 from benchmark.core.questionnaire import Item, Row, describe_answer
 from benchmark.extensions import db
 from benchmark.organisations.results import cache as results_cache
+from benchmark.organisations.results.comparison import ItemComparison, compare_items
 from benchmark.organisations.results.peer_view import PeerGroup, peer_groups, peer_noise_note
 from benchmark.store import aggregates, results_reads
 from benchmark.store.content import content
 from benchmark.store.models import Assessment, Participation, as_utc
 from benchmark.store.results_reads import AnswerReads, Dated
 from benchmark.store.scores import dimensions, profile_of
-
-
-@dataclass(frozen=True)
-class FigureRow:
-    """One 2017 figure beside the organisation's own answer."""
-
-    item: Item
-    option_label: str
-    figure: Figure
-    formatted: str
-    selected: bool | None  # None when the organisation skipped the item or answered "I don't know"
-    answer: str = "skipped"  # "yes", "no", "dont_know" (or another missing option) or "skipped"
-
-
-@dataclass(frozen=True)
-class ItemComparison:
-    """The 2017 comparison of one item: figures (if any), aggregates and qualitative findings."""
-
-    item: Item
-    your_answer: str | None
-    figures: list[FigureRow]
-    aggregates: list[str]
-    takeaways: list[str]
-    #: Where the item's published figures come from (a file of the steering repository or a URL), in order.
-    sources: tuple[str, ...] = ()
-
-    @property
-    def has_figure(self) -> bool:
-        """True when at least one 2017 number was published for this item."""
-        return bool(self.figures or self.aggregates)
 
 
 @dataclass
@@ -146,7 +117,7 @@ def _own_part(assessment: Assessment, previous: Dated | None, lang: str, reads: 
     before = None if previous is None else stored[previous.id]
     return (
         profile,
-        [compare_item(item, answers, lang) for item in data.questionnaire.iter_items()],
+        compare_items(answers, lang),
         # Screens whose 2017 takeaways speak of a group of items, in the baseline file's order (design §5).
         {
             group: [t.text.get(lang) for t in data.baseline.takeaways(group)]
@@ -158,44 +129,6 @@ def _own_part(assessment: Assessment, previous: Dated | None, lang: str, reads: 
         None if before is None else profile_of(before),
         [] if before is None else changed_items(before, answers, lang),
     )
-
-
-def compare_item(item: Item, answers: dict[str, Any], lang: str) -> ItemComparison:
-    """Set the organisation's answer to one item beside whatever 2017 published for it."""
-    baseline = content().baseline
-    value = answers.get(item.id)
-    rows = []
-    state = answer_state(item, value)
-    for option in item.options:
-        figure = baseline.figure(item.id, option.id)
-        if figure is None:
-            continue
-        selected = None
-        if state == "answered":
-            selected = option.id in value if isinstance(value, list) else option.id == value
-        answer = state if selected is None else ("yes" if selected else "no")
-        rows.append(FigureRow(item, option.label.get(lang), figure, figure.format(lang), selected, answer))
-    aggregates = [aggregate.sentence(lang) for aggregate in baseline.aggregates(item.id)]
-    takeaways = [takeaway.text.get(lang) for takeaway in baseline.takeaways(item.id)]
-    your_answer = None if item.kind.has_rows else describe_answer(item, value, lang)
-    found = [row.figure.source for row in rows] + [aggregate.source for aggregate in baseline.aggregates(item.id)]
-    return ItemComparison(item, your_answer, rows, aggregates, takeaways, tuple(dict.fromkeys(found)))
-
-
-def answer_state(item: Item, value: Any) -> str:
-    """``skipped``, ``answered``, or the id of the "I don't know"-like option the organisation chose.
-
-    An "I don't know" answer says nothing about the other options: beside a 2017 figure it is
-    shown as such, never as "No".
-    """
-    if value is None or value == []:
-        return "skipped"
-    chosen = value if isinstance(value, list) else [value]
-    for option_id in chosen:
-        option = item.option(str(option_id))
-        if option is not None and option.missing:
-            return option.id
-    return "answered"
 
 
 def key_label(item: Item, row: Row | None, lang: str) -> str:

@@ -14,9 +14,9 @@ from benchmark.extensions import db
 from benchmark.organisations.deletion import render_delete_page
 from benchmark.organisations.history import services as history
 from benchmark.organisations.results import bp, fragments, pdf
+from benchmark.organisations.results.comparison import FigureRow
 from benchmark.organisations.results.peer_view import choose_peer_group, peer_chart
 from benchmark.organisations.results.services import (
-    FigureRow,
     ResultsView,
     build_results,
     compare_imported,
@@ -98,6 +98,7 @@ def render_profile(assessment: Assessment, token: str | None, shared: BoardShare
         peer_chart=peer_chart(peer_choice, view.profile, view.lang),
         history=history.history_until(assessment, view.lang, assessments, answers),
         newer=None if shared else history.newer_than(assessment, assessments),
+        kept_block=fragments.block_renderer(view),
         **(formatters() | render_i18n.callables() if fast_parts() else {}),
         **extra,
     )
