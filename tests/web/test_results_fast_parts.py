@@ -15,8 +15,10 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from benchmark.core.questionnaire import describe_answer
 from benchmark.extensions import db
 from benchmark.organisations.results import cache as results_cache
+from benchmark.organisations.results import fragments
 from benchmark.store import assessments as services
 from benchmark.store import results_reads
 from benchmark.store.models import Assessment, ImportedBaseline
@@ -180,3 +182,16 @@ def test_no_kept_part_holds_or_shows_another_organisations_data(app: Flask, clie
         assert isinstance(kind, str) and mine not in kind and theirs not in kind
         assert "private label" not in repr(value) and theirs not in repr(value) and mine not in repr(value)
     assert mine_page == rendered(app, client, f"/en/results/{mine}", fast=False)
+
+
+def test_the_describer_says_what_describe_answer_says(app: Flask) -> None:
+    """Every item, every option alone and together, unknown ids, a scale value, nothing: the same words."""
+    with app.test_request_context("/fr/"):
+        questionnaire = app.extensions["content"].questionnaire
+        for lang in LANGS:
+            describe = fragments.describer(lang)
+            for item in questionnaire.iter_items():
+                ids = [option.id for option in item.options]
+                values: list[object] = [None, [], "no-such-option", ["no-such-option"], 7, 0, ids, ids[:1], *ids]
+                for value in values:
+                    assert describe(item, value) == describe_answer(item, value, lang), (item.id, value)

@@ -17,9 +17,10 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import format_date
 
-from benchmark.core.questionnaire import Questionnaire, describe_answer
+from benchmark.core.questionnaire import Questionnaire
 from benchmark.core.scoring.contributions import moved_keys
 from benchmark.extensions import db
+from benchmark.organisations.results import fragments
 from benchmark.store import results_reads
 from benchmark.store.content import content
 from benchmark.store.models import Assessment, as_utc
@@ -176,6 +177,7 @@ def _components(
     dimensions: list[tuple[str, str]], before: Entry, after: Entry, answers: dict[int, dict[str, Any]], lang: str
 ) -> list[ComponentMove]:
     data = content()
+    describe = fragments.describer(lang)  # option labels from a table made once per content and language
     then, now = answers[before.assessment_id], answers[after.assessment_id]
     components = []
     for dimension_id, name in dimensions:
@@ -183,8 +185,8 @@ def _components(
             MovedAnswer(
                 key=m.key,
                 question=key_label(data.questionnaire, m.key, lang),
-                before=_describe(data.questionnaire, m.key, then.get(m.key), lang),
-                after=_describe(data.questionnaire, m.key, now.get(m.key), lang),
+                before=describe(data.questionnaire.item_for_key(m.key)[0], then.get(m.key)),
+                after=describe(data.questionnaire.item_for_key(m.key)[0], now.get(m.key)),
                 points_before=m.before,
                 points_after=m.after,
                 max_points=m.max,
@@ -202,11 +204,6 @@ def key_label(questionnaire: Questionnaire, key: str, lang: str) -> str:
     item, row = questionnaire.item_for_key(key)
     question = item.short_label.get(lang) if item.short_label else item.text.get(lang)
     return question if row is None else f"{question} — {row.label.get(lang)}"
-
-
-def _describe(questionnaire: Questionnaire, key: str, value: Any, lang: str) -> str | None:
-    item, _row = questionnaire.item_for_key(key)
-    return describe_answer(item, value, lang)
 
 
 def chart_specs(history: History) -> dict[str, dict[str, Any]]:

@@ -8,6 +8,7 @@ language, never holding an answer) and adds the organisation's answer to each.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,15 +85,18 @@ def _all_item_figures(lang: str) -> tuple[ItemFigures, ...]:
 def compare_items(answers: dict[str, Any], lang: str) -> list[ItemComparison]:
     """Every item of the questionnaire beside its 2017 figures, in questionnaire order."""
     parts = fragments.kept("item_figures", lang, lambda: _all_item_figures(lang))
-    return [_compare(part, answers.get(part.item.id), lang) for part in parts]
+    describe = fragments.describer(lang)
+    return [_compare(part, answers.get(part.item.id), describe) for part in parts]
 
 
 def compare_item(item: Item, answers: dict[str, Any], lang: str) -> ItemComparison:
     """Set the organisation's answer to one item beside whatever 2017 published for it."""
-    return _compare(item_figures(item, lang), answers.get(item.id), lang)
+    return _compare(
+        item_figures(item, lang), answers.get(item.id), lambda item, value: describe_answer(item, value, lang)
+    )
 
 
-def _compare(part: ItemFigures, value: Any, lang: str) -> ItemComparison:
+def _compare(part: ItemFigures, value: Any, describe: Callable[[Item, Any], str | None]) -> ItemComparison:
     item = part.item
     rows = []
     state = answer_state(item, value)
@@ -102,7 +106,7 @@ def _compare(part: ItemFigures, value: Any, lang: str) -> ItemComparison:
             selected = option_id in value if isinstance(value, list) else option_id == value
         answer = state if selected is None else ("yes" if selected else "no")
         rows.append(FigureRow(item, label, figure, formatted, selected, answer))
-    your_answer = None if item.kind.has_rows else describe_answer(item, value, lang)
+    your_answer = None if item.kind.has_rows else describe(item, value)
     return ItemComparison(item, your_answer, rows, list(part.aggregates), list(part.takeaways), part.sources)
 
 

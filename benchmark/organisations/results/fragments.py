@@ -27,7 +27,9 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from benchmark.core import rules
+from benchmark.core.item_types import ItemKind
 from benchmark.core.lru import BoundedCache
+from benchmark.core.questionnaire import Item, describe_answer
 from benchmark.store.content import content
 
 #: Entries kept per app: a few kinds of part per content and language.
@@ -129,3 +131,31 @@ def block_renderer(view: Any) -> Callable[[str], Markup]:
         return kept(f"block:{name}", view.lang, make, locale)
 
     return kept_block
+
+
+def _option_labels(lang: str) -> dict[tuple[str, str], str]:
+    labels: dict[tuple[str, str], str] = {}
+    for item in content().questionnaire.iter_items():
+        for option in item.options:
+            labels.setdefault((item.id, option.id), option.label.get(lang))  # the first option of an id, as Item.option
+    return labels
+
+
+def describer(lang: str) -> Callable[[Item, object], str | None]:
+    """:func:`~benchmark.core.questionnaire.describe_answer` in ``lang``, option labels looked up in a table made once.
+
+    For item types that keep :meth:`ItemKind.describe` (option labels joined with "; "); any other
+    type (a scale) is described by its own method.
+    """
+    labels = kept("option_labels", lang, lambda: _option_labels(lang))
+
+    def describe(item: Item, value: object) -> str | None:
+        if type(item.kind).describe is not ItemKind.describe:
+            return describe_answer(item, value, lang)
+        if value is None:
+            return None
+        ids = value if isinstance(value, list) else [value]
+        found = [label for option_id in ids if (label := labels.get((item.id, str(option_id)))) is not None]
+        return "; ".join(found) if found else None
+
+    return describe

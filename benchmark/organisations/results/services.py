@@ -22,6 +22,7 @@ from benchmark.core.baseline import TAKEAWAY_GROUPS
 from benchmark.core.questionnaire import Item, Row, describe_answer
 from benchmark.extensions import db
 from benchmark.organisations.results import cache as results_cache
+from benchmark.organisations.results import fragments
 from benchmark.organisations.results.comparison import ItemComparison, compare_items
 from benchmark.organisations.results.peer_view import PeerGroup, peer_groups, peer_noise_note
 from benchmark.store import aggregates, results_reads
@@ -146,21 +147,27 @@ def previous_submission(assessment: Assessment, assessments: list[Dated] | None 
 
 def changed_items(before: dict[str, Any], answers: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     """The change per item since the organisation's previous submission (its answers ``before``)."""
+    describe = fragments.describer(lang)
+    return [
+        {
+            "key": key,
+            "question": question,
+            "before": describe(item, before.get(key)),
+            "after": describe(item, answers.get(key)),
+        }
+        for key, item, question in fragments.kept("answer_keys", lang, lambda: _answer_keys(lang))
+        if before.get(key) != answers.get(key)
+    ]
+
+
+def _answer_keys(lang: str) -> list[tuple[str, Item, str]]:
+    """Every answer key of the questionnaire in order, with its item and short name in ``lang`` (content only)."""
     q = content().questionnaire
-    changed = []
-    for item in q.iter_items():
-        for key in item.answer_keys():
-            if before.get(key) != answers.get(key):
-                _, row = q.item_for_key(key)
-                changed.append(
-                    {
-                        "key": key,
-                        "question": key_label(item, row, lang),
-                        "before": describe_answer(item, before.get(key), lang),
-                        "after": describe_answer(item, answers.get(key), lang),
-                    }
-                )
-    return changed
+    return [
+        (key, item, key_label(item, q.item_for_key(key)[1], lang))
+        for item in q.iter_items()
+        for key in item.answer_keys()
+    ]
 
 
 @dataclass(frozen=True)
