@@ -16,11 +16,22 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
+from benchmark.core.questionnaire import Item
 from benchmark.extensions import db
-from benchmark.store.models import Answer, Assessment, as_utc
+from benchmark.store.facts import column_of, fact_of, table_of
+from benchmark.store.models import Answer, Assessment, AssessmentScore, as_utc
+from benchmark.store.scores import dimensions
 
 ASSESSMENT = cast(sa.Table, Assessment.__table__)
 ANSWER = cast(sa.Table, Answer.__table__)
+SCORE = cast(sa.Table, AssessmentScore.__table__)
+
+#: The stored component scores of some assessments: (assessment id, dimension, score).
+SCORES_OF = sa.select(SCORE.c.assessment_id, SCORE.c.dimension, SCORE.c.score).where(
+    SCORE.c.assessment_id.in_(sa.bindparam("assessment_ids", expanding=True))
+)
+#: Per multiple choice fact (by its column): the values of one assessment, sorted; built on first use.
+_FACT_VALUES: dict[str, Any] = {}
 
 #: The stored answers of some assessments: (assessment id, key, value), in key order (an expanding IN).
 ANSWERS_OF = (
@@ -88,6 +99,29 @@ class AnswerReads:
         if missing:
             self._read.update(answers_of(missing))
         return {i: self._read[i] for i in assessment_ids}
+
+
+def scores_of(assessment_ids: list[int]) -> dict[int, dict[str, int | None]]:
+    """``{assessment id: {dimension: score}}`` as :func:`benchmark.store.scores.scores_of` (a statement built once)."""
+    result: dict[int, dict[str, int | None]] = {i: dict.fromkeys(dimensions()) for i in sorted(set(assessment_ids))}
+    if result:
+        for assessment_id, dimension, score in db.session.execute(SCORES_OF, {"assessment_ids": sorted(result)}):
+            result[assessment_id][dimension] = score
+    return result
+
+
+def fact_values(item: Item, assessment: Assessment) -> list[str]:
+    """The values of one fact of an assessment, sorted, as :func:`benchmark.store.facts.values_of` (built once)."""
+    fact = fact_of(item)
+    if not fact.multiple:
+        value = getattr(assessment, fact.column)
+        return [value] if value else []
+    statement = _FACT_VALUES.get(fact.column)
+    if statement is None:
+        table, column = table_of(fact), column_of(fact)
+        query = sa.select(column).where(table.c.assessment_id == sa.bindparam("assessment_id")).order_by(column)
+        statement = _FACT_VALUES.setdefault(fact.column, query)
+    return list(db.session.scalars(statement, {"assessment_id": assessment.id}))
 
 
 def assessments_of(organisation_id: int) -> list[Dated]:

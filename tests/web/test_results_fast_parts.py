@@ -21,8 +21,9 @@ from benchmark.organisations.results import cache as results_cache
 from benchmark.organisations.results import fragments
 from benchmark.store import assessments as services
 from benchmark.store import results_reads
+from benchmark.store.facts import values_of
 from benchmark.store.models import Assessment, ImportedBaseline
-from benchmark.store.scores import profile_of, stored_scores
+from benchmark.store.scores import profile_of, scores_of, stored_scores
 from tests.factories import (
     TOKEN_IN_URL,
     create_workshop,
@@ -144,6 +145,10 @@ def test_the_core_reads_match_the_orm(app: Flask, client: FlaskClient) -> None:
         previous = results_reads.previous_of(every, third.id, third.submitted_at)
         assert previous is not None and previous.id == submissions[-2].id
         assert results_reads.previous_of(every, submissions[0].id, submissions[0].submitted_at) is None
+        ids = [s.id for s in submissions]
+        assert results_reads.scores_of(ids) == scores_of(ids)
+        for item in app.extensions["content"].questionnaire.facts:
+            assert results_reads.fact_values(item, third) == values_of(item, third), item.id
         other = services.find_by_token(world.plain)
         assert other is not None
         assert {a.id for a in results_reads.assessments_of(other.organisation_id)} == {other.id}

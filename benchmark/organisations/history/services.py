@@ -25,7 +25,6 @@ from benchmark.store import results_reads
 from benchmark.store.content import content
 from benchmark.store.models import Assessment, as_utc
 from benchmark.store.results_reads import Dated
-from benchmark.store.scores import scores_of
 
 #: From this many submissions on, each component's scores are also drawn as a line chart.
 CHART_FROM = 3
@@ -158,7 +157,7 @@ def history_until(
     shown = results_reads.shown_until(every, assessment.id)
     if len(shown) < 2:
         return None
-    scores = scores_of(s.id for s in shown)
+    scores = results_reads.scores_of([s.id for s in shown])
     ids = [s.id for s in shown]
     stored = results_reads.answers_of(ids) if answers is None else answers.of(ids)
     entries = [

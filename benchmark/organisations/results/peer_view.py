@@ -14,9 +14,8 @@ from flask_babel import gettext as _
 
 from benchmark.core import peers, scoring
 from benchmark.core.questionnaire import COMBINED_SEPARATOR
-from benchmark.store import aggregates
+from benchmark.store import aggregates, results_reads
 from benchmark.store.content import content
-from benchmark.store.facts import values_of
 from benchmark.store.models import Assessment
 
 __all__ = ["PeerChoice", "PeerGroup", "choose_peer_group", "peer_groups", "peer_noise_note"]
@@ -85,7 +84,7 @@ def peer_groups(assessment: Assessment, profile: scoring.Profile, lang: str, k: 
             continue
         grouping = item.fact.grouping
         answers[grouping] = []
-        for value in values_of(item, assessment):
+        for value in results_reads.fact_values(item, assessment):
             key = f"{grouping}:{value}" if item.fact.multiple else grouping
             option = item.option(value)
             answer = option.label.get(lang) if option else value
