@@ -92,6 +92,7 @@ def formatters() -> dict[str, Callable[..., str]]:
 
 def clear(app: Flask | None = None, kinds: tuple[str, ...] = ("number", "date")) -> None:
     """Forget the kept texts of ``app`` (the current app by default): numbers, dates, or both."""
-    tables = (app or current_app).extensions.get("formatted")
-    for kind in kinds if tables is not None else ():
-        tables[kind].clear()
+    tables: dict[str, dict[tuple[Any, ...], str]] | None = (app or current_app).extensions.get("formatted")
+    if tables is not None:
+        for kind in kinds:
+            tables[kind].clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import flask_babel
 from flask import Response, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -15,7 +16,7 @@ from benchmark.organisations.deletion import render_delete_page
 from benchmark.organisations.history import services as history
 from benchmark.organisations.results import bp, fragments, pdf
 from benchmark.organisations.results.comparison import FigureRow
-from benchmark.organisations.results.peer_view import choose_peer_group, peer_chart
+from benchmark.organisations.results.peer_view import choose_peer_group, peer_chart, peer_rows
 from benchmark.organisations.results.services import (
     ResultsView,
     build_results,
@@ -78,6 +79,7 @@ def render_profile(assessment: Assessment, token: str | None, shared: BoardShare
     assessments = results_reads.assessments_of(assessment.organisation_id)  # one read: previous, history, newer
     answers = results_reads.AnswerReads([a.id for a in results_reads.shown_until(assessments, assessment.id)])
     view = build_results(assessment, current_language(), assessments, answers)
+    fast = formatters() | render_i18n.callables() if fast_parts() else {}
     participations = [] if shared else store_participations.participations_of(assessment)
     chosen = request.args.get("baseline", "")[:100]
     imported = compare_imported(assessment, view.profile, chosen, view.lang) if chosen else None
@@ -99,7 +101,8 @@ def render_profile(assessment: Assessment, token: str | None, shared: BoardShare
         history=history.history_until(assessment, view.lang, assessments, answers),
         newer=None if shared else history.newer_than(assessment, assessments),
         kept_block=fragments.block_renderer(view),
-        **(formatters() | render_i18n.callables() if fast_parts() else {}),
+        peer_rows=peer_rows(view.profile, view.lang, fast.get("format_decimal", flask_babel.format_decimal)),
+        **fast,
         **extra,
     )
 
