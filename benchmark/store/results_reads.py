@@ -19,7 +19,15 @@ import sqlalchemy as sa
 from benchmark.core.questionnaire import Item
 from benchmark.extensions import db
 from benchmark.store.facts import column_of, fact_of, table_of
-from benchmark.store.models import Answer, Assessment, AssessmentScore, as_utc
+from benchmark.store.models import (
+    Answer,
+    Assessment,
+    AssessmentScore,
+    ImportedBaseline,
+    Participation,
+    Workshop,
+    as_utc,
+)
 from benchmark.store.scores import dimensions
 
 ASSESSMENT = cast(sa.Table, Assessment.__table__)
@@ -29,6 +37,29 @@ SCORE = cast(sa.Table, AssessmentScore.__table__)
 #: The stored component scores of some assessments: (assessment id, dimension, score).
 SCORES_OF = sa.select(SCORE.c.assessment_id, SCORE.c.dimension, SCORE.c.score).where(
     SCORE.c.assessment_id.in_(sa.bindparam("assessment_ids", expanding=True))
+)
+PARTICIPATION = cast(sa.Table, Participation.__table__)
+WORKSHOP = cast(sa.Table, Workshop.__table__)
+BASELINE = cast(sa.Table, ImportedBaseline.__table__)
+
+#: The workshops one assessment takes part in, with the consent given in each (by participation id).
+PARTICIPATIONS_OF = (
+    sa.select(
+        PARTICIPATION.c.id,
+        PARTICIPATION.c.workshop_id,
+        PARTICIPATION.c.share_individual,
+        PARTICIPATION.c.display_name,
+        WORKSHOP.c.title,
+    )
+    .join_from(PARTICIPATION, WORKSHOP, WORKSHOP.c.id == PARTICIPATION.c.workshop_id)
+    .where(PARTICIPATION.c.assessment_id == sa.bindparam("assessment_id"))
+    .order_by(PARTICIPATION.c.id)
+)
+#: The names and versions of the published imported baselines, as the page's choice lists them.
+PUBLISHED_BASELINES = (
+    sa.select(BASELINE.c.name, BASELINE.c.version)
+    .where(BASELINE.c.published.is_(True))
+    .order_by(BASELINE.c.name, BASELINE.c.version)
 )
 #: Per multiple choice fact (by its column): the values of one assessment, sorted; built on first use.
 _FACT_VALUES: dict[str, Any] = {}
@@ -68,6 +99,46 @@ class Dated:
     def is_submitted(self) -> bool:
         """True for a submission."""
         return self.status == "submitted"
+
+
+@dataclass(frozen=True)
+class WorkshopTitle:
+    """The one thing of a workshop a participant's results page shows: its title."""
+
+    title: str
+
+
+@dataclass(frozen=True)
+class Participated:
+    """A workshop participation as the results page shows it (the attributes of the model it reads)."""
+
+    id: int
+    workshop_id: int
+    share_individual: bool
+    display_name: str | None
+    workshop: WorkshopTitle
+
+
+@dataclass(frozen=True)
+class BaselineName:
+    """A published imported baseline as the results page's choice lists it."""
+
+    name: str
+    version: int
+
+
+def participations_of(assessment_id: int) -> list[Participated]:
+    """The workshops an assessment was answered in, with its consent in each (one statement, no ORM object)."""
+    rows = db.session.execute(PARTICIPATIONS_OF, {"assessment_id": assessment_id})
+    return [
+        Participated(pid, workshop_id, share, name, WorkshopTitle(title))
+        for pid, workshop_id, share, name, title in rows
+    ]
+
+
+def published_baselines() -> list[BaselineName]:
+    """The published imported baselines' names and versions (the order of ``aggregates.published_baselines``)."""
+    return [BaselineName(name, version) for name, version in db.session.execute(PUBLISHED_BASELINES)]
 
 
 def answers_of(assessment_ids: list[int]) -> dict[int, dict[str, Any]]:

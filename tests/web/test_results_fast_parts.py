@@ -19,8 +19,9 @@ from benchmark.core.questionnaire import describe_answer
 from benchmark.extensions import db
 from benchmark.organisations.results import cache as results_cache
 from benchmark.organisations.results import fragments
+from benchmark.store import aggregates, results_reads
 from benchmark.store import assessments as services
-from benchmark.store import results_reads
+from benchmark.store import participations as store_participations
 from benchmark.store.facts import values_of
 from benchmark.store.models import Assessment, ImportedBaseline
 from benchmark.store.scores import profile_of, scores_of, stored_scores
@@ -149,6 +150,16 @@ def test_the_core_reads_match_the_orm(app: Flask, client: FlaskClient) -> None:
         assert results_reads.scores_of(ids) == scores_of(ids)
         for item in app.extensions["content"].questionnaire.facts:
             assert results_reads.fact_values(item, third) == values_of(item, third), item.id
+        consented = services.find_by_token(world.consented)
+        assert consented is not None
+        orm = store_participations.participations_of(consented)
+        core = results_reads.participations_of(consented.id)
+        assert [(p.id, p.workshop_id, p.share_individual, p.display_name, p.workshop.title) for p in orm] == [
+            (p.id, p.workshop_id, p.share_individual, p.display_name, p.workshop.title) for p in core
+        ]
+        assert core and core[0].display_name == "Maple Centre"
+        expected = [(b.name, b.version) for b in aggregates.published_baselines()]
+        assert [(b.name, b.version) for b in results_reads.published_baselines()] == expected == [("survey", 1)]
         other = services.find_by_token(world.plain)
         assert other is not None
         assert {a.id for a in results_reads.assessments_of(other.organisation_id)} == {other.id}

@@ -10,7 +10,7 @@ does privacy against padded groups: peer figures are the noisy private ones
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -49,18 +49,18 @@ class ResultsView:
     previous_profile: scoring.Profile | None = None
     changed_items: list[dict[str, Any]] = field(default_factory=list)
 
-    @property
+    @cached_property
     def top_steps(self) -> list[rules.NextStep]:
         """The three next steps that fit these answers best (the page's summary and the PDF's: one list)."""
         return rules.top_steps(self.recommendations)
 
-    @property
+    @cached_property
     def strongest(self) -> scoring.DimensionScore | None:
         """The component with the highest score (the first in rubric order on a tie), or None without scores."""
         scored = [d for d in self.profile.dimensions if d.score is not None]
         return max(scored, key=lambda d: d.score or 0) if len(scored) > 1 else None
 
-    @property
+    @cached_property
     def weakest(self) -> scoring.DimensionScore | None:
         """The component with the lowest score (the first in rubric order on a tie), or None without scores."""
         scored = [d for d in self.profile.dimensions if d.score is not None]

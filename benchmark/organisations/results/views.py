@@ -24,9 +24,8 @@ from benchmark.organisations.results.services import (
     my_data,
     my_data_table,
 )
-from benchmark.store import aggregates, page_state, results_reads
 from benchmark.store import assessments as assessment_services
-from benchmark.store import participations as store_participations
+from benchmark.store import page_state, results_reads
 from benchmark.store.content import content
 from benchmark.store.models import Assessment, BoardShare
 from benchmark.store.models.clock import utcnow
@@ -80,7 +79,7 @@ def render_profile(assessment: Assessment, token: str | None, shared: BoardShare
     answers = results_reads.AnswerReads([a.id for a in results_reads.shown_until(assessments, assessment.id)])
     view = build_results(assessment, current_language(), assessments, answers)
     fast = formatters() | render_i18n.callables() if fast_parts() else {}
-    participations = [] if shared else store_participations.participations_of(assessment)
+    participations = [] if shared else results_reads.participations_of(assessment.id)
     chosen = request.args.get("baseline", "")[:100]
     imported = compare_imported(assessment, view.profile, chosen, view.lang) if chosen else None
     peer_choice = choose_peer_group(view.peer_groups, request.args.get("peers"))
@@ -93,7 +92,7 @@ def render_profile(assessment: Assessment, token: str | None, shared: BoardShare
         form=TakeAgainForm(),
         participations=participations,
         consent_forms={p.id: ConsentForm(formdata=None) for p in participations},
-        baselines=aggregates.published_baselines(),
+        baselines=results_reads.published_baselines(),
         chosen=chosen,
         imported=imported,
         peer_choice=peer_choice,
