@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, url_for
 from flask.testing import FlaskClient
 
 from benchmark.core.questionnaire import describe_answer
@@ -25,6 +25,7 @@ from benchmark.store import participations as store_participations
 from benchmark.store.facts import values_of
 from benchmark.store.models import Assessment, ImportedBaseline
 from benchmark.store.scores import profile_of, scores_of, stored_scores
+from benchmark.web import url_memo
 from tests.factories import (
     TOKEN_IN_URL,
     create_workshop,
@@ -211,3 +212,27 @@ def test_the_describer_says_what_describe_answer_says(app: Flask) -> None:
                 values: list[object] = [None, [], "no-such-option", ["no-such-option"], 7, 0, ids, ids[:1], *ids]
                 for value in values:
                     assert describe(item, value) == describe_answer(item, value, lang), (item.id, value)
+
+
+def test_kept_address_shapes_are_flasks_addresses(app: Flask) -> None:
+    """Every endpoint built with no argument or with a private token, in both languages, with a script root."""
+    token = "aB3_-" * 8 + "xyz"
+    rules = list(app.url_map.iter_rules())
+    plain = [r.endpoint for r in rules if r.arguments <= {"lang_code"} and "GET" in (r.methods or ())]
+    tokened = [r.endpoint for r in rules if r.arguments == {"lang_code", "token"}]
+    assert "results.report_pdf" in tokened and "pages.methodology" in plain
+    for lang in LANGS:
+        for root in ("", "/benchmark"):
+            with app.test_request_context(f"/{lang}/results/{token}", base_url=f"http://localhost{root}"):
+                app.preprocess_request()
+                fast = url_memo.url_builder()
+                for _ in range(2):  # made, then kept
+                    for endpoint in plain:
+                        assert fast(endpoint) == url_for(endpoint), endpoint
+                    for endpoint in tokened:
+                        assert fast(endpoint, token=token) == url_for(endpoint, token=token), endpoint
+                        assert token in fast(endpoint, token=token)
+                assert fast(".report_pdf", token=token) == url_for("results.report_pdf", token=token)
+                assert fast("results.profile", token="short") == url_for("results.profile", token="short")
+    kept = app.extensions["url_memo"]
+    assert not any(token in repr(key) + repr(value) for table in kept.values() for key, value in table.items())

@@ -29,7 +29,7 @@ from benchmark.store import page_state, results_reads
 from benchmark.store.content import content
 from benchmark.store.models import Assessment, BoardShare
 from benchmark.store.models.clock import utcnow
-from benchmark.web import render_i18n
+from benchmark.web import render_i18n, url_memo
 from benchmark.web.formatting import formatters
 from benchmark.web.forms import ConsentForm, DeleteForm
 from benchmark.web.i18n import current_language
@@ -78,7 +78,7 @@ def render_profile(assessment: Assessment, token: str | None, shared: BoardShare
     assessments = results_reads.assessments_of(assessment.organisation_id)  # one read: previous, history, newer
     answers = results_reads.AnswerReads([a.id for a in results_reads.shown_until(assessments, assessment.id)])
     view = build_results(assessment, current_language(), assessments, answers)
-    fast = formatters() | render_i18n.callables() if fast_parts() else {}
+    fast = formatters() | render_i18n.callables() | {"url_for": url_memo.url_builder()} if fast_parts() else {}
     participations = [] if shared else results_reads.participations_of(assessment.id)
     chosen = request.args.get("baseline", "")[:100]
     imported = compare_imported(assessment, view.profile, chosen, view.lang) if chosen else None
