@@ -8,12 +8,12 @@ language, never holding an answer) and adds the organisation's answer to each.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from benchmark.core.baseline import Figure
-from benchmark.core.questionnaire import Item, describe_answer
+from benchmark.core.questionnaire import Item, Option, describe_answer
 from benchmark.organisations.results import fragments
 from benchmark.store.content import content
 
@@ -86,7 +86,8 @@ def compare_items(answers: dict[str, Any], lang: str) -> list[ItemComparison]:
     """Every item of the questionnaire beside its 2017 figures, in questionnaire order."""
     parts = fragments.kept("item_figures", lang, lambda: _all_item_figures(lang))
     describe = fragments.describer(lang)
-    return [_compare(part, answers.get(part.item.id), describe) for part in parts]
+    options = fragments.kept("options", "", _options)  # the same in every language
+    return [_compare(part, answers.get(part.item.id), describe, options) for part in parts]
 
 
 def compare_item(item: Item, answers: dict[str, Any], lang: str) -> ItemComparison:
@@ -96,10 +97,15 @@ def compare_item(item: Item, answers: dict[str, Any], lang: str) -> ItemComparis
     )
 
 
-def _compare(part: ItemFigures, value: Any, describe: Callable[[Item, Any], str | None]) -> ItemComparison:
+def _compare(
+    part: ItemFigures,
+    value: Any,
+    describe: Callable[[Item, Any], str | None],
+    options: Mapping[tuple[str, str], Option] | None = None,
+) -> ItemComparison:
     item = part.item
     rows = []
-    state = answer_state(item, value)
+    state = answer_state(item, value, options)
     for option_id, label, figure, formatted in part.options:
         selected = None
         if state == "answered":
@@ -110,17 +116,26 @@ def _compare(part: ItemFigures, value: Any, describe: Callable[[Item, Any], str 
     return ItemComparison(item, your_answer, rows, list(part.aggregates), list(part.takeaways), part.sources)
 
 
-def answer_state(item: Item, value: Any) -> str:
+def answer_state(item: Item, value: Any, options: Mapping[tuple[str, str], Option] | None = None) -> str:
     """``skipped``, ``answered``, or the id of the "I don't know"-like option the organisation chose.
 
     An "I don't know" answer says nothing about the other options: beside a 2017 figure it is
-    shown as such, never as "No".
+    shown as such, never as "No".  ``options``: the questionnaire's options by (item id, option
+    id), the first of an id as :meth:`Item.option` finds it (looked up there when not given).
     """
     if value is None or value == []:
         return "skipped"
     chosen = value if isinstance(value, list) else [value]
     for option_id in chosen:
-        option = item.option(str(option_id))
+        option = item.option(str(option_id)) if options is None else options.get((item.id, str(option_id)))
         if option is not None and option.missing:
             return option.id
     return "answered"
+
+
+def _options() -> dict[tuple[str, str], Option]:
+    found: dict[tuple[str, str], Option] = {}
+    for item in content().questionnaire.iter_items():
+        for option in item.options:
+            found.setdefault((item.id, option.id), option)
+    return found
