@@ -9,11 +9,16 @@ participant's who consented with a name, and one compared with an imported basel
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
+import flask_babel
+import pytest
 import sqlalchemy as sa
 from flask import Flask, url_for
 from flask.testing import FlaskClient
+from markupsafe import Markup
 
 from benchmark.core.questionnaire import describe_answer
 from benchmark.extensions import db
@@ -25,7 +30,7 @@ from benchmark.store import participations as store_participations
 from benchmark.store.facts import values_of
 from benchmark.store.models import Assessment, ImportedBaseline
 from benchmark.store.scores import profile_of, scores_of, stored_scores
-from benchmark.web import url_memo
+from benchmark.web import formatting, render_i18n, url_memo
 from tests.factories import (
     TOKEN_IN_URL,
     create_workshop,
@@ -236,3 +241,71 @@ def test_kept_address_shapes_are_flasks_addresses(app: Flask) -> None:
                 assert fast("results.profile", token="short") == url_for("results.profile", token="short")
     kept = app.extensions["url_memo"]
     assert not any(token in repr(key) + repr(value) for table in kept.values() for key, value in table.items())
+
+
+def test_each_kept_part_is_keyed_on_every_input_and_bounded(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[tuple[str, ...]] = []
+
+    def maker(*what: str) -> Any:
+        def make() -> tuple[str, ...]:
+            made.append(what)
+            return what
+
+        return make
+
+    with app.test_request_context("/en/"):
+        assert fragments.kept("part", "en", maker("en")) == ("en",)
+        assert fragments.kept("part", "en", maker("again")) == ("en",)  # kept
+        assert fragments.kept("part", "fr", maker("fr")) == ("fr",)  # another language
+        assert fragments.kept("other", "en", maker("other")) == ("other",)  # another part
+        assert fragments.kept("part", "en", maker("locale"), "en_CA") == ("locale",)  # anything else it depends on
+        monkeypatch.setattr(fragments, "content", lambda: object())  # another content (a new release of the files)
+        assert fragments.kept("part", "en", maker("content")) == ("content",)
+        monkeypatch.undo()
+        app.config["RESULTS_FAST_PARTS"] = False
+        assert fragments.kept("part", "en", maker("off")) == ("off",)  # nothing kept with the fast parts off
+        app.config["RESULTS_FAST_PARTS"] = True
+        for n in range(fragments.SIZE + 10):
+            fragments.kept("part", f"lang{n}", maker(str(n)))
+        assert len(app.extensions["results_fragments"]) <= fragments.SIZE
+    assert made[:6] == [("en",), ("fr",), ("other",), ("locale",), ("content",), ("off",)]
+
+
+def test_kept_numbers_and_dates_are_keyed_on_value_format_and_language(app: Flask) -> None:
+    moment = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    for lang, expected in (("en", "40.7"), ("fr", "40,7")):
+        with app.test_request_context(f"/{lang}/"):
+            app.preprocess_request()
+            kept = formatting.formatters()
+            for value, pattern in ((40.7, "0.0"), (40.7, "0"), (1, "0.0"), (1.0, "0.0"), (Decimal("1.50"), None)):
+                assert kept["format_decimal"](value, pattern) == flask_babel.format_decimal(value, pattern)
+            assert kept["format_decimal"](40.7, "0.0") == expected
+            for pattern in ("long", "medium", "short"):
+                assert kept["format_date"](moment, pattern) == flask_babel.format_date(moment, pattern)
+            assert kept["format_date"](moment.date(), "long") == flask_babel.format_date(moment.date(), "long")
+            assert formatting.format_decimal(40.7, "0.0") == expected
+    with app.test_request_context("/en/"):
+        table = app.extensions["formatted"]["number"]
+        for n in range(formatting.SIZE + 5):
+            formatting.format_decimal(n, "0")
+        assert len(table) <= formatting.SIZE
+        formatting.clear(app, kinds=("date",))
+        assert table and not app.extensions["formatted"]["date"]
+
+
+def test_the_fast_formatting_of_translated_strings_matches_markupsafe() -> None:
+    cases: list[tuple[str, dict[str, Any]]] = [
+        ("%(a)s → %(b)s of %(max)s", {"a": "<x>", "b": 3, "max": None}),
+        ("%(num)d organizations", {"num": 5}),
+        ("%(num)d organizations in %(num)s", {"num": 5}),
+        ("100%% %(a)s", {"a": "&"}),
+        ("%s", {"a": 1}),
+        ("%(a)5d", {"a": 3}),
+        ("%(a)s", {"a": Markup("<b>ok</b>")}),
+        ("%(a)d", {"a": 2.7}),
+        ("%(a)s %(b)s", {"a": 1.5, "b": [1, "<"]}),
+    ]
+    for text, variables in cases:
+        assert render_i18n.format_markup(text, dict(variables)) == Markup(text) % variables, text  # noqa: S704
+    with pytest.raises(KeyError):
+        render_i18n.format_markup("%(missing)s", {})
