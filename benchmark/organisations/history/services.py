@@ -17,12 +17,14 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import format_date
 
-from benchmark.core.questionnaire import Questionnaire, describe_answer
+from benchmark.core.questionnaire import Questionnaire
 from benchmark.core.scoring.contributions import moved_keys
 from benchmark.extensions import db
+from benchmark.organisations.results import fragments
+from benchmark.store import results_reads
 from benchmark.store.content import content
-from benchmark.store.models import Answer, Assessment, as_utc
-from benchmark.store.scores import scores_of
+from benchmark.store.models import Assessment, as_utc
+from benchmark.store.results_reads import Dated
 
 #: From this many submissions on, each component's scores are also drawn as a line chart.
 CHART_FROM = 3
@@ -121,62 +123,60 @@ def latest_submission(organisation_id: int) -> Assessment | None:
     return submissions[-1] if submissions else None
 
 
-def newer_than(assessment: Assessment) -> Newer | None:
-    """Whether the organisation has a submission or a draft newer than ``assessment`` (None when not)."""
-    submissions = submissions_of(assessment.organisation_id)
+def newer_than(assessment: Assessment, assessments: list[Dated] | None = None) -> Newer | None:
+    """Whether the organisation has a submission or a draft newer than ``assessment`` (None when not).
+
+    ``assessments``: the organisation's (:func:`benchmark.store.results_reads.assessments_of`), read when not given.
+    """
+    every = results_reads.assessments_of(assessment.organisation_id) if assessments is None else assessments
+    submissions = results_reads.submissions_in_order(every)
     ids = [s.id for s in submissions]
     later = submissions[ids.index(assessment.id) + 1 :] if assessment.id in ids else []
     since = as_utc(assessment.submitted_at)
     if since is None:
         return None
-    draft = db.session.scalar(
-        sa.select(sa.func.max(Assessment.created_at)).where(
-            Assessment.organisation_id == assessment.organisation_id,
-            Assessment.status == "draft",
-            Assessment.created_at > since,
-        )
-    )
+    started = [when for a in every if a.status == "draft" and (when := as_utc(a.created_at)) and when > since]
+    draft = max(started, default=None)
     if not later and draft is None:
         return None
-    return Newer(as_utc(later[-1].submitted_at) if later else None, as_utc(draft))
+    return Newer(as_utc(later[-1].submitted_at) if later else None, draft)
 
 
-def history_until(assessment: Assessment, lang: str) -> History | None:
-    """The organisation's submissions up to ``assessment``, with what moved between them (None for a first one)."""
-    submissions = submissions_of(assessment.organisation_id)
-    ids = [s.id for s in submissions]
-    if assessment.id not in ids or ids.index(assessment.id) == 0:
+def history_until(
+    assessment: Assessment,
+    lang: str,
+    assessments: list[Dated] | None = None,
+    answers: results_reads.AnswerReads | None = None,
+) -> History | None:
+    """The organisation's submissions up to ``assessment``, with what moved between them (None for a first one).
+
+    ``assessments``: the organisation's (:func:`benchmark.store.results_reads.assessments_of`), read when not given;
+    ``answers``: where their answers are read (one statement shared with the results page's own part).
+    """
+    every = results_reads.assessments_of(assessment.organisation_id) if assessments is None else assessments
+    shown = results_reads.shown_until(every, assessment.id)
+    if len(shown) < 2:
         return None
-    shown = submissions[: ids.index(assessment.id) + 1]
-    scores = scores_of(s.id for s in shown)
-    answers = _answers_of([s.id for s in shown])
+    scores = results_reads.scores_of([s.id for s in shown])
+    ids = [s.id for s in shown]
+    stored = results_reads.answers_of(ids) if answers is None else answers.of(ids)
     entries = [
         Entry(s.id, as_utc(s.submitted_at) or s.created_at, s.label, scores[s.id], s.id == assessment.id) for s in shown
     ]
     rubric = content().rubric
     dimensions = [(d.id, d.name.get(lang)) for d in rubric.dimensions]
     steps = [
-        Step(before, after, _components(dimensions, before, after, answers, lang))
+        Step(before, after, _components(dimensions, before, after, stored, lang))
         for before, after in zip(entries, entries[1:], strict=False)
     ]
     return History(entries, steps[::-1], dimensions)
-
-
-def _answers_of(assessment_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """``{assessment id: {answer key: value}}`` in one query."""
-    result: dict[int, dict[str, Any]] = {i: {} for i in assessment_ids}
-    rows = db.session.execute(
-        sa.select(Answer.assessment_id, Answer.key, Answer.value).where(Answer.assessment_id.in_(assessment_ids))
-    )
-    for assessment_id, key, value in rows:
-        result[assessment_id][key] = value
-    return result
 
 
 def _components(
     dimensions: list[tuple[str, str]], before: Entry, after: Entry, answers: dict[int, dict[str, Any]], lang: str
 ) -> list[ComponentMove]:
     data = content()
+    describe = fragments.describer(lang)  # option labels from a table made once per content and language
     then, now = answers[before.assessment_id], answers[after.assessment_id]
     components = []
     for dimension_id, name in dimensions:
@@ -184,8 +184,8 @@ def _components(
             MovedAnswer(
                 key=m.key,
                 question=key_label(data.questionnaire, m.key, lang),
-                before=_describe(data.questionnaire, m.key, then.get(m.key), lang),
-                after=_describe(data.questionnaire, m.key, now.get(m.key), lang),
+                before=describe(data.questionnaire.item_for_key(m.key)[0], then.get(m.key)),
+                after=describe(data.questionnaire.item_for_key(m.key)[0], now.get(m.key)),
                 points_before=m.before,
                 points_after=m.after,
                 max_points=m.max,
@@ -203,11 +203,6 @@ def key_label(questionnaire: Questionnaire, key: str, lang: str) -> str:
     item, row = questionnaire.item_for_key(key)
     question = item.short_label.get(lang) if item.short_label else item.text.get(lang)
     return question if row is None else f"{question} — {row.label.get(lang)}"
-
-
-def _describe(questionnaire: Questionnaire, key: str, value: Any, lang: str) -> str | None:
-    item, _row = questionnaire.item_for_key(key)
-    return describe_answer(item, value, lang)
 
 
 def chart_specs(history: History) -> dict[str, dict[str, Any]]:

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from flask import Flask, current_app
 
 from benchmark.core.lru import BoundedCache
-from benchmark.web import page_cache
+from benchmark.web import formatting, page_cache
 
 #: Entries kept per app (each a few tens of KB): the most recently shown profiles.
 SIZE = 512
@@ -39,11 +39,12 @@ def own_part(key: tuple[Any, ...], make: Callable[[], T]) -> T:
 
 
 def clear(app: Flask | None = None) -> None:
-    """Forget every kept profile part, peer figure and workshop cohort picture of ``app`` (default: the current app)."""
+    """Forget every kept profile part, peer figure, content fragment and cohort picture of ``app`` (or current app)."""
     target = app or current_app
     _cache(target).clear()
     page_cache.clear(target)
-    for name in ("peer_cache", "peer_summary_cache", "workshop_picture_cache"):
+    formatting.clear(target)
+    for name in ("peer_cache", "peer_summary_cache", "workshop_picture_cache", "results_fragments"):
         if (peers := target.extensions.get(name)) is not None:
             peers.clear()
 
@@ -52,8 +53,10 @@ def forget_pages(app: Flask | None = None) -> None:
     """Forget the kept profile parts and rendered pages, keeping the peer figures of the current release.
 
     What a server holds when an assessment's page is shown for the first time: peer figures are
-    kept per release, shared by every organisation's page, and warm in any running server.
+    kept per release, shared by every organisation's page, and warm in any running server (so are
+    their formatted numbers); the assessment's own dates are formatted again.
     """
     target = app or current_app
     _cache(target).clear()
     page_cache.clear(target)
+    formatting.clear(target, kinds=("date",))

@@ -10,7 +10,7 @@ does privacy against padded groups: peer figures are the noisy private ones
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,45 +18,18 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from benchmark.core import peers, rules, scoring
-from benchmark.core.baseline import TAKEAWAY_GROUPS, Figure
+from benchmark.core.baseline import TAKEAWAY_GROUPS
 from benchmark.core.questionnaire import Item, Row, describe_answer
 from benchmark.extensions import db
 from benchmark.organisations.results import cache as results_cache
+from benchmark.organisations.results import fragments
+from benchmark.organisations.results.comparison import ItemComparison, compare_items
 from benchmark.organisations.results.peer_view import PeerGroup, peer_groups, peer_noise_note
-from benchmark.store import aggregates
+from benchmark.store import aggregates, results_reads
 from benchmark.store.content import content
 from benchmark.store.models import Assessment, Participation, as_utc
+from benchmark.store.results_reads import AnswerReads, Dated
 from benchmark.store.scores import dimensions, profile_of
-
-
-@dataclass(frozen=True)
-class FigureRow:
-    """One 2017 figure beside the organisation's own answer."""
-
-    item: Item
-    option_label: str
-    figure: Figure
-    formatted: str
-    selected: bool | None  # None when the organisation skipped the item or answered "I don't know"
-    answer: str = "skipped"  # "yes", "no", "dont_know" (or another missing option) or "skipped"
-
-
-@dataclass(frozen=True)
-class ItemComparison:
-    """The 2017 comparison of one item: figures (if any), aggregates and qualitative findings."""
-
-    item: Item
-    your_answer: str | None
-    figures: list[FigureRow]
-    aggregates: list[str]
-    takeaways: list[str]
-    #: Where the item's published figures come from (a file of the steering repository or a URL), in order.
-    sources: tuple[str, ...] = ()
-
-    @property
-    def has_figure(self) -> bool:
-        """True when at least one 2017 number was published for this item."""
-        return bool(self.figures or self.aggregates)
 
 
 @dataclass
@@ -72,22 +45,22 @@ class ResultsView:
     k: int
     recommendations: list[rules.RecommendationGroup]
     all_links: list[rules.RenderedLink]
-    previous: Assessment | None = None
+    previous: Dated | None = None
     previous_profile: scoring.Profile | None = None
     changed_items: list[dict[str, Any]] = field(default_factory=list)
 
-    @property
+    @cached_property
     def top_steps(self) -> list[rules.NextStep]:
         """The three next steps that fit these answers best (the page's summary and the PDF's: one list)."""
         return rules.top_steps(self.recommendations)
 
-    @property
+    @cached_property
     def strongest(self) -> scoring.DimensionScore | None:
         """The component with the highest score (the first in rubric order on a tie), or None without scores."""
         scored = [d for d in self.profile.dimensions if d.score is not None]
         return max(scored, key=lambda d: d.score or 0) if len(scored) > 1 else None
 
-    @property
+    @cached_property
     def weakest(self) -> scoring.DimensionScore | None:
         """The component with the lowest score (the first in rubric order on a tie), or None without scores."""
         scored = [d for d in self.profile.dimensions if d.score is not None]
@@ -106,11 +79,16 @@ class ResultsView:
         return {d: (summary.median if (summary := summaries.get(d)) else None) for d in dimensions()}
 
 
-def build_results(assessment: Assessment, lang: str) -> ResultsView:
-    """Assemble the whole profile of a submitted assessment in ``lang`` (its own part kept: :mod:`.cache`)."""
-    previous = previous_submission(assessment)
+def build_results(
+    assessment: Assessment, lang: str, assessments: list[Dated] | None = None, answers: AnswerReads | None = None
+) -> ResultsView:
+    """Assemble the whole profile of a submitted assessment in ``lang`` (its own part kept: :mod:`.cache`).
+
+    ``assessments`` (:func:`~benchmark.store.results_reads.assessments_of`) and ``answers`` are read when not given.
+    """
+    previous = previous_submission(assessment, assessments)
     key = ("own", assessment.id, lang, None if previous is None else previous.id, id(content()))
-    make = partial(_own_part, assessment, previous, lang)
+    make = partial(_own_part, assessment, previous, lang, answers)
     own = results_cache.own_part(key, make) if assessment.is_submitted else make()
     profile, comparisons, takeaways, recommendations, links, previous_profile, changed = own
     k = int(current_app.config["PEER_MIN_GROUP"])
@@ -130,15 +108,17 @@ def build_results(assessment: Assessment, lang: str) -> ResultsView:
     )
 
 
-def _own_part(assessment: Assessment, previous: Assessment | None, lang: str) -> tuple[Any, ...]:
+def _own_part(assessment: Assessment, previous: Dated | None, lang: str, reads: AnswerReads | None) -> tuple[Any, ...]:
     """Scores, 2017 comparison, takeaways, recommendations, links, and the change since ``previous``."""
     data = content()
-    answers = assessment.answer_map()
+    ids = [assessment.id] + ([] if previous is None else [previous.id])
+    stored = results_reads.answers_of(ids) if reads is None else reads.of(ids)
+    answers = stored[assessment.id]
     profile = profile_of(answers)
-    before = None if previous is None else previous.answer_map()
+    before = None if previous is None else stored[previous.id]
     return (
         profile,
-        [compare_item(item, answers, lang) for item in data.questionnaire.iter_items()],
+        compare_items(answers, lang),
         # Screens whose 2017 takeaways speak of a group of items, in the baseline file's order (design §5).
         {
             group: [t.text.get(lang) for t in data.baseline.takeaways(group)]
@@ -152,83 +132,42 @@ def _own_part(assessment: Assessment, previous: Assessment | None, lang: str) ->
     )
 
 
-def compare_item(item: Item, answers: dict[str, Any], lang: str) -> ItemComparison:
-    """Set the organisation's answer to one item beside whatever 2017 published for it."""
-    baseline = content().baseline
-    value = answers.get(item.id)
-    rows = []
-    state = answer_state(item, value)
-    for option in item.options:
-        figure = baseline.figure(item.id, option.id)
-        if figure is None:
-            continue
-        selected = None
-        if state == "answered":
-            selected = option.id in value if isinstance(value, list) else option.id == value
-        answer = state if selected is None else ("yes" if selected else "no")
-        rows.append(FigureRow(item, option.label.get(lang), figure, figure.format(lang), selected, answer))
-    aggregates = [aggregate.sentence(lang) for aggregate in baseline.aggregates(item.id)]
-    takeaways = [takeaway.text.get(lang) for takeaway in baseline.takeaways(item.id)]
-    your_answer = None if item.kind.has_rows else describe_answer(item, value, lang)
-    found = [row.figure.source for row in rows] + [aggregate.source for aggregate in baseline.aggregates(item.id)]
-    return ItemComparison(item, your_answer, rows, aggregates, takeaways, tuple(dict.fromkeys(found)))
-
-
-def answer_state(item: Item, value: Any) -> str:
-    """``skipped``, ``answered``, or the id of the "I don't know"-like option the organisation chose.
-
-    An "I don't know" answer says nothing about the other options: beside a 2017 figure it is
-    shown as such, never as "No".
-    """
-    if value is None or value == []:
-        return "skipped"
-    chosen = value if isinstance(value, list) else [value]
-    for option_id in chosen:
-        option = item.option(str(option_id))
-        if option is not None and option.missing:
-            return option.id
-    return "answered"
-
-
 def key_label(item: Item, row: Row | None, lang: str) -> str:
     """The short name of an answer key: the item's short label, with the matrix row after a dash."""
     return item.label(lang) if row is None else f"{item.label(lang)} — {row.label.get(lang)}"
 
 
-def previous_submission(assessment: Assessment) -> Assessment | None:
-    """Return the organisation's submission before this one, if any."""
+def previous_submission(assessment: Assessment, assessments: list[Dated] | None = None) -> Dated | None:
+    """Return the organisation's submission before this one, if any (from ``assessments``, read when not given)."""
     if assessment.submitted_at is None:
         return None
-    return db.session.scalar(
-        sa.select(Assessment)
-        .where(
-            Assessment.organisation_id == assessment.organisation_id,
-            Assessment.status == "submitted",
-            Assessment.id != assessment.id,
-            Assessment.submitted_at <= assessment.submitted_at,
-        )
-        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
-        .limit(1)
-    )
+    every = results_reads.assessments_of(assessment.organisation_id) if assessments is None else assessments
+    return results_reads.previous_of(every, assessment.id, assessment.submitted_at)
 
 
 def changed_items(before: dict[str, Any], answers: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     """The change per item since the organisation's previous submission (its answers ``before``)."""
+    describe = fragments.describer(lang)
+    return [
+        {
+            "key": key,
+            "question": question,
+            "before": describe(item, before.get(key)),
+            "after": describe(item, answers.get(key)),
+        }
+        for key, item, question in fragments.kept("answer_keys", lang, lambda: _answer_keys(lang))
+        if before.get(key) != answers.get(key)
+    ]
+
+
+def _answer_keys(lang: str) -> list[tuple[str, Item, str]]:
+    """Every answer key of the questionnaire in order, with its item and short name in ``lang`` (content only)."""
     q = content().questionnaire
-    changed = []
-    for item in q.iter_items():
-        for key in item.answer_keys():
-            if before.get(key) != answers.get(key):
-                _, row = q.item_for_key(key)
-                changed.append(
-                    {
-                        "key": key,
-                        "question": key_label(item, row, lang),
-                        "before": describe_answer(item, before.get(key), lang),
-                        "after": describe_answer(item, answers.get(key), lang),
-                    }
-                )
-    return changed
+    return [
+        (key, item, key_label(item, q.item_for_key(key)[1], lang))
+        for item in q.iter_items()
+        for key in item.answer_keys()
+    ]
 
 
 @dataclass(frozen=True)

@@ -4,31 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
+import flask_babel
 from flask import Response, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
-from benchmark.core import rules
+from benchmark.extensions import db
 from benchmark.organisations.deletion import render_delete_page
 from benchmark.organisations.history import services as history
-from benchmark.organisations.results import bp, pdf
-from benchmark.organisations.results.peer_view import choose_peer_group, peer_chart
+from benchmark.organisations.results import bp, fragments, pdf
+from benchmark.organisations.results.comparison import FigureRow
+from benchmark.organisations.results.peer_view import choose_peer_group, peer_chart, peer_rows
 from benchmark.organisations.results.services import (
-    FigureRow,
     ResultsView,
     build_results,
     compare_imported,
     my_data,
     my_data_table,
 )
-from benchmark.store import aggregates, page_state
 from benchmark.store import assessments as assessment_services
-from benchmark.store import participations as store_participations
+from benchmark.store import page_state, results_reads
 from benchmark.store.content import content
 from benchmark.store.models import Assessment, BoardShare
 from benchmark.store.models.clock import utcnow
+from benchmark.web import render_i18n, url_memo
+from benchmark.web.formatting import formatters
 from benchmark.web.forms import ConsentForm, DeleteForm
 from benchmark.web.i18n import current_language
 from benchmark.web.page_cache import cached_page
@@ -59,7 +61,12 @@ def profile(token: str) -> str | BaseResponse:
         return redirect(url_for("assessment.resume", token=token))
     # Kept rendered per address until something the page shows changes (store/page_state.py) or the day does.
     key = ("results", found.state, utcnow().date())
-    return cached_page(lambda: render_profile(_submitted_or_404(token), token), key=key)
+    return cached_page(lambda: render_profile(_found_or_404(found.assessment_id), token), key=key)
+
+
+def fast_parts() -> bool:
+    """False when ``RESULTS_FAST_PARTS`` is off: no kept fragments or formatted texts, Flask-Babel's callables."""
+    return bool(current_app.config.get("RESULTS_FAST_PARTS", True))
 
 
 def render_profile(assessment: Assessment, token: str | None, shared: BoardShare | None = None, **extra: Any) -> str:
@@ -68,8 +75,11 @@ def render_profile(assessment: Assessment, token: str | None, shared: BoardShare
     A shared page gets no private token, so none of the private controls (take again, downloads of
     the data, delete, workshop consent, share management) is rendered or could be built.
     """
-    view = build_results(assessment, current_language())
-    participations = [] if shared else store_participations.participations_of(assessment)
+    assessments = results_reads.assessments_of(assessment.organisation_id)  # one read: previous, history, newer
+    answers = results_reads.AnswerReads([a.id for a in results_reads.shown_until(assessments, assessment.id)])
+    view = build_results(assessment, current_language(), assessments, answers)
+    fast = formatters() | render_i18n.callables() | {"url_for": url_memo.url_builder()} if fast_parts() else {}
+    participations = [] if shared else results_reads.participations_of(assessment.id)
     chosen = request.args.get("baseline", "")[:100]
     imported = compare_imported(assessment, view.profile, chosen, view.lang) if chosen else None
     peer_choice = choose_peer_group(view.peer_groups, request.args.get("peers"))
@@ -82,13 +92,16 @@ def render_profile(assessment: Assessment, token: str | None, shared: BoardShare
         form=TakeAgainForm(),
         participations=participations,
         consent_forms={p.id: ConsentForm(formdata=None) for p in participations},
-        baselines=aggregates.published_baselines(),
+        baselines=results_reads.published_baselines(),
         chosen=chosen,
         imported=imported,
         peer_choice=peer_choice,
         peer_chart=peer_chart(peer_choice, view.profile, view.lang),
-        history=history.history_until(assessment, view.lang),
-        newer=None if shared else history.newer_than(assessment),
+        history=history.history_until(assessment, view.lang, assessments, answers),
+        newer=None if shared else history.newer_than(assessment, assessments),
+        kept_block=fragments.block_renderer(view),
+        peer_rows=peer_rows(view.profile, view.lang, fast.get("format_decimal", flask_babel.format_decimal)),
+        **fast,
         **extra,
     )
 
@@ -213,6 +226,15 @@ def _submitted_or_404(token: str) -> Assessment:
     return assessment
 
 
+def _found_or_404(assessment_id: int) -> Assessment:
+    """The assessment the token already found (by its id: the token is not looked up twice), or the bilingual 404."""
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        g.bilingual_errors = True
+        abort(404)
+    return assessment
+
+
 def pdf_response(body: bytes, filename: str) -> Response:
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -229,6 +251,7 @@ def chart_data(view: ResultsView) -> dict[str, Any]:
         for d in view.profile.dimensions
     ]
     figures = [row for comparison in view.comparisons for row in comparison.figures]
+    words = fragments.kept("answer_texts", lang, fragments.answer_texts)
     return {
         "components": {
             "title": _("Your scores by component (0–100)"),
@@ -239,36 +262,18 @@ def chart_data(view: ResultsView) -> dict[str, Any]:
             "peer_median": shown_medians if any(m is not None for m in shown_medians) else None,
         },
         "figures2017": {
-            "title": _("Published 2017 figures (share of providers, %)"),
-            "labels": [
-                _(
-                    "%(question)s: %(option)s",
-                    question=row.item.label(lang),
-                    option=rules.short_option_label(row.option_label),
-                )
-                for row in figures
-            ],
-            "values": [row.figure.pct for row in figures],
-            "label": _("2017 share (%)"),
-            # Published figures and the tool's readings of the report are told apart by a legend and a pattern.
-            "kinds": ["reading" if row.figure.status == "reading" else "stated" for row in figures],
-            "stated_label": _("2017: published figure"),
-            "reading_label": _("2017: our reading of the report"),
-            "yours": [_("Your answer: %(answer)s", answer=answer_words(row, lang)) for row in figures],
-            "yours_label": _("Your answer"),
+            **fragments.kept("figures_chart", lang, lambda: fragments.figures_chart(figures, lang)),
+            "yours": [words["your_answer"] % {"answer": answer_words(row, lang, words)} for row in figures],
+            "yours_label": words["yours_label"],
             "selected": [row.selected is True for row in figures],
         },
     }
 
 
-def answer_words(row: FigureRow, lang: str) -> str:
+def answer_words(row: FigureRow, lang: str, words: dict[str, str]) -> str:
     """The organisation's answer beside one 2017 figure, in words ("I don't know" is never "No")."""
-    if row.answer == "yes":
-        return str(_("Yes"))
-    if row.answer == "no":
-        return str(_("No"))
-    if row.answer == "skipped":
-        return str(_("Not answered"))
+    if row.answer in ("yes", "no", "skipped"):
+        return words[row.answer]
     option = row.item.option(row.answer)
     return option.label.get(lang) if option else row.answer
 
