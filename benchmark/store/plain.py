@@ -108,4 +108,3 @@ def _compile(statement: sa.Select[Any] | sa.CompoundSelect[Any], dialect: Dialec
     order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup is not None else None
     row = namedtuple("PlainRow", names, rename=True)  # type: ignore[misc]  # a row type per statement, made at run time
     return _Compiled(compiled.string, order, dict(defaults), processors, row)
-

@@ -81,4 +81,3 @@ def test_a_parameter_that_needs_a_conversion_is_refused_when_compiled(app: Flask
                 since.rows(since=dt.datetime(2000, 1, 1))
         else:  # PostgreSQL's driver takes a datetime as it is
             assert len(since.rows(since=dt.datetime(2000, 1, 1))) == 2
-
