@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Hashable, MutableMapping
+from typing import Any, Generic, TypeVar
 
 V = TypeVar("V")
 
@@ -51,3 +51,11 @@ class BoundedCache(Generic[V]):
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def kept_in(extensions: MutableMapping[str, Any], name: str, size: int) -> BoundedCache[Any]:
+    """The bounded cache under ``name`` in an app's ``extensions``, made with ``size`` entries the first time."""
+    cache = extensions.get(name)
+    if cache is None:
+        cache = extensions.setdefault(name, BoundedCache[Any](size))
+    return cache  # type: ignore[no-any-return]

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from benchmark.core import peers
-from benchmark.core.lru import BoundedCache
+from benchmark.core.lru import BoundedCache, kept_in
 from benchmark.extensions import db
 from benchmark.store import summary
 from benchmark.store.content import content
@@ -44,10 +44,7 @@ def histograms(groups: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str,
 
 
 def _peer_cache(app: Any, name: str = "peer_cache") -> BoundedCache[Any]:
-    cache = app.extensions.get(name)
-    if cache is None:
-        cache = app.extensions.setdefault(name, BoundedCache[Any](PEER_CACHE_SIZE))
-    return cache  # type: ignore[no-any-return]
+    return kept_in(app.extensions, name, PEER_CACHE_SIZE)
 
 
 def _histograms(

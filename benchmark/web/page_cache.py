@@ -30,7 +30,7 @@ from flask import Flask, Response, current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import Signer, URLSafeTimedSerializer
 
-from benchmark.core.lru import BoundedCache
+from benchmark.core.lru import BoundedCache, kept_in
 from benchmark.web.auth import SESSION_USER
 from benchmark.web.compression import COMPRESS_LEVEL, MIN_SIZE
 
@@ -253,10 +253,7 @@ def render_with_hole(render: Callable[[], str]) -> str:
 
 
 def _cache(app: Flask) -> BoundedCache[CachedPage]:
-    cache = app.extensions.get("page_cache")
-    if cache is None:
-        cache = app.extensions.setdefault("page_cache", BoundedCache[CachedPage](SIZE))
-    return cache  # type: ignore[no-any-return]
+    return kept_in(app.extensions, "page_cache", SIZE)
 
 
 def clear(app: Flask | None = None) -> None:

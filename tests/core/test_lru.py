@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmark.core.lru import BoundedCache
+from benchmark.core.lru import BoundedCache, kept_in
 
 
 def test_the_least_recently_used_entry_goes_first() -> None:
@@ -29,3 +29,10 @@ def test_get_or_make_makes_once_and_keeps_a_none() -> None:
     assert made == ["none", "four"]
     cache.clear()
     assert cache.get("four") is None and len(cache) == 0
+
+
+def test_kept_in_makes_one_cache_per_name_and_keeps_it() -> None:
+    extensions: dict[str, object] = {}
+    first = kept_in(extensions, "pages", 3)
+    assert kept_in(extensions, "pages", 99) is first and first.size == 3
+    assert kept_in(extensions, "other", 2) is not first and set(extensions) == {"pages", "other"}

@@ -37,7 +37,7 @@ from flask import Flask, current_app, render_template
 from markupsafe import Markup
 from sqlalchemy.orm import aliased
 
-from benchmark.core.lru import BoundedCache
+from benchmark.core.lru import BoundedCache, kept_in
 from benchmark.extensions import db
 from benchmark.intermediaries.workshops import services
 from benchmark.store.content import content
@@ -198,7 +198,4 @@ def _render(workshop_id: int, state: CohortState, rows: list[Any], lang: str, pr
 
 
 def _cache(app: Flask) -> BoundedCache[Picture]:
-    cache = app.extensions.get(CACHE)
-    if cache is None:
-        cache = app.extensions.setdefault(CACHE, BoundedCache[Picture](SIZE))
-    return cache  # type: ignore[no-any-return]
+    return kept_in(app.extensions, CACHE, SIZE)

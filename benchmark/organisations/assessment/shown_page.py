@@ -25,7 +25,7 @@ from flask import Flask, current_app, request
 from markupsafe import escape
 from werkzeug.wrappers import Response
 
-from benchmark.core.lru import BoundedCache
+from benchmark.core.lru import BoundedCache, kept_in
 from benchmark.core.questionnaire import Page, Questionnaire
 from benchmark.organisations.assessment import conflicts
 from benchmark.organisations.assessment.forms import ShownField, ShownForm
@@ -184,10 +184,7 @@ def _make(screen: Screen) -> Skeleton | None:
 
 
 def _cache(app: Flask) -> BoundedCache[Skeleton | None]:
-    cache = app.extensions.get(EXTENSION)
-    if cache is None:
-        cache = app.extensions.setdefault(EXTENSION, BoundedCache[Skeleton | None](SIZE))
-    return cache  # type: ignore[no-any-return]
+    return kept_in(app.extensions, EXTENSION, SIZE)
 
 
 def clear(app: Flask | None = None) -> None:

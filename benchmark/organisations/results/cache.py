@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, current_app
 
-from benchmark.core.lru import BoundedCache
+from benchmark.core.lru import BoundedCache, kept_in
 from benchmark.web import formatting, page_cache
 
 #: Entries kept per app (each a few tens of KB): the most recently shown profiles.
@@ -27,10 +27,7 @@ T = TypeVar("T")
 
 
 def _cache(app: Flask) -> BoundedCache[Any]:
-    cache = app.extensions.get("results_cache")
-    if cache is None:
-        cache = app.extensions.setdefault("results_cache", BoundedCache[Any](SIZE))
-    return cache  # type: ignore[no-any-return]
+    return kept_in(app.extensions, "results_cache", SIZE)
 
 
 def own_part(key: tuple[Any, ...], make: Callable[[], T]) -> T:

@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from benchmark.core import rules
 from benchmark.core.item_types import ItemKind
-from benchmark.core.lru import BoundedCache
+from benchmark.core.lru import BoundedCache, kept_in
 from benchmark.core.questionnaire import Item, describe_answer
 from benchmark.store.content import content
 
@@ -39,10 +39,7 @@ T = TypeVar("T")
 
 
 def _cache(app: Flask) -> BoundedCache[Any]:
-    cache = app.extensions.get("results_fragments")
-    if cache is None:
-        cache = app.extensions.setdefault("results_fragments", BoundedCache[Any](SIZE))
-    return cache  # type: ignore[no-any-return]
+    return kept_in(app.extensions, "results_fragments", SIZE)
 
 
 def kept(kind: str, lang: str, make: Callable[[], T], *more: Hashable) -> T:
