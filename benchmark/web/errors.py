@@ -112,12 +112,14 @@ def readable_form_body(body: bytes) -> bool:
     """True when every name and value of a URL-encoded body decodes as UTF-8.
 
     Checked on the whole body at once: separators are ASCII, which no UTF-8 sequence spans, so
-    the whole decodes exactly when every part does.  A body of plain ASCII without escapes (most
-    posts) needs no decoding at all.
+    the whole decodes exactly when every part does.  The body itself must be UTF-8 too, before its
+    escapes are undone: ``%C3`` followed by a raw byte 0xA9 unquotes to a valid "é", but the raw
+    byte alone is not UTF-8.  A body of plain ASCII without escapes (most posts) needs no decoding.
     """
     if body.isascii() and b"%" not in body:
         return True
     try:
+        body.decode("utf-8")
         unquote_to_bytes(body).decode("utf-8")
     except UnicodeDecodeError:
         return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from benchmark.web.errors import readable_form_body
@@ -39,6 +39,8 @@ def parsed_each(body: bytes) -> bool:
 
 
 @given(st.lists(st.sampled_from(PIECES), max_size=12))
+@example([b"%C3", b"\xa9"])  # an escape completed by a raw byte: found by CI's run of this test
+@example([b"\xc3", b"%A9"])
 def test_the_whole_body_check_agrees_with_each_part(pieces: list[bytes]) -> None:
     body = b"".join(pieces)
     assert readable_form_body(body) == parsed_each(body)
