@@ -55,7 +55,9 @@ def draft(app: Flask, lang: str, odd: bool) -> str:
     with app.app_context():
         q = questionnaire()
         if odd:
-            for item in q.items.values():
+            # Not on organisation facts: their values are also copied into typed columns
+            # (``assessment_region.region`` is two characters), which PostgreSQL enforces.
+            for item in (item for item in q.items.values() if item.fact is None):
                 key = item.answer_keys()[0]
                 answers[key] = [ODD, *answers.get(key, [])] if item.kind.multiple else ODD
         assessment = services.find_by_token(token)
