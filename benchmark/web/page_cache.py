@@ -185,9 +185,15 @@ def cached_page(render: Callable[[], str], key: Hashable = None) -> Response | s
 def respond(entry: CachedPage) -> Response:
     """A 200 response of ``entry``, gzip-compressed when the client accepts it."""
     token = request_csrf_token() if len(entry.parts) > 1 else ""
-    if "gzip" in request.environ.get("HTTP_ACCEPT_ENCODING", "") and entry.size >= MIN_SIZE:
-        return Response(entry.gzip(token), headers=GZIP_HEADERS, mimetype="text/html")
-    return Response(entry.plain(token), headers=PLAIN_HEADERS, mimetype="text/html")
+    return html_response(entry.size, lambda: entry.gzip(token), lambda: entry.plain(token))
+
+
+def html_response(size: int, gzipped: Callable[[], bytes], plain: Callable[[], bytes]) -> Response:
+    """A 200 HTML response: ``gzipped()`` when the client accepts gzip and ``size`` is worth it (as Flask-Compress
+    decides), else ``plain()``; a body made here is never compressed again."""
+    if "gzip" in request.environ.get("HTTP_ACCEPT_ENCODING", "") and size >= MIN_SIZE:
+        return Response(gzipped(), headers=GZIP_HEADERS, mimetype="text/html")
+    return Response(plain(), headers=PLAIN_HEADERS, mimetype="text/html")
 
 
 def request_csrf_token() -> str:

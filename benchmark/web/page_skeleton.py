@@ -22,10 +22,10 @@ import zlib
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 
-from flask import Response, request
+from flask import Response
 
-from benchmark.web.compression import COMPRESS_LEVEL, MIN_SIZE
-from benchmark.web.page_cache import GZIP_HEADER, GZIP_HEADERS, HOLE, PLAIN_HEADERS
+from benchmark.web.compression import COMPRESS_LEVEL
+from benchmark.web.page_cache import GZIP_HEADER, HOLE, html_response
 
 #: Name of the CSRF token's hole.
 CSRF = "csrf"
@@ -95,9 +95,7 @@ def window_bits(size: int) -> int:
 
 def respond(body: bytes) -> Response:
     """A 200 response of a joined page, gzip-compressed (as Flask-Compress would) when the client accepts it."""
-    if "gzip" in request.environ.get("HTTP_ACCEPT_ENCODING", "") and len(body) >= MIN_SIZE:
-        return Response(gzip(body), headers=GZIP_HEADERS, mimetype="text/html")
-    return Response(body, headers=PLAIN_HEADERS, mimetype="text/html")
+    return html_response(len(body), lambda: gzip(body), lambda: body)
 
 
 def gzip(body: bytes) -> bytes:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -66,17 +68,25 @@ def draft(app: Flask, lang: str, odd: bool) -> str:
     return token
 
 
-def both(
+@contextmanager
+def page_view(
     app: Flask, token: str, lang: str, page_id: str, query: str = "", encoding: str = "gzip"
-) -> tuple[str | None, str]:
-    """(the page joined from the skeleton, or None when it is not kept; the page rendered in full), in one request."""
+) -> Iterator[PageView]:
+    """The questionnaire page's view of ``token``'s draft, inside the request for it."""
     url = f"/{lang}/assessment/{token}/{page_id}{query}"
     with app.test_request_context(url, headers={"Accept-Encoding": encoding}):
         app.preprocess_request()
         found = services.find_draft(token)
         page = questionnaire().page(page_id)
         assert found is not None and page is not None
-        view = PageView(found, page, token)
+        yield PageView(found, page, token)
+
+
+def both(
+    app: Flask, token: str, lang: str, page_id: str, query: str = "", encoding: str = "gzip"
+) -> tuple[str | None, str]:
+    """(the page joined from the skeleton, or None when it is not kept; the page rendered in full), in one request."""
+    with page_view(app, token, lang, page_id, query, encoding) as view:
         joined = shown_page.show(view)
         full = view.render(view.form_from_answers())
     if joined is None:
@@ -149,12 +159,7 @@ def test_the_kept_skeletons_are_bounded_and_keyed_on_the_questionnaire_version(
         both(csrf_app, token, "en", page_id)
     assert len(shown_page._cache(csrf_app)) == 3
     page_id = page_ids(csrf_app)[0]
-    with csrf_app.test_request_context(f"/en/assessment/{token}/{page_id}"):
-        csrf_app.preprocess_request()
-        found = services.find_draft(token)
-        page = questionnaire().page(page_id)
-        assert found is not None and page is not None
-        view = PageView(found, page, token)
+    with page_view(csrf_app, token, "en", page_id) as view:
         key = shown_page._key(view)
         view.q = dataclasses.replace(view.q, version=view.q.version + "-next")
         assert shown_page._key(view) != key
