@@ -183,16 +183,27 @@ def save_page(
     conflict, left as stored until the person chooses.  It all runs under the row lock
     taken by the revision bump, so two saves of one draft never interleave.
 
+    A save that touches no organisation fact runs on the driver's cursor
+    (:class:`~benchmark.store.drafts.PlainWrites`); one that does runs in the ORM session, where the
+    facts and the summary counts they feed follow the answers in the same transaction.
+
     :raises AlreadySubmitted: if the assessment was submitted meanwhile.
     """
-    revision = _lock_and_bump(assessment, current_page)
-    changes: Mapping[str, Any] = posted
-    outcome = SaveOutcome(revision)
-    if base is not None and base.revision != revision - 1:
-        stored = drafts.stored_answers(assessment.id, list(posted))
-        changes, outcome.kept, outcome.conflicts = merge_answers(posted, stored, base.values)
-    _write_answers(assessment, changes)
-    db.session.commit()
+    questionnaire = content().questionnaire
+    facts = fact_keys(questionnaire)
+    with drafts.PlainWrites() if facts.isdisjoint(posted) else drafts.SessionWrites() as writes:
+        now = utcnow()
+        revision = writes.lock_and_bump(assessment.id, current_page, now)
+        if revision is None:
+            raise AlreadySubmitted  # the with rolls the transaction back
+        changes: Mapping[str, Any] = posted
+        outcome = SaveOutcome(revision)
+        if base is not None and base.revision != revision - 1:
+            stored = writes.stored_answers(assessment.id, list(posted))
+            changes, outcome.kept, outcome.conflicts = merge_answers(posted, stored, base.values)
+        writes.write_answers(assessment.id, changes, now)
+        if facts.intersection(changes):
+            _write_facts(questionnaire, assessment.id, sorted(facts))
     return outcome
 
 
@@ -242,19 +253,19 @@ def _lock_and_bump(assessment: AnyAssessment, current_page: str) -> int:
 
 
 def _write_answers(assessment: AnyAssessment, changes: Mapping[str, Any]) -> None:
-    to_clear = [key for key, value in changes.items() if value is None]
-    if to_clear:
-        drafts.delete_answers(assessment.id, to_clear)
-    now = utcnow()
-    drafts.upsert_answers(assessment.id, {key: value for key, value in changes.items() if value is not None}, now)
+    drafts.SessionWrites().write_answers(assessment.id, changes, utcnow())
     questionnaire = content().questionnaire
     keys = fact_keys(questionnaire)
     if keys.intersection(changes):
-        # Still under the row lock taken by the revision bump: concurrent saves of this draft
-        # wait, so the facts and the counts they feed follow the answers exactly.
-        with summary.tracking(db.session, [assessment.id]):
-            facts = drafts.stored_answers(assessment.id, sorted(keys))
-            write_facts(questionnaire, assessment.id, facts)
+        _write_facts(questionnaire, assessment.id, sorted(keys))
+
+
+def _write_facts(questionnaire: Questionnaire, assessment_id: int, keys: list[str]) -> None:
+    # Still under the row lock taken by the revision bump: concurrent saves of this draft
+    # wait, so the facts and the counts they feed follow the answers exactly.
+    with summary.tracking(db.session, [assessment_id]):
+        facts = drafts.stored_answers(assessment_id, keys)
+        write_facts(questionnaire, assessment_id, facts)
 
 
 def set_page(assessment: Draft, page_id: str) -> None:

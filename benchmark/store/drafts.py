@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from types import TracebackType
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -25,6 +26,7 @@ from sqlalchemy.util.typing import TupleAny
 
 from benchmark.extensions import db
 from benchmark.store.models import Answer, Assessment
+from benchmark.store.plain import PlainStatement, PlainTransaction
 
 ASSESSMENT = cast(sa.Table, Assessment.__table__)
 ANSWER = cast(sa.Table, Answer.__table__)
@@ -94,6 +96,28 @@ def _upsert(insert: Callable[[sa.Table], Any]) -> Any:
 UPSERT_ANSWERS: Mapping[str, Any] = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
 
 
+def _plain_upsert(insert: Callable[[sa.Table], Any]) -> PlainStatement:
+    """The upsert with its four values named, as a plain statement runs it (one parameter set per key)."""
+    values = {name: sa.bindparam(name, type_=ANSWER.c[name].type) for name in PLAIN_UPSERT_COLUMNS}
+    return PlainStatement(_upsert(lambda table: insert(table).values(values)))
+
+
+PLAIN_UPSERT_COLUMNS = ("assessment_id", "key", "value", "updated_at")
+#: The statements of a save without facts, run on the driver's cursor (:class:`PlainWrites`).
+PLAIN_DRAFT = PlainStatement(BY_TOKEN)
+PLAIN_LOCK_AND_BUMP = PlainStatement(LOCK_AND_BUMP)
+PLAIN_ANSWERS = PlainStatement(ANSWERS)
+PLAIN_DELETE_ANSWER = PlainStatement(
+    sa.delete(ANSWER).where(
+        ANSWER.c.assessment_id == sa.bindparam("assessment_id"), ANSWER.c.key == sa.bindparam("key")
+    )
+)
+PLAIN_UPSERT: Mapping[str, PlainStatement] = {
+    "postgresql": _plain_upsert(postgresql.insert),
+    "sqlite": _plain_upsert(sqlite.insert),
+}
+
+
 @dataclass(frozen=True)
 class Draft:
     """An assessment as a questionnaire page reads it: a plain row, not an ORM object (nothing tracked)."""
@@ -123,9 +147,12 @@ def _run(statement: Any, parameters: Mapping[str, Any] | list[dict[str, Any]]) -
 
 
 def find_draft(token_hash: str) -> Draft | None:
-    """Return the assessment stored under a token's hash as a :class:`Draft` (submitted ones too), or None."""
-    row = _run(BY_TOKEN, {"token_hash": token_hash}).first()
-    return None if row is None else Draft(*row)
+    """Return the assessment stored under a token's hash as a :class:`Draft` (submitted ones too), or None.
+
+    A read of its own on the driver's cursor: the save that follows writes in a transaction of its own.
+    """
+    rows = PLAIN_DRAFT.typed(PLAIN_DRAFT.rows(token_hash=token_hash))
+    return Draft(*rows[0]) if rows else None
 
 
 def find_draft_and_answers(token_hash: str, keys: list[str]) -> tuple[Draft, dict[str, Any]] | None:
@@ -170,3 +197,69 @@ def upsert_answers(assessment_id: int, values: Mapping[str, Any], now: datetime)
         {"assessment_id": assessment_id, "key": key, "value": value, "updated_at": now} for key, value in values.items()
     ]
     connection.execute(UPSERT_ANSWERS[connection.dialect.name], rows)
+
+
+class SessionWrites:
+    """A draft save's writes in the ORM session's transaction (a save that also updates facts and counts).
+
+    Committed when the ``with`` ends, rolled back when it ends with an exception.
+    """
+
+    def __enter__(self) -> SessionWrites:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        if kind is None:
+            db.session.commit()
+        else:
+            db.session.rollback()
+
+    def lock_and_bump(self, draft_id: int, page_id: str, now: datetime) -> int | None:
+        """:func:`lock_and_bump`."""
+        return lock_and_bump(draft_id, page_id, now)
+
+    def stored_answers(self, assessment_id: int, keys: list[str]) -> dict[str, Any]:
+        """:func:`stored_answers` of these keys."""
+        return stored_answers(assessment_id, keys)
+
+    def write_answers(self, assessment_id: int, changes: Mapping[str, Any], now: datetime) -> None:
+        """Clear the keys mapped to None, upsert the others."""
+        to_clear = [key for key, value in changes.items() if value is None]
+        if to_clear:
+            delete_answers(assessment_id, to_clear)
+        upsert_answers(assessment_id, {key: value for key, value in changes.items() if value is not None}, now)
+
+
+class PlainWrites(PlainTransaction):
+    """The same writes as :class:`SessionWrites`, on the driver's cursor, in a transaction of their own (issue 18).
+
+    For a save that touches no organisation fact (most saves): no summary count can change, so
+    nothing needs the ORM session.  The statements and their order are the same, so the same row
+    lock is taken first (the revision bump) and two saves of one draft still never interleave.
+    """
+
+    def lock_and_bump(self, draft_id: int, page_id: str, now: datetime) -> int | None:
+        """:func:`lock_and_bump`."""
+        rows = self.rows(PLAIN_LOCK_AND_BUMP, draft_id=draft_id, page_id=page_id, now=now)
+        return int(rows[0][0]) if rows else None
+
+    def stored_answers(self, assessment_id: int, keys: list[str]) -> dict[str, Any]:
+        """:func:`stored_answers` of these keys (every answer read, the others left out: no expanding IN here)."""
+        wanted = set(keys)
+        rows = PLAIN_ANSWERS.typed(self.rows(PLAIN_ANSWERS, assessment_id=assessment_id))
+        return {key: value for key, value in rows if key in wanted}
+
+    def write_answers(self, assessment_id: int, changes: Mapping[str, Any], now: datetime) -> None:
+        """Clear the keys mapped to None, upsert the others."""
+        cleared = [{"assessment_id": assessment_id, "key": key} for key, value in changes.items() if value is None]
+        if cleared:
+            self.run_many(PLAIN_DELETE_ANSWER, cleared)
+        written = [
+            {"assessment_id": assessment_id, "key": key, "value": value, "updated_at": now}
+            for key, value in changes.items()
+            if value is not None
+        ]
+        if written:
+            self.run_many(PLAIN_UPSERT[self.dialect_name], written)

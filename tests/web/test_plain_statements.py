@@ -11,7 +11,7 @@ from flask import Flask
 
 from benchmark.extensions import db
 from benchmark.store.models import Participation, Workshop
-from benchmark.store.plain import PlainStatement
+from benchmark.store.plain import PlainStatement, PlainTransaction
 from tests.factories import create_workshop, first_answers, seed_participant, signed_in
 
 COLUMNS = sa.select(
@@ -73,11 +73,53 @@ def test_the_engine_listeners_see_the_statement_and_its_parameters(app: Flask, w
     assert workshop in (parameters.values() if isinstance(parameters, dict) else parameters)
 
 
-def test_a_parameter_that_needs_a_conversion_is_refused_when_compiled(app: Flask, workshop: int) -> None:
+def test_a_parameter_is_converted_as_sqlalchemy_converts_it(app: Flask, workshop: int) -> None:
+    """A datetime is written as SQLite's text by SQLAlchemy (the driver would compare it as something else)."""
     since = PlainStatement(COLUMNS.where(Participation.joined_at > sa.bindparam("since", type_=sa.DateTime)))
     with app.app_context():
-        if db.engine.dialect.name == "sqlite":  # SQLAlchemy writes SQLite's datetimes as text itself
-            with pytest.raises(TypeError, match="since"):
-                since.rows(since=dt.datetime(2000, 1, 1))
-        else:  # PostgreSQL's driver takes a datetime as it is
-            assert len(since.rows(since=dt.datetime(2000, 1, 1))) == 2
+        joined = sorted(row.joined_at for row in BY_WORKSHOP.typed(BY_WORKSHOP.rows(workshop_id=workshop)))
+        for moment in (dt.datetime(2000, 1, 1), joined[0], joined[-1] + dt.timedelta(days=1)):
+            expected = db.session.execute(since.statement, {"since": moment}).all()
+            assert [tuple(row) for row in since.typed(since.rows(since=moment))] == [tuple(row) for row in expected]
+        assert len(since.rows(since=dt.datetime(2000, 1, 1))) == 2
+        assert since.rows(since=joined[-1] + dt.timedelta(days=1)) == []
+
+
+NAMES = PlainStatement(
+    sa.update(Participation)
+    .where(Participation.workshop_id == sa.bindparam("workshop_id"))
+    .values(display_name=sa.bindparam("name"))
+    .returning(Participation.id)
+)
+
+
+def names(workshop: int) -> set[str | None]:
+    return {row.display_name for row in BY_WORKSHOP.typed(BY_WORKSHOP.rows(workshop_id=workshop))}
+
+
+def test_a_transaction_commits_at_the_end_of_its_with(app: Flask, workshop: int) -> None:
+    with app.app_context():
+        with PlainTransaction() as transaction:
+            returned = transaction.rows(NAMES, workshop_id=workshop, name="Renamed")
+            assert names(workshop) != {"Renamed"}  # another connection does not see it before the commit
+        assert len(returned) == 2 and all(isinstance(row[0], int) for row in returned)
+        assert names(workshop) == {"Renamed"}
+
+
+def test_a_transaction_ending_with_an_exception_writes_nothing(app: Flask, workshop: int) -> None:
+    with app.app_context():
+        before = names(workshop)
+        with pytest.raises(LookupError), PlainTransaction() as transaction:
+            transaction.rows(NAMES, workshop_id=workshop, name="Never")
+            raise LookupError
+        assert names(workshop) == before
+
+
+def test_a_drivers_error_is_raised_as_sqlalchemy_raises_it(app: Flask, workshop: int) -> None:
+    """The app's error pages (a 503 for a database that is down or locked) see SQLAlchemy's exceptions."""
+    broken = PlainStatement(sa.select(sa.literal_column("no_such_column")).select_from(Workshop.__table__))
+    with app.app_context():
+        with pytest.raises(sa.exc.DBAPIError) as raised:
+            broken.rows()
+        assert isinstance(raised.value.orig, db.engine.dialect.loaded_dbapi.Error)
+        assert names(workshop)  # the pool's connection still works
