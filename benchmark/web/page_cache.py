@@ -21,14 +21,16 @@ message waiting, and anything but GET; those take the ordinary path.
 from __future__ import annotations
 
 import functools
+import hmac
 import secrets
+import time
 import zlib
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
-from itsdangerous import Signer, URLSafeTimedSerializer
+from itsdangerous import BadData, Signer, URLSafeTimedSerializer
 
 from benchmark.core.lru import BoundedCache, kept_in
 from benchmark.web.auth import SESSION_USER
@@ -265,3 +267,45 @@ def _cache(app: Flask) -> BoundedCache[CachedPage]:
 def clear(app: Flask | None = None) -> None:
     """Forget every kept page of ``app`` (the current app by default)."""
     _cache(app or current_app).clear()
+
+
+def csrf_token_valid(data: str | None) -> bool:
+    """True when Flask-WTF's ``validate_csrf(data)`` would accept a posted token; each token verified once.
+
+    The same checks: a token was posted, the session holds one, the signature is this secret's
+    with the ``wtf-csrf-token`` salt, the token is at most ``WTF_CSRF_TIME_LIMIT`` seconds old
+    (checked on every post, as itsdangerous checks it), and it holds the session's raw token.  A
+    token whose signature verified is remembered with what it holds and when it was signed, under
+    the secret (bounded, per process), as :mod:`benchmark.web.session_cookie` remembers cookies: a
+    form posted again with the same token is not verified again.  ``tests/web/test_csrf_check.py``
+    compares the outcome with Flask-WTF's on valid, expired, forged, truncated and other sessions'
+    tokens, first and again.
+    """
+    config = current_app.config
+    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if not data or field not in session:
+        return False
+    secret: str | bytes = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key or ""
+    max_age = config.get("WTF_CSRF_TIME_LIMIT", 3600)
+    verified = _CSRF_VERIFIED.get((secret, data))
+    if verified is None:
+        serializer, _signer = _csrf_signing(secret)
+        try:
+            token, signed_at = serializer.loads(data, max_age=max_age, return_timestamp=True)
+        except BadData:
+            return False
+        if not isinstance(token, str):
+            return False
+        verified = (token, int(signed_at.timestamp()))
+        if len(_CSRF_VERIFIED) >= CSRF_VERIFIED_SIZE:
+            _CSRF_VERIFIED.clear()
+        _CSRF_VERIFIED[(secret, data)] = verified
+    elif max_age is not None and not 0 <= int(time.time()) - verified[1] <= max_age:
+        return False  # itsdangerous's age check, made again on every post
+    raw = session[field]
+    return isinstance(raw, str) and hmac.compare_digest(raw, verified[0])
+
+
+#: Posted CSRF tokens whose signature verified: (secret, token) → (raw token, second signed); emptied when full.
+CSRF_VERIFIED_SIZE = 4096
+_CSRF_VERIFIED: dict[tuple[str | bytes, str], tuple[str, int]] = {}

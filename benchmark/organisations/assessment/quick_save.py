@@ -18,13 +18,12 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from flask import current_app, g, request
-from flask_wtf.csrf import validate_csrf
 from wtforms import RadioField
-from wtforms.validators import ValidationError
 
 from benchmark.core.questionnaire import Item, Page, Questionnaire, check_multi_selection
 from benchmark.organisations.assessment.forms import page_form_class
 from benchmark.web.forms import MultiCheckboxField
+from benchmark.web.page_cache import csrf_token_valid
 from benchmark.web.questions import ExclusiveOptions, RequiredWhenMovingOn, SkippedWhenBlank, answer_key
 
 
@@ -85,17 +84,7 @@ def _csrf_accepted() -> bool:
     config = current_app.config
     if not config.get("WTF_CSRF_ENABLED", True) or g.get("csrf_valid", False):
         return True
-    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    try:
-        validate_csrf(
-            request.form.get(field),
-            secret_key=config.get("WTF_CSRF_SECRET_KEY", current_app.secret_key),
-            time_limit=config.get("WTF_CSRF_TIME_LIMIT", 3600),
-            token_key=field,
-        )
-    except ValidationError:
-        return False
-    return True
+    return csrf_token_valid(request.form.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token")))
 
 
 @lru_cache(maxsize=64)
