@@ -8,7 +8,9 @@ that keeps, per app and under all of those:
 
 * the whole address of an endpoint built without arguments;
 * for ``token=<a private token>``: the address built with a stand-in token, split around it, so
-  any token is put in by joining strings (a token is URL-safe: ``[A-Za-z0-9_-]``, never quoted).
+  any token is put in by joining strings (a token is URL-safe: ``[A-Za-z0-9_-]``, never quoted);
+  with other arguments too (a questionnaire page's id, ``saved=1``) when each is a number or a
+  short URL-safe word, kept under their values.
 
 Anything else (other arguments, ``_anchor``, ``_external``…, no language prefix) goes to Flask's
 ``url_for`` unchanged.  A kept entry holds no token and nothing of a visitor: only the address's
@@ -25,6 +27,8 @@ from flask import current_app, g, request, url_for
 
 #: A private token's shape (43 URL-safe characters, as benchmark.store.assessments.TOKEN_PATTERN).
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+#: Other arguments an address's shape may be kept under: numbers and short URL-safe words (page and item ids).
+WORD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 #: The stand-in token an address's shape is built with.
 STAND_IN = "Q" * 21 + "_" + "Z" * 21
 #: Shapes kept per app (a few dozen endpoints, two languages).
@@ -58,16 +62,22 @@ def url_builder() -> Callable[..., str]:
         if not values:
             return str(_kept(plain, (endpoint, *place), lambda: url_for(endpoint)))
         token = values.get("token")
-        if len(values) == 1 and isinstance(token, str) and TOKEN.fullmatch(token):
-            prefix, suffix = _kept(shaped, (endpoint, *place), lambda: _shape(endpoint))
-            return prefix + token + suffix if prefix is not None else url_for(endpoint, **values)
+        if isinstance(token, str) and TOKEN.fullmatch(token):
+            others = tuple(sorted((name, value) for name, value in values.items() if name != "token"))
+            if all(_word(value) for _name, value in others):
+                prefix, suffix = _kept(shaped, (endpoint, others, *place), lambda: _shape(endpoint, others))
+                return prefix + token + suffix if prefix is not None else url_for(endpoint, **values)
         return url_for(endpoint, **values)
 
     return fast_url_for
 
 
-def _shape(endpoint: str) -> tuple[str | None, str | None]:
-    built = url_for(endpoint, token=STAND_IN)
+def _word(value: Any) -> bool:
+    return (type(value) is int) or (isinstance(value, str) and WORD.fullmatch(value) is not None)
+
+
+def _shape(endpoint: str, others: tuple[tuple[str, Any], ...] = ()) -> tuple[str | None, str | None]:
+    built = url_for(endpoint, token=STAND_IN, **dict(others))
     if built.count(STAND_IN) != 1:
         return None, None  # never the case for a plain ``<token>`` rule; Flask builds each one then
     prefix, suffix = built.split(STAND_IN)

@@ -26,6 +26,7 @@ from benchmark.store.content import questionnaire
 from benchmark.store.drafts import stored_answers
 from benchmark.store.models import Assessment
 from benchmark.store.scores import profile_of, stored_scores
+from benchmark.web import url_memo
 from benchmark.web.errors import render_error
 from benchmark.web.forms import DeleteForm
 from benchmark.web.i18n import current_language
@@ -334,22 +335,21 @@ class PageView:
         return changes, invalid
 
     def _target(self, action: str) -> str:
+        build = url_memo.url_builder()  # each address's shape built once (web/url_memo.py), as on the results page
         if action == "save":
-            return url_for(".private_link", token=self.token, saved=1)
+            return build(".private_link", token=self.token, saved=1)
         step = self._neighbour(+1 if action == "next" else -1)
         if action == "next" and self.return_to == "review" and self.task is None:
-            return url_for(".review", token=self.token)
+            return build(".review", token=self.token)
         if step is None:
-            return (
-                url_for(".review", token=self.token) if action == "next" else url_for(".private_link", token=self.token)
-            )
+            return build(".review", token=self.token) if action == "next" else build(".private_link", token=self.token)
         page_id, task = step
         args: dict[str, Any] = {"token": self.token, "page_id": page_id}
         if self.layout == "tasks":
             args["layout"] = "tasks"
             if task:
                 args["task"] = task
-        return url_for(".page", **args)
+        return build(".page", **args)
 
     def _neighbour(self, direction: int) -> tuple[str, str | None] | None:
         """Return the (page, task) before or after this screen, or None at either end."""
