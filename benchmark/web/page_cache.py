@@ -29,10 +29,14 @@ from dataclasses import dataclass
 from flask import Flask, Response, current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import Signer, URLSafeTimedSerializer
+from werkzeug.datastructures import Headers
+from werkzeug.utils import get_content_type
 
 from benchmark.core.lru import BoundedCache, kept_in
+from benchmark.web.application import BenchmarkResponse
 from benchmark.web.auth import SESSION_USER
 from benchmark.web.compression import COMPRESS_LEVEL, MIN_SIZE
+from benchmark.web.headers import CheckedHeaders, add_all
 
 #: Pages kept per process (each a few KB compressed); an address with a new query string is a new entry.
 SIZE = 256
@@ -192,8 +196,24 @@ def html_response(size: int, gzipped: Callable[[], bytes], plain: Callable[[], b
     """A 200 HTML response: ``gzipped()`` when the client accepts gzip and ``size`` is worth it (as Flask-Compress
     decides), else ``plain()``; a body made here is never compressed again."""
     if "gzip" in request.environ.get("HTTP_ACCEPT_ENCODING", "") and size >= MIN_SIZE:
-        return Response(gzipped(), headers=GZIP_HEADERS, mimetype="text/html")
-    return Response(plain(), headers=PLAIN_HEADERS, mimetype="text/html")
+        return _html(gzipped(), _GZIP_HTML)
+    return _html(plain(), _PLAIN_HTML)
+
+
+#: The headers ``Response(body, headers=…, mimetype="text/html")`` gives before its length, checked once.
+_HTML = ("Content-Type", get_content_type("text/html", "utf-8"))
+_GZIP_HTML = CheckedHeaders((*GZIP_HEADERS, _HTML))
+_PLAIN_HTML = CheckedHeaders((*PLAIN_HEADERS, _HTML))
+
+
+def _html(body: bytes, checked: CheckedHeaders) -> Response:
+    """``Response(body, headers=…, mimetype="text/html")``, the same headers in the same order, put on at once."""
+    headers = Headers()
+    add_all(headers, checked)
+    headers._list.append(("Content-Length", str(len(body))))  # what set_data sets
+    response = BenchmarkResponse(headers=headers)  # a Content-Type is there: none is set again
+    response.response = [body]  # set_data's other half
+    return response
 
 
 def request_csrf_token() -> str:
