@@ -7,7 +7,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Request, Response
+from flask.ctx import RequestContext
 from werkzeug.datastructures import Headers, ImmutableMultiDict
+from werkzeug.routing import Rule
 from werkzeug.sansio.http import parse_cookie
 from werkzeug.utils import cached_property
 
@@ -16,6 +18,15 @@ if TYPE_CHECKING:
 
 #: At most this many callables remembered per app (the app has about a hundred hooks, views and handlers).
 SYNC_CALLABLES = 1024
+
+
+#: At most this many routing answers and parsed ``Cookie`` headers remembered per process (each emptied when full).
+MATCHES = 1024
+COOKIE_HEADERS = 1024
+#: A longer ``Cookie`` header is parsed every time, never remembered.
+COOKIE_HEADER_MAX = 4096
+
+_parsed_cookies: dict[str, ImmutableMultiDict[str, str]] = {}
 
 
 class BenchmarkRequest(Request):
@@ -27,9 +38,54 @@ class BenchmarkRequest(Request):
 
         Werkzeug joins ``headers.getlist("Cookie")``, which walks the whole environment and title-cases
         every ``HTTP_`` key (about a tenth of a kept page's cost); the only entry that can name that
-        header is ``HTTP_COOKIE``, so its value is the same string.
+        header is ``HTTP_COOKIE``, so its value is the same string.  A browser sends the same header
+        with every request until a cookie changes, so its parse (an immutable mapping) is remembered.
         """
-        return parse_cookie(self.environ.get("HTTP_COOKIE", ""), cls=self.dict_storage_class)  # type: ignore[return-value]
+        header = self.environ.get("HTTP_COOKIE", "")
+        kept = _parsed_cookies.get(header)
+        if kept is not None:
+            return kept
+        parsed: ImmutableMultiDict[str, str] = parse_cookie(header, cls=self.dict_storage_class)  # type: ignore[assignment]
+        if self.dict_storage_class is ImmutableMultiDict and len(header) <= COOKIE_HEADER_MAX:  # immutable: shareable
+            if len(_parsed_cookies) >= COOKIE_HEADERS:
+                _parsed_cookies.clear()
+            _parsed_cookies[header] = parsed
+        return parsed
+
+
+class BenchmarkRequestContext(RequestContext):
+    """Flask's request context, remembering what the URL map answers for a path and method (issue 18).
+
+    Werkzeug's matcher walks its state machine and runs the converters on every request, although
+    the answer for a given host part, path, method and WebSocket flag cannot change once the app
+    serves (Flask refuses new rules after the first request).  A successful match is remembered per
+    app (the rule and a copy of its arguments, which hold only converted path parts); anything else
+    (404, 405, a redirect) asks Werkzeug every time.
+    """
+
+    app: BenchmarkFlask
+
+    def match_request(self) -> None:
+        adapter = self.url_adapter
+        if adapter is None:
+            return super().match_request()
+        domain = adapter.server_name  # the host part Werkzeug's match() gives the matcher
+        if not adapter.map.host_matching and adapter.subdomain is not None:
+            domain = adapter.subdomain
+        key = (domain, adapter.path_info, adapter.default_method.upper(), adapter.websocket)
+        matches = self.app._matches
+        found = matches.get(key)
+        if found is None:
+            super().match_request()
+            request = self.request
+            if request.routing_exception is None and request.url_rule is not None and request.view_args is not None:
+                if len(matches) >= MATCHES:
+                    matches.clear()
+                matches[key] = (request.url_rule, dict(request.view_args))
+            return None
+        self.request.url_rule, view_args = found
+        self.request.view_args = dict(view_args)  # the view's own copy: url_value_preprocessors pop from it
+        return None
 
 
 class BenchmarkResponse(Response):
@@ -77,6 +133,11 @@ class BenchmarkFlask(Flask):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._sync_callables: dict[Callable[..., Any], Callable[..., Any]] = {}
+        self._matches: dict[tuple[str, str, str, bool], tuple[Rule, dict[str, Any]]] = {}
+
+    def request_context(self, environ: WSGIEnvironment) -> RequestContext:
+        """Flask's request context, with its URL matches remembered (:class:`BenchmarkRequestContext`)."""
+        return BenchmarkRequestContext(self, environ)
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
         """``func`` as Flask would call it (wrapped when it is a coroutine function), decided once."""
