@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from flask import Flask, Request, g, request
+from flask import Flask, Request, g, request, session
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import EnvironBuilder
 
@@ -151,3 +151,16 @@ def test_a_request_with_mutable_cookie_storage_gets_a_mapping_of_its_own() -> No
 
     first, second = Mutable(with_cookie("a=1")).cookies, Mutable(with_cookie("a=1")).cookies
     assert first is not second and first == second
+
+
+def test_two_sessions_each_open_their_own_cookie_however_often_they_alternate(app: Flask) -> None:
+    """An attacker's cookie parsed and remembered never stands in for the victim's, nor the other way round."""
+    clients = {"a" * 40: app.test_client(), "b" * 40: app.test_client()}
+    for raw, client in clients.items():
+        with client.session_transaction() as held:
+            held["csrf_token"] = raw
+    for _ in range(3):
+        for raw, client in clients.items():
+            with client:
+                assert client.get("/en/").status_code == 200
+                assert session["csrf_token"] == raw and request.cookies["session"] == client.get_cookie("session").value
