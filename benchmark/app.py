@@ -11,7 +11,6 @@ from werkzeug.routing import IntegerConverter
 
 from benchmark import cli
 from benchmark.config import PROJECT_ROOT, Settings
-from benchmark.extensions import csrf
 from benchmark.funder.api import bp as api_bp
 from benchmark.funder.api import docs_bp as api_docs_bp
 from benchmark.funder.sector import bp as sector_bp
@@ -30,6 +29,7 @@ from benchmark.web import (
     assets,
     auth,
     compression,
+    csrf_hook,
     errors,
     health,
     i18n,
@@ -67,7 +67,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     session_cookie.init_app(app)  # signed cookies, serializer made once per secret
     i18n.init_app(app)
     limits.init_app(app)  # before CSRFProtect: its hook must not hide requests from the limiter
-    csrf.init_app(app)
+    csrf_hook.init_app(app)  # Flask-WTF's CSRFProtect, its hook asked only on POST, PUT, PATCH, DELETE
     auth.init_app(app)
     assets.init_app(app)
     questions.init_app(app)  # stops here if an item type has no form field or macro

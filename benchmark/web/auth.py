@@ -16,7 +16,8 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, abort, g, redirect, request, session, url_for
+from flask.globals import _cv_app, _cv_request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -69,11 +70,12 @@ def _load_user() -> User | None:
 
 def _session_holds(account: Any) -> bool:
     """Whether this request's session is still a sign-in of ``account`` (active, same version, recent enough)."""
-    lifetime = current_app.permanent_session_lifetime.total_seconds()
-    signed_in_at = session.get(SESSION_SIGNED_IN_AT)
+    lifetime = _cv_app.get().app.permanent_session_lifetime.total_seconds()
+    held = _cv_request.get().session  # the session itself, not a proxy lookup per read
+    signed_in_at = held.get(SESSION_SIGNED_IN_AT)
     return bool(
         account.is_active
-        and session.get(SESSION_VERSION) == account.session_version
+        and held.get(SESSION_VERSION) == account.session_version
         and isinstance(signed_in_at, int | float)
         and time.time() - signed_in_at <= lifetime
     )
@@ -81,7 +83,7 @@ def _session_holds(account: Any) -> bool:
 
 def claimed_account_id() -> int | None:
     """The account id this request's session claims, for a view that reads the account itself (see :func:`admit`)."""
-    user_id = session.get(SESSION_USER)
+    user_id = _cv_request.get().session.get(SESSION_USER)
     return user_id if isinstance(user_id, int) else None
 
 

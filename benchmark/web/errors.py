@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, abort, current_app, g, jsonify, render_template, request
-from flask.globals import request_ctx
+from flask.globals import _cv_request, request_ctx
 from flask_babel import force_locale
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -100,7 +100,8 @@ def refuse_unreadable_form() -> Any:
     Werkzeug would keep such bytes as literal ``%FF`` text, which could then be
     stored; refusing them up front keeps every saved answer readable.
     """
-    if request.method != "POST" or request.mimetype != "application/x-www-form-urlencoded":
+    current = _cv_request.get().request  # a GET costs one context lookup, not a proxy's
+    if current.method != "POST" or current.mimetype != "application/x-www-form-urlencoded":
         return None
     if request.content_length and request.content_length > (request.max_content_length or 0) > 0:
         abort(413)

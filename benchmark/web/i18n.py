@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask.globals import _cv_app
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from werkzeug.wrappers import Response
 
@@ -54,7 +55,7 @@ def pull_lang_code(endpoint: str | None, values: dict[str, Any] | None) -> None:
         lang_code = values.pop("lang_code")
         if lang_code not in LANGUAGES:
             abort(404)
-        g.lang_code = lang_code
+        _cv_app.get().g.lang_code = lang_code
 
 
 def add_lang_code(endpoint: str, values: dict[str, Any]) -> None:
@@ -75,12 +76,14 @@ def root_redirect() -> Response:
 
 def current_language() -> str:
     """Return ``"en"`` or ``"fr"`` for the current request."""
-    if g:
+    app_context = _cv_app.get(None)  # ``if g:`` without a proxy lookup per read
+    if app_context is not None:
         # Flask-Babel keeps its locale in g._flask_babel (force_locale sets it too); until it has
         # made one, the URL's language is what select_locale would give it, without parsing a Locale.
-        made = getattr(g.get("_flask_babel"), "babel_locale", None)
-        if made is None and g.get("lang_code"):
-            return str(g.lang_code)
+        made = getattr(app_context.g.get("_flask_babel"), "babel_locale", None)
+        lang_code = app_context.g.get("lang_code")
+        if made is None and lang_code:
+            return str(lang_code)
     return str(get_locale() or "en")[:2]
 
 

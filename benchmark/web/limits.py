@@ -24,7 +24,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, make_response, request
-from flask.globals import request_ctx
+from flask.globals import _cv_request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response
@@ -73,7 +73,7 @@ def only_where_limited(app: Flask) -> None:
     decisions: dict[str | None, bool] = {}
 
     def check_where_limited() -> None:
-        endpoint = request.endpoint
+        endpoint = _cv_request.get().request.endpoint
         needed = decisions.get(endpoint)
         if needed is None:
             needed = decisions[endpoint] = _has_limits(endpoint)
@@ -102,7 +102,7 @@ def _only_where_used(app: Flask) -> None:
 
 
 def _limiter_ran() -> bool:
-    return hasattr(request_ctx, "_limiter_request_context")  # where Flask-Limiter keeps its per-request state
+    return hasattr(_cv_request.get(), "_limiter_request_context")  # where Flask-Limiter keeps its per-request state
 
 
 def _after_when_used(function: Callable[..., Any]) -> Callable[[Response], Response]:

@@ -20,21 +20,22 @@ message waiting, and anything but GET; those take the ordinary path.
 
 from __future__ import annotations
 
-import functools
-import hmac
 import secrets
-import time
 import zlib
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-from flask import Flask, Response, current_app, g, request, session
-from flask_wtf.csrf import generate_csrf
-from itsdangerous import BadData, Signer, URLSafeTimedSerializer
+from flask import Flask, Response, current_app, g
+from flask.globals import _cv_app, _cv_request
+from werkzeug.datastructures import Headers
+from werkzeug.utils import get_content_type
 
 from benchmark.core.lru import BoundedCache, kept_in
+from benchmark.web.application import BenchmarkResponse
 from benchmark.web.auth import SESSION_USER
 from benchmark.web.compression import COMPRESS_LEVEL, MIN_SIZE
+from benchmark.web.csrf_token import request_csrf_token
+from benchmark.web.headers import CheckedHeaders, add_all
 
 #: Pages kept per process (each a few KB compressed); an address with a new query string is a new entry.
 SIZE = 256
@@ -171,16 +172,18 @@ def stored_blocks(data: bytes) -> bytes:
 
 def cacheable() -> bool:
     """True for a GET whose page cannot differ from another visitor's but for the CSRF token."""
-    return request.method == "GET" and SESSION_USER not in session and "_flashes" not in session
+    context = _cv_request.get()  # the request and session themselves, not a proxy lookup per use
+    session = context.session
+    return context.request.method == "GET" and SESSION_USER not in session and "_flashes" not in session
 
 
 def cached_page(render: Callable[[], str], key: Hashable = None) -> Response | str:
     """The page ``render`` makes, kept per address (and ``key``) and served with this request's CSRF token."""
     if not cacheable():
         return render()
-    environ = request.environ  # the raw address: relative links carry the script root; the host is kept apart
+    environ = _cv_request.get().request.environ  # the raw address: links carry the script root; the host apart
     address = tuple(environ.get(name) for name in ADDRESS) + (key,)
-    entry = _cache(current_app).get_or_make(address, lambda: _render_with_hole(render))
+    entry = _cache(_cv_app.get().app).get_or_make(address, lambda: _render_with_hole(render))
     return respond(entry)
 
 
@@ -193,51 +196,25 @@ def respond(entry: CachedPage) -> Response:
 def html_response(size: int, gzipped: Callable[[], bytes], plain: Callable[[], bytes]) -> Response:
     """A 200 HTML response: ``gzipped()`` when the client accepts gzip and ``size`` is worth it (as Flask-Compress
     decides), else ``plain()``; a body made here is never compressed again."""
-    if "gzip" in request.environ.get("HTTP_ACCEPT_ENCODING", "") and size >= MIN_SIZE:
-        return Response(gzipped(), headers=GZIP_HEADERS, mimetype="text/html")
-    return Response(plain(), headers=PLAIN_HEADERS, mimetype="text/html")
+    if "gzip" in _cv_request.get().request.environ.get("HTTP_ACCEPT_ENCODING", "") and size >= MIN_SIZE:
+        return _html(gzipped(), _GZIP_HTML)
+    return _html(plain(), _PLAIN_HTML)
 
 
-def request_csrf_token() -> str:
-    """This request's CSRF token: Flask-WTF's ``generate_csrf()``, with its serializer made once per secret.
-
-    The same steps as Flask-WTF 1.2 (raw token in the session, signed with the ``wtf-csrf-token``
-    salt, kept in ``g`` for the request), so ``validate_csrf`` accepts it;
-    ``tests/web/test_page_cache.py`` posts it back.  The signed part, the raw token as
-    itsdangerous writes it (JSON, then zlib when shorter, then base64: a new zlib stream costs
-    more than the signature), is the same for every request of a session, so it is kept per raw
-    token; only the timestamp and the signature are made per request.
-    """
-    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    token = g.get(field)
-    if token is None:
-        secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-        if field not in session:
-            return str(generate_csrf())  # a first visit: let Flask-WTF make the raw token
-        serializer, signer = _csrf_signing(secret)
-        raw = session[field]
-        payload = _CSRF_PAYLOADS.get(raw) if isinstance(raw, str) else None
-        if payload is None:
-            payload = serializer.dump_payload(raw)
-            if isinstance(raw, str):
-                if len(_CSRF_PAYLOADS) >= CSRF_PAYLOADS_SIZE:
-                    _CSRF_PAYLOADS.clear()
-                _CSRF_PAYLOADS[raw] = payload
-        token = signer.sign(payload).decode("ascii")
-        setattr(g, field, token)
-    return str(token)
+#: The headers ``Response(body, headers=…, mimetype="text/html")`` gives before its length, checked once.
+_HTML = ("Content-Type", get_content_type("text/html", "utf-8"))
+_GZIP_HTML = CheckedHeaders((*GZIP_HEADERS, _HTML))
+_PLAIN_HTML = CheckedHeaders((*PLAIN_HEADERS, _HTML))
 
 
-#: Raw CSRF tokens (one per session) as itsdangerous writes them before signing; emptied when full.
-CSRF_PAYLOADS_SIZE = 4096
-_CSRF_PAYLOADS: dict[str, bytes] = {}
-
-
-@functools.lru_cache(maxsize=4)
-def _csrf_signing(secret: str | bytes) -> tuple[URLSafeTimedSerializer, Signer]:
-    """Flask-WTF's serializer and the signer its ``dumps`` makes on each call (``dumps`` in two steps)."""
-    serializer = URLSafeTimedSerializer(secret, salt="wtf-csrf-token")
-    return serializer, serializer.make_signer()
+def _html(body: bytes, checked: CheckedHeaders) -> Response:
+    """``Response(body, headers=…, mimetype="text/html")``, the same headers in the same order, put on at once."""
+    headers = Headers()
+    add_all(headers, checked)
+    headers._list.append(("Content-Length", str(len(body))))  # what set_data sets
+    response = BenchmarkResponse(headers=headers)  # a Content-Type is there: none is set again
+    response.response = [body]  # set_data's other half
+    return response
 
 
 def _render_with_hole(render: Callable[[], str]) -> CachedPage:
@@ -267,45 +244,3 @@ def _cache(app: Flask) -> BoundedCache[CachedPage]:
 def clear(app: Flask | None = None) -> None:
     """Forget every kept page of ``app`` (the current app by default)."""
     _cache(app or current_app).clear()
-
-
-def csrf_token_valid(data: str | None) -> bool:
-    """True when Flask-WTF's ``validate_csrf(data)`` would accept a posted token; each token verified once.
-
-    The same checks: a token was posted, the session holds one, the signature is this secret's
-    with the ``wtf-csrf-token`` salt, the token is at most ``WTF_CSRF_TIME_LIMIT`` seconds old
-    (checked on every post, as itsdangerous checks it), and it holds the session's raw token.  A
-    token whose signature verified is remembered with what it holds and when it was signed, under
-    the secret (bounded, per process), as :mod:`benchmark.web.session_cookie` remembers cookies: a
-    form posted again with the same token is not verified again.  ``tests/web/test_csrf_check.py``
-    compares the outcome with Flask-WTF's on valid, expired, forged, truncated and other sessions'
-    tokens, first and again.
-    """
-    config = current_app.config
-    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    if not data or field not in session:
-        return False
-    secret: str | bytes = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key or ""
-    max_age = config.get("WTF_CSRF_TIME_LIMIT", 3600)
-    verified = _CSRF_VERIFIED.get((secret, data))
-    if verified is None:
-        serializer, _signer = _csrf_signing(secret)
-        try:
-            token, signed_at = serializer.loads(data, max_age=max_age, return_timestamp=True)
-        except BadData:
-            return False
-        if not isinstance(token, str):
-            return False
-        verified = (token, int(signed_at.timestamp()))
-        if len(_CSRF_VERIFIED) >= CSRF_VERIFIED_SIZE:
-            _CSRF_VERIFIED.clear()
-        _CSRF_VERIFIED[(secret, data)] = verified
-    elif max_age is not None and not 0 <= int(time.time()) - verified[1] <= max_age:
-        return False  # itsdangerous's age check, made again on every post
-    raw = session[field]
-    return isinstance(raw, str) and hmac.compare_digest(raw, verified[0])
-
-
-#: Posted CSRF tokens whose signature verified: (secret, token) → (raw token, second signed); emptied when full.
-CSRF_VERIFIED_SIZE = 4096
-_CSRF_VERIFIED: dict[tuple[str | bytes, str], tuple[str, int]] = {}

@@ -18,6 +18,8 @@ from flask import Flask, Request, Response
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from benchmark.web.headers import set_checked
+
 #: Cookies remembered per process (a few hundred bytes each); all are forgotten when it is full.
 OPENED_SIZE = 4096
 
@@ -70,11 +72,12 @@ class CachedSerializerSessionInterface(SecureCookieSessionInterface):
         if not session or self.should_set_cookie(app, session):
             super().save_session(app, session, response)
         elif session.accessed:
-            vary = response.headers.get("Vary")
+            headers = response.headers
+            vary = headers.get("Vary")
             if not vary:
-                response.headers["Vary"] = "Cookie"
+                set_checked(headers, "Vary", "Cookie")
             elif "cookie" not in (value.strip().lower() for value in vary.split(",")):
-                response.headers["Vary"] = f"{vary}, Cookie"
+                set_checked(headers, "Vary", f"{vary}, Cookie")  # a checked value and a constant
 
 
 def init_app(app: Flask) -> None:

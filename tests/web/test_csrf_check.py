@@ -1,4 +1,4 @@
-"""A posted CSRF token is accepted exactly when Flask-WTF's ``validate_csrf`` accepts it (web/page_cache.py)."""
+"""A posted CSRF token is accepted exactly when Flask-WTF's ``validate_csrf`` accepts it (web/csrf_token.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask_wtf.csrf import validate_csrf
 from itsdangerous import URLSafeTimedSerializer
 from wtforms.validators import ValidationError
 
-from benchmark.web import page_cache
+from benchmark.web import csrf_token
 
 RAW = "a3f" * 13 + "9"
 OTHER_RAW = "b4e" * 13 + "0"
@@ -32,7 +32,7 @@ def ours_accepts(app: Flask, raw: str | None, data: str | None) -> bool:
     with app.test_request_context("/en/", method="POST"):
         if raw is not None:
             session["csrf_token"] = raw
-        return page_cache.csrf_token_valid(data)
+        return csrf_token.csrf_token_valid(data)
 
 
 def signed(app: Flask, raw: object, at: float, monkeypatch: pytest.MonkeyPatch, secret: str | None = None) -> str:
@@ -91,16 +91,16 @@ def test_a_new_secret_verifies_again(app: Flask, monkeypatch: pytest.MonkeyPatch
 
 
 def test_the_remembered_tokens_are_bounded(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(page_cache, "CSRF_VERIFIED_SIZE", 3)
-    monkeypatch.setattr(page_cache, "_CSRF_VERIFIED", {})  # tokens other tests remembered
+    monkeypatch.setattr(csrf_token, "CSRF_VERIFIED_SIZE", 3)
+    monkeypatch.setattr(csrf_token, "_CSRF_VERIFIED", {})  # tokens other tests remembered
     for second in range(5):
         assert ours_accepts(app, RAW, signed(app, RAW, NOW - second, monkeypatch))
-        assert len(page_cache._CSRF_VERIFIED) <= 3
+        assert len(csrf_token._CSRF_VERIFIED) <= 3
 
 
 def test_a_token_made_for_a_page_is_accepted_with_its_session(app: Flask) -> None:
     with app.test_request_context("/en/"):
-        token = page_cache.request_csrf_token()
+        token = csrf_token.request_csrf_token()
         raw = session["csrf_token"]
     assert ours_accepts(app, raw, token) and flask_wtf_accepts(app, raw, token)
     assert not ours_accepts(app, OTHER_RAW, token)

@@ -5,12 +5,10 @@ from __future__ import annotations
 import gzip
 import random
 import re
-import time
 import zlib
 
 import pytest
-from flask import Flask, render_template, session
-from itsdangerous import URLSafeTimedSerializer
+from flask import Flask, render_template
 
 from benchmark.web import page_cache
 from benchmark.web.page_cache import HOLE, CachedPage, stored_blocks
@@ -121,21 +119,6 @@ def test_the_cache_is_bounded_and_kept_per_address(app: Flask) -> None:
     assert len(app.extensions["page_cache"]) == page_cache.SIZE
     english, french = body(client.get("/en/glossary")), body(client.get("/fr/glossary"))
     assert 'lang="en"' in english and 'lang="fr"' in french
-
-
-@pytest.mark.parametrize("raw", ["a3f" * 13 + "9", "é « » " * 20])
-def test_the_request_token_is_flask_wtfs_token_to_the_byte(
-    app: Flask, raw: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    signed_at = 1_800_000_000.0
-    monkeypatch.setattr(time, "time", lambda: signed_at)
-    secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
-    expected = URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
-    for _ in range(2):  # made, then with the signed part kept
-        with app.test_request_context("/en/"):
-            session["csrf_token"] = raw
-            assert page_cache.request_csrf_token() == expected
-    assert page_cache._CSRF_PAYLOADS[raw]
 
 
 @pytest.mark.parametrize("length", [0, 1, 7, 4096, 65_537])

@@ -22,8 +22,8 @@ from wtforms import RadioField
 
 from benchmark.core.questionnaire import Item, Page, Questionnaire, check_multi_selection
 from benchmark.organisations.assessment.forms import page_form_class
+from benchmark.web.csrf_token import csrf_token_valid
 from benchmark.web.forms import MultiCheckboxField
-from benchmark.web.page_cache import csrf_token_valid
 from benchmark.web.questions import ExclusiveOptions, RequiredWhenMovingOn, SkippedWhenBlank, answer_key
 
 

@@ -31,7 +31,8 @@ from benchmark.organisations.assessment import conflicts
 from benchmark.organisations.assessment.forms import ShownField, ShownForm
 from benchmark.store import assessments as services
 from benchmark.web import page_skeleton
-from benchmark.web.page_cache import cacheable, render_with_hole, request_csrf_token
+from benchmark.web.csrf_token import request_csrf_token
+from benchmark.web.page_cache import cacheable, render_with_hole
 from benchmark.web.page_skeleton import CSRF, Skeleton, marker
 from benchmark.web.questions import field_name
 

@@ -15,18 +15,24 @@ from benchmark.store import assessments as assessment_services
 from benchmark.store.content import content
 from benchmark.store.models import ActionPlanStep, Assessment
 from benchmark.web.forms import DeleteForm
+from benchmark.web.headers import CheckedHeaders, set_all
 from benchmark.web.i18n import current_language
 from benchmark.web.links import public_url
 from benchmark.web.responses import pdf_download
 
-PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow"}
+PRIVATE_HEADERS = CheckedHeaders(
+    (
+        ("Cache-Control", "private, no-store"),
+        ("X-Robots-Tag", "noindex, nofollow"),
+    )
+)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @bp.after_request
 def keep_private(response: Response) -> Response:
     """The plan is private: never indexed, never stored by shared caches."""
-    response.headers.update(PRIVATE_HEADERS)
+    set_all(response.headers, PRIVATE_HEADERS)  # as headers.update(PRIVATE_HEADERS), values checked once
     return response
 
 

@@ -32,11 +32,17 @@ from benchmark.store.models.clock import utcnow
 from benchmark.web import render_i18n, url_memo
 from benchmark.web.formatting import formatters
 from benchmark.web.forms import ConsentForm, DeleteForm
+from benchmark.web.headers import CheckedHeaders, set_all
 from benchmark.web.i18n import current_language
 from benchmark.web.page_cache import cached_page
 from benchmark.web.responses import csv_text
 
-PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow"}
+PRIVATE_HEADERS = CheckedHeaders(
+    (
+        ("Cache-Control", "private, no-store"),
+        ("X-Robots-Tag", "noindex, nofollow"),
+    )
+)
 
 
 class TakeAgainForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF is untyped
@@ -46,7 +52,7 @@ class TakeAgainForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF is untyped
 @bp.after_request
 def keep_private(response: Response) -> Response:
     """Results are private: never indexed, never stored by shared caches."""
-    response.headers.update(PRIVATE_HEADERS)
+    set_all(response.headers, PRIVATE_HEADERS)  # as headers.update(PRIVATE_HEADERS), values checked once
     return response
 
 

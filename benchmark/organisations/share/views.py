@@ -16,19 +16,22 @@ from benchmark.organisations.results.views import bilingual_pdf_response, render
 from benchmark.organisations.share import bp
 from benchmark.store import shares
 from benchmark.store.models import Assessment, BoardShare
+from benchmark.web.headers import CheckedHeaders, set_all
 
 #: As the private results page sends (never indexed, never stored by shared caches), and no referrer.
-SHARED_HEADERS = {
-    "Cache-Control": "private, no-store",
-    "X-Robots-Tag": "noindex, nofollow",
-    "Referrer-Policy": "no-referrer",
-}
+SHARED_HEADERS = CheckedHeaders(
+    (
+        ("Cache-Control", "private, no-store"),
+        ("X-Robots-Tag", "noindex, nofollow"),
+        ("Referrer-Policy", "no-referrer"),
+    )
+)
 
 
 @bp.after_request
 def keep_private(response: Response) -> Response:
     """Shared pages are as private as the results page they show."""
-    response.headers.update(SHARED_HEADERS)
+    set_all(response.headers, SHARED_HEADERS)  # as headers.update(SHARED_HEADERS), values checked once
     return response
 
 

@@ -14,20 +14,23 @@ from benchmark.store import assessments as assessment_services
 from benchmark.store import teams
 from benchmark.store.content import questionnaire
 from benchmark.store.models import Assessment, Team
+from benchmark.web.headers import CheckedHeaders, set_all
 from benchmark.web.i18n import current_language
 from benchmark.web.links import public_url
 
-PRIVATE_HEADERS = {
-    "Cache-Control": "private, no-store",
-    "X-Robots-Tag": "noindex, nofollow",
-    "Referrer-Policy": "no-referrer",
-}
+PRIVATE_HEADERS = CheckedHeaders(
+    (
+        ("Cache-Control", "private, no-store"),
+        ("X-Robots-Tag", "noindex, nofollow"),
+        ("Referrer-Policy", "no-referrer"),
+    )
+)
 
 
 @bp.after_request
 def keep_private(response: Response) -> Response:
     """Team pages carry private links: never indexed, never stored by shared caches."""
-    response.headers.update(PRIVATE_HEADERS)
+    set_all(response.headers, PRIVATE_HEADERS)  # as headers.update(PRIVATE_HEADERS), values checked once
     return response
 
 
