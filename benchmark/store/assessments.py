@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,10 +152,19 @@ def save_answers(assessment: AnyAssessment, changes: Mapping[str, Any], current_
 
 @dataclass(frozen=True)
 class Base:
-    """What a page form was loaded with: the draft's revision then and, when known, the page's values then."""
+    """What a page form was loaded with: the draft's revision then and, when known, the page's values then.
+
+    ``read_values``, when given, reads the values only if a merge needs them (a stale save): checking
+    a signed base costs more than a save's own statements, and most saves are not stale.
+    """
 
     revision: int
     values: Mapping[str, Any] | None = None
+    read_values: Callable[[], Mapping[str, Any] | None] | None = None
+
+    def loaded(self) -> Mapping[str, Any] | None:
+        """The page's values when the form was loaded (None: unknown)."""
+        return self.values if self.read_values is None else self.read_values()
 
 
 @dataclass
@@ -200,7 +209,7 @@ def save_page(
         outcome = SaveOutcome(revision)
         if base is not None and base.revision != revision - 1:
             stored = writes.stored_answers(assessment.id, list(posted))
-            changes, outcome.kept, outcome.conflicts = merge_answers(posted, stored, base.values)
+            changes, outcome.kept, outcome.conflicts = merge_answers(posted, stored, base.loaded())
         writes.write_answers(assessment.id, changes, now)
         if facts.intersection(changes):
             _write_facts(questionnaire, assessment.id, sorted(facts))

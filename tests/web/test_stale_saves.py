@@ -16,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from benchmark.core.questionnaire import describe_answer
+from benchmark.organisations.assessment import conflicts
 from benchmark.store import assessments as services
 from tests.factories import start_assessment
 
@@ -275,3 +276,24 @@ def test_a_base_signed_for_another_draft_counts_as_a_bare_revision(app: Flask, c
     response = client.post(old.url, data={**old.hidden, "base": foreign, "q5": ["fundraising"], "action": "save"})
     assert response.status_code == 409  # the values shown are unknown: nothing is dropped on a guess
     assert stored(app, token) == {"q4": ["contractor"]}
+
+
+def test_the_signed_base_is_read_only_for_a_stale_save(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checking the signed base costs more than a save's statements: a save that is not stale never reads it."""
+    token = start_assessment(client)
+    reads: list[str] = []
+    read_base = conflicts.read_base
+
+    def counted(text: str | None, *args: Any) -> Any:
+        reads.append(str(text))
+        return read_base(text, *args)
+
+    monkeypatch.setattr(conflicts, "read_base", counted)
+    old, fresh = Tab(client, token), Tab(client, token)
+    assert fresh.post({"q4": ["contractor"]}).status_code == 302  # the revision it was loaded at: written as given
+    assert reads == []
+    assert old.post({"q5": ["fundraising"]}).status_code == 302  # stale: merged with the values it showed
+    assert reads == [old.hidden["base"]]
+    assert stored(app, token) == {"q4": ["contractor"], "q5": ["fundraising"]}

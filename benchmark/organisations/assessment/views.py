@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -304,13 +305,20 @@ class PageView:
         return redirect(self._target(action))
 
     def _base(self, form: PageForm | None) -> services.Base | None:
-        """What the form was loaded with: the signed base, else its bare revision, else None (a blind save)."""
+        """What the form was loaded with: its revision, with the signed base's values read only for a stale save;
+        else the signed base alone; else None (a blind save)."""
         posted = {"base": form.base.data, "revision": form.revision.data} if form else request.form
-        base = conflicts.read_base(posted.get("base"), self.assessment, self.page)
+        signed = posted.get("base")
         revision = (posted.get("revision") or "").strip()
-        if base is None and revision.isascii() and revision.isdecimal() and len(revision) < 12:
-            base = services.Base(int(revision))  # values unknown: any difference is a conflict
-        return base
+        if revision.isascii() and revision.isdecimal() and len(revision) < 12:
+            number = int(revision)
+            return services.Base(number, read_values=lambda: self._signed_values(signed, number))
+        return conflicts.read_base(signed, self.assessment, self.page)
+
+    def _signed_values(self, signed: str | None, revision: int) -> Mapping[str, Any] | None:
+        """The values of the signed base of this draft, page and revision (None if missing, forged or another's)."""
+        base = conflicts.read_base(signed, self.assessment, self.page)
+        return None if base is None or base.revision != revision else base.values
 
     def _show_kept(self, form: PageForm, kept: dict[str, Any], invalid: list[str]) -> list[str]:
         """Show the answers kept from another window (not this window's blanks); return the fields still invalid."""
