@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from types import TracebackType
 from typing import Any, cast
 
@@ -35,22 +36,6 @@ ANSWER = cast(sa.Table, Answer.__table__)
 BY_TOKEN = sa.select(
     ASSESSMENT.c.id, ASSESSMENT.c.status, ASSESSMENT.c.revision, ASSESSMENT.c.current_page, ASSESSMENT.c.page_ids
 ).where(ASSESSMENT.c.token_hash == sa.bindparam("token_hash"))
-
-#: A questionnaire page's read in one statement: the draft's columns and its answers of some keys, one row per
-#: answer (one row with key NULL when it has none of them).
-DRAFT_AND_ANSWERS = (
-    sa.select(*BY_TOKEN.selected_columns, ANSWER.c.key, ANSWER.c.value)
-    .select_from(
-        ASSESSMENT.outerjoin(
-            ANSWER,
-            sa.and_(
-                ANSWER.c.assessment_id == ASSESSMENT.c.id,
-                ANSWER.c.key.in_(sa.bindparam("keys", expanding=True)),
-            ),
-        )
-    )
-    .where(ASSESSMENT.c.token_hash == sa.bindparam("token_hash"))
-)
 
 #: Every stored answer of one assessment: (key, value) rows.
 ANSWERS = sa.select(ANSWER.c.key, ANSWER.c.value).where(ANSWER.c.assessment_id == sa.bindparam("assessment_id"))
@@ -156,11 +141,33 @@ def find_draft(token_hash: str) -> Draft | None:
 
 
 def find_draft_and_answers(token_hash: str, keys: list[str]) -> tuple[Draft, dict[str, Any]] | None:
-    """The draft stored under a token's hash and its stored answers of ``keys`` (one statement), or None."""
-    rows = _run(DRAFT_AND_ANSWERS, {"token_hash": token_hash, "keys": keys}).all()
+    """The draft stored under a token's hash and its stored answers of ``keys`` (one statement), or None.
+
+    A read of its own on the driver's cursor (:func:`plain_draft_and_answers`): a questionnaire page
+    writes nothing unless its respondent moved to another page.
+    """
+    statement = plain_draft_and_answers(tuple(keys))
+    rows = statement.typed(statement.rows(token_hash=token_hash))
     if not rows:
         return None
     return Draft(*rows[0][:5]), {row[5]: row[6] for row in rows if row[5] is not None}
+
+
+@lru_cache(maxsize=256)
+def plain_draft_and_answers(keys: tuple[str, ...]) -> PlainStatement:
+    """A questionnaire page's read in one statement: the draft's columns and its answers of ``keys``, one row per
+    answer (one row with key NULL when it has none of them); each key is a parameter with the key as its value.
+
+    A plain statement takes no expanding ``IN``; a page's keys are fixed by the questionnaire, so
+    there is one statement per page (and per screen of one item), each compiled once per dialect.
+    """
+    wanted = ANSWER.c.key.in_([sa.bindparam(f"key_{index}", key) for index, key in enumerate(keys)])
+    answers = sa.and_(ANSWER.c.assessment_id == ASSESSMENT.c.id, wanted if keys else sa.false())
+    return PlainStatement(
+        sa.select(*BY_TOKEN.selected_columns, ANSWER.c.key, ANSWER.c.value)
+        .select_from(ASSESSMENT.outerjoin(ANSWER, answers))
+        .where(ASSESSMENT.c.token_hash == sa.bindparam("token_hash"))
+    )
 
 
 def stored_answers(assessment_id: int, keys: list[str] | None = None) -> dict[str, Any]:
