@@ -18,7 +18,8 @@ and ``after_cursor_execute`` listeners still see every statement (with no SQLAlc
 ``conn`` and ``context`` are None), so statement counts and timings (``perf/bench_data.py``, the
 tests' statement recorders) count these too.  The driver's errors reach the app as SQLAlchemy
 wraps them (``OperationalError`` for a database that is down or locked), so they get the same
-"try again" page as any other statement's.
+"try again" page as any other statement's, and with the engine's ``hide_parameters`` (no answer
+or address in a logged error).
 """
 
 from __future__ import annotations
@@ -166,7 +167,9 @@ def _wrapped(engine: Engine, sql: str, arguments: Any, call: Callable[[], Any]) 
     try:
         return call()
     except dbapi_error as error:
-        raise DBAPIError.instance(sql, arguments, error, dbapi_error, dialect=engine.dialect) from error
+        raise DBAPIError.instance(
+            sql, arguments, error, dbapi_error, hide_parameters=engine.hide_parameters, dialect=engine.dialect
+        ) from error
 
 
 def _compile(statement: Statement, dialect: Dialect) -> _Compiled:

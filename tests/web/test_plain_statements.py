@@ -123,3 +123,14 @@ def test_a_drivers_error_is_raised_as_sqlalchemy_raises_it(app: Flask, workshop:
             broken.rows()
         assert isinstance(raised.value.orig, db.engine.dialect.loaded_dbapi.Error)
         assert names(workshop)  # the pool's connection still works
+
+
+def test_a_drivers_error_hides_the_parameters_as_the_engine_does(app: Flask, workshop: int) -> None:
+    """The app's engine hides parameters (answers, addresses) from errors and logs: a plain statement's too."""
+    duplicate = PlainStatement(sa.insert(Workshop.__table__).values(id=sa.bindparam("id"), title=sa.bindparam("title")))
+    with app.app_context():
+        assert db.engine.hide_parameters
+        with pytest.raises(sa.exc.DBAPIError) as raised, PlainTransaction() as transaction:
+            transaction.rows(duplicate, id=workshop, title="Secret answer 4821")
+        assert "Secret answer 4821" not in str(raised.value)
+        assert "hidden due to hide_parameters" in str(raised.value)
