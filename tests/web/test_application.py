@@ -164,3 +164,50 @@ def test_two_sessions_each_open_their_own_cookie_however_often_they_alternate(ap
             with client:
                 assert client.get("/en/").status_code == 200
                 assert session["csrf_token"] == raw and request.cookies["session"] == client.get_cookie("session").value
+
+
+URLENCODED_BODIES = [
+    b"",
+    b"a=1",
+    b"a=1&a=2&b=&c",
+    b"q4=contractor&q4=volunteers&csrf_token=ImFiYyI.Zz9k.x-y_z&action=save",
+    b"name=Caf%C3%A9+%C2%AB+atelier+%C2%BB&x=%26%3D%2B",
+    b"a=%ZZ&b=%&c=%C3",  # malformed escapes: Werkzeug keeps them as text
+    b"a=%FF%FE&b=\xff",  # not UTF-8 (the readable-form check refuses it before any view reads it)
+    b"&&=&a==b&;c=d",
+    ("long=" + "é" * 2000).encode("utf-8"),
+]
+
+
+@pytest.mark.parametrize("body", URLENCODED_BODIES)
+def test_a_read_urlencoded_body_is_parsed_as_werkzeug_parses_it(
+    app: Flask, body: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The form of a body already read (the readable-form check reads each one) equals Werkzeug's parse of it,
+    made without building Werkzeug's parser."""
+    parsed: list[tuple[Any, Any, bytes]] = []
+    for request_class in (Request, BenchmarkRequest):
+        if request_class is BenchmarkRequest:
+            monkeypatch.setattr(Request, "make_form_data_parser", lambda self: pytest.fail("parser built"))
+        environ = EnvironBuilder(
+            method="POST", data=body, content_type="application/x-www-form-urlencoded; charset=utf-8"
+        ).get_environ()
+        with app.app_context():
+            incoming = request_class(environ)
+            incoming.get_data(cache=True)  # as the readable-form check does, first
+            form, files = incoming.form, incoming.files
+            parsed.append((list(form.items(multi=True)), list(files.items(multi=True)), incoming.stream.read()))
+            assert type(form) is type(files) is request_class.parameter_storage_class
+    assert parsed[0] == parsed[1]
+
+
+def test_a_body_not_read_yet_or_another_type_takes_werkzeugs_path(app: Flask) -> None:
+    def environs() -> list[dict[str, Any]]:
+        return [
+            EnvironBuilder(method="POST", data={"a": "1", "b": "é"}).get_environ(),  # multipart
+            EnvironBuilder(method="POST", data=b"a=1", content_type="application/x-www-form-urlencoded").get_environ(),
+        ]
+
+    with app.app_context():
+        for plain, ours in zip(environs(), environs(), strict=True):
+            assert BenchmarkRequest(ours).form.to_dict() == Request(plain).form.to_dict() != {}
