@@ -3,6 +3,7 @@ response classes that skip work Werkzeug repeats on every request (issue 18)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,8 @@ COOKIE_HEADER_MAX = 4096
 _parsed_cookies: dict[str, ImmutableMultiDict[str, str]] = {}
 
 URLENCODED = "application/x-www-form-urlencoded"
+#: A location ``iri_to_uri`` gives back unchanged (an ASCII path and query of unreserved characters).
+PLAIN_URI = re.compile(r"[A-Za-z0-9/._~?=&-]*")
 
 
 class BenchmarkRequest(Request):
@@ -127,10 +130,11 @@ class BenchmarkResponse(Response):
         """Werkzeug's headers for the server; the usual response (no location header) takes a plain copy.
 
         Werkzeug copies the headers with ``Headers(self.headers)``, which checks each value for
-        newlines again although every value was checked when it was set.  A response with a
-        ``Location`` or ``Content-Location`` header, or a status whose length Werkzeug removes or
-        leaves alone (1xx, 204, 304), takes Werkzeug's own path; ``tests/web/test_response_headers.py``
-        compares both paths.
+        newlines again although every value was checked when it was set.  A ``Location`` or
+        ``Content-Location`` that ``iri_to_uri`` would change (anything but unreserved characters,
+        ``/``, ``?``, ``=`` and ``&``: the app's own redirects are plain paths), a location to be made
+        absolute, or a status whose length Werkzeug removes or leaves alone (1xx, 204, 304), takes
+        Werkzeug's own path; ``tests/web/test_response_headers.py`` compares both paths.
         """
         status = self.status_code
         if 100 <= status < 200 or status in (204, 304):
@@ -138,7 +142,9 @@ class BenchmarkResponse(Response):
         content_length = None
         for key, value in self.headers:
             lowered = key.lower()
-            if lowered in ("location", "content-location"):
+            if lowered in ("location", "content-location") and (
+                self.autocorrect_location_header or not PLAIN_URI.fullmatch(value)
+            ):
                 return super().get_wsgi_headers(environ)
             if lowered == "content-length":
                 content_length = value

@@ -253,3 +253,32 @@ def test_checked_headers_do_what_werkzeugs_calls_do() -> None:
         set_checked(fast, "Vary", "Accept-Encoding, Cookie")
         plain.set("Vary", "Accept-Encoding, Cookie")
         assert list(fast.items()) == list(plain.items())
+
+
+LOCATIONS = [
+    "/en/assessment/" + "aB3_-" * 8 + "xyz/link?saved=1",
+    "/fr/assessment/" + "aB3_-" * 8 + "xyz/capacity-communication?layout=tasks&task=q4",
+    "?x=1",
+    "",
+    "/en/café",  # not ASCII: Werkzeug quotes it
+    "/en/a b?c=d e",
+    "/en/x?next=/fr/y#top",
+    "https://example.org/en/%C3%A9",
+    "//evil.example/path",
+]
+
+
+@pytest.mark.parametrize("location", LOCATIONS)
+@pytest.mark.parametrize("header", ["Location", "Content-Location"])
+def test_a_location_is_sent_as_werkzeug_sends_it(location: str, header: str) -> None:
+    """A plain path and query goes out as it is; anything iri_to_uri would change takes Werkzeug's path."""
+    environ = {"wsgi.url_scheme": "http", "SERVER_NAME": "localhost", "SERVER_PORT": "80", "HTTP_HOST": "localhost"}
+    for status in (302, 201):
+        ours = BenchmarkResponse("moved", status=status, headers={header: location})
+        plain = flask.Response("moved", status=status, headers={header: location})
+        assert list(ours.get_wsgi_headers(environ).items()) == list(plain.get_wsgi_headers(environ).items())
+    ours = BenchmarkResponse("moved", status=302, headers={"Location": location})
+    ours.autocorrect_location_header = True  # made absolute: always Werkzeug's own path
+    plain = flask.Response("moved", status=302, headers={"Location": location})
+    plain.autocorrect_location_header = True
+    assert list(ours.get_wsgi_headers(environ).items()) == list(plain.get_wsgi_headers(environ).items())
