@@ -8,6 +8,7 @@ participant's who consented with a name, and one compared with an imported basel
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -219,6 +220,15 @@ def test_the_describer_says_what_describe_answer_says(app: Flask) -> None:
                     assert describe(item, value) == describe_answer(item, value, lang), (item.id, value)
 
 
+def url_builders(app: Flask, path: str) -> Iterator[Callable[..., str]]:
+    """``url_memo.url_builder()`` inside a request for ``path`` in each language, with and without a script root."""
+    for lang in LANGS:
+        for root in ("", "/benchmark"):
+            with app.test_request_context(f"/{lang}{path}", base_url=f"http://localhost{root}"):
+                app.preprocess_request()
+                yield url_memo.url_builder()
+
+
 def test_kept_address_shapes_are_flasks_addresses(app: Flask) -> None:
     """Every endpoint built with no argument or with a private token, in both languages, with a script root."""
     token = "aB3_-" * 8 + "xyz"
@@ -226,19 +236,15 @@ def test_kept_address_shapes_are_flasks_addresses(app: Flask) -> None:
     plain = [r.endpoint for r in rules if r.arguments <= {"lang_code"} and "GET" in (r.methods or ())]
     tokened = [r.endpoint for r in rules if r.arguments == {"lang_code", "token"}]
     assert "results.report_pdf" in tokened and "pages.methodology" in plain
-    for lang in LANGS:
-        for root in ("", "/benchmark"):
-            with app.test_request_context(f"/{lang}/results/{token}", base_url=f"http://localhost{root}"):
-                app.preprocess_request()
-                fast = url_memo.url_builder()
-                for _ in range(2):  # made, then kept
-                    for endpoint in plain:
-                        assert fast(endpoint) == url_for(endpoint), endpoint
-                    for endpoint in tokened:
-                        assert fast(endpoint, token=token) == url_for(endpoint, token=token), endpoint
-                        assert token in fast(endpoint, token=token)
-                assert fast(".report_pdf", token=token) == url_for("results.report_pdf", token=token)
-                assert fast("results.profile", token="short") == url_for("results.profile", token="short")
+    for fast in url_builders(app, f"/results/{token}"):
+        for _ in range(2):  # made, then kept
+            for endpoint in plain:
+                assert fast(endpoint) == url_for(endpoint), endpoint
+            for endpoint in tokened:
+                assert fast(endpoint, token=token) == url_for(endpoint, token=token), endpoint
+                assert token in fast(endpoint, token=token)
+        assert fast(".report_pdf", token=token) == url_for("results.report_pdf", token=token)
+        assert fast("results.profile", token="short") == url_for("results.profile", token="short")
     kept = app.extensions["url_memo"]
     assert not any(token in repr(key) + repr(value) for table in kept.values() for key, value in table.items())
 
@@ -246,7 +252,7 @@ def test_kept_address_shapes_are_flasks_addresses(app: Flask) -> None:
 def test_kept_shapes_with_more_arguments_are_flasks_addresses(app: Flask) -> None:
     """A token with page ids, tasks and flags (a save's redirect); odd values go to Flask and are never kept."""
     token = "aB3_-" * 8 + "xyz"
-    calls = [
+    calls: list[tuple[str, dict[str, Any]]] = [
         ("assessment.private_link", {"saved": 1}),
         ("assessment.private_link", {}),
         ("assessment.review", {}),
@@ -257,16 +263,12 @@ def test_kept_shapes_with_more_arguments_are_flasks_addresses(app: Flask) -> Non
         ("assessment.private_link", {"saved": "1&x=2"}),
         ("assessment.private_link", {"saved": 1, "_anchor": "top"}),
     ]
-    for lang in LANGS:
-        for root in ("", "/benchmark"):
-            with app.test_request_context(f"/{lang}/assessment/{token}/importance", base_url=f"http://localhost{root}"):
-                app.preprocess_request()
-                fast = url_memo.url_builder()
-                for _ in range(2):  # made, then kept
-                    for endpoint, values in calls:
-                        assert fast(endpoint, token=token, **values) == url_for(endpoint, token=token, **values)
-                    other = token[::-1]
-                    assert fast("assessment.private_link", token=other, saved=1).count(other) == 1
+    for fast in url_builders(app, f"/assessment/{token}/importance"):
+        for _ in range(2):  # made, then kept
+            for endpoint, values in calls:
+                assert fast(endpoint, token=token, **values) == url_for(endpoint, token=token, **values)
+            other = token[::-1]
+            assert fast("assessment.private_link", token=other, saved=1).count(other) == 1
     kept = app.extensions["url_memo"]
     assert not any(token in repr(key) + repr(value) for table in kept.values() for key, value in table.items())
     assert not any("1&x=2" in repr(key) or "a b/c" in repr(key) for table in kept.values() for key in table)
