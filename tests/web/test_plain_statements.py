@@ -126,11 +126,21 @@ def test_a_drivers_error_is_raised_as_sqlalchemy_raises_it(app: Flask, workshop:
 
 
 def test_a_drivers_error_hides_the_parameters_as_the_engine_does(app: Flask, workshop: int) -> None:
-    """The app's engine hides parameters (answers, addresses) from errors and logs: a plain statement's too."""
-    duplicate = PlainStatement(sa.insert(Workshop.__table__).values(id=sa.bindparam("id"), title=sa.bindparam("title")))
+    """The app's engine hides parameters (answers, addresses) from errors and logs: a plain statement's too.
+
+    The error is a foreign key refused, whose message (PostgreSQL's detail included) names the
+    missing key, not the other values written.
+    """
+    refused = PlainStatement(
+        sa.update(Workshop.__table__)
+        .where(Workshop.id == sa.bindparam("id"))
+        .values(title=sa.bindparam("title"), facilitator_id=sa.bindparam("facilitator"))
+    )
     with app.app_context():
         assert db.engine.hide_parameters
-        with pytest.raises(sa.exc.DBAPIError) as raised, PlainTransaction() as transaction:
-            transaction.rows(duplicate, id=workshop, title="Secret answer 4821")
+        with pytest.raises(sa.exc.IntegrityError) as raised, PlainTransaction() as transaction:
+            transaction.rows(refused, id=workshop, title="Secret answer 4821", facilitator=10**9)
         assert "Secret answer 4821" not in str(raised.value)
         assert "hidden due to hide_parameters" in str(raised.value)
+        title = db.session.scalar(sa.select(Workshop.title).where(Workshop.id == workshop))
+        assert title == "Café & « atelier » 'one'"  # nothing written
