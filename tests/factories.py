@@ -317,10 +317,18 @@ def seed_submission(app: Flask, answers: dict[str, Any], synthetic: bool = False
     """Create a submitted assessment directly through the services (fast, for peer groups)."""
     with app.app_context():
         content = app.extensions["content"]
-        assessment, token = services.start_assessment(content.questionnaire, "en", None, synthetic=synthetic)
-        services.save_answers(assessment, answers, "organisation")
-        services.submit(assessment, stored_scores(profile_of(answers)))
+        _assessment, token = services.start_assessment(content.questionnaire, "en", None, synthetic=synthetic)
+    submit_draft(app, token, answers)
     return token
+
+
+def submit_draft(app: Flask, token: str, answers: dict[str, Any]) -> None:
+    """Save complete ``answers`` into the draft ``token`` opens and submit it with their scores."""
+    with app.app_context():
+        draft = services.find_by_token(token)
+        assert draft is not None
+        services.save_answers(draft, answers, "organisation")
+        services.submit(draft, stored_scores(profile_of(answers)))
 
 
 # --------------------------------------------------------------------------- staff and workshops

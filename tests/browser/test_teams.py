@@ -17,10 +17,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from benchmark.store import assessments as services
-from benchmark.store.scores import profile_of, stored_scores
 from tests.browser.pages import LANGS, WIDTHS, check, tab_to
-from tests.factories import BASE_ANSWERS, LiveServer, make_app, reset, seed_submission
+from tests.factories import BASE_ANSWERS, LiveServer, make_app, reset, seed_submission, submit_draft
 
 
 @pytest.fixture(scope="module")
@@ -42,11 +40,7 @@ def _varied(app: Any, rating: int, choice: int) -> dict[str, Any]:
 def _submit(app: Any, private_url: str, answers: dict[str, Any]) -> str:
     token = re.search(r"/assessment/([A-Za-z0-9_-]{43})/", private_url)
     assert token, private_url
-    with app.app_context():
-        assessment = services.find_by_token(token.group(1))
-        assert assessment is not None
-        services.save_answers(assessment, answers, "organisation")
-        services.submit(assessment, stored_scores(profile_of(answers)))
+    submit_draft(app, token.group(1), answers)
     return token.group(1)
 
 

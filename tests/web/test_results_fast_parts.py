@@ -30,7 +30,7 @@ from benchmark.store import assessments as services
 from benchmark.store import participations as store_participations
 from benchmark.store.facts import values_of
 from benchmark.store.models import Assessment, ImportedBaseline
-from benchmark.store.scores import profile_of, scores_of, stored_scores
+from benchmark.store.scores import scores_of
 from benchmark.web import formatting, render_i18n, url_memo
 from tests.factories import (
     TOKEN_IN_URL,
@@ -39,6 +39,7 @@ from tests.factories import (
     seed_participant,
     seed_submission,
     signed_in,
+    submit_draft,
 )
 
 LANGS = ("en", "fr")
@@ -66,11 +67,7 @@ def retake(app: Flask, client: FlaskClient, token: str, answers: dict[str, Any])
     assert response.status_code == 302
     match = TOKEN_IN_URL.search(response.headers["Location"])
     assert match
-    with app.app_context():
-        draft = services.find_by_token(match.group(1))
-        assert draft is not None
-        services.save_answers(draft, answers, "organisation")
-        services.submit(draft, stored_scores(profile_of(answers)))
+    submit_draft(app, match.group(1), answers)
     return match.group(1)
 
 
