@@ -63,3 +63,9 @@ def set_checked(headers: Headers, name: str, value: str) -> None:
         headers._list[found[0]] = (name, value)
     else:
         headers.set(name, value)
+
+
+#: A private page's headers (results, plan): never indexed, never stored by a shared cache.
+PRIVATE = CheckedHeaders((("Cache-Control", "private, no-store"), ("X-Robots-Tag", "noindex, nofollow")))
+#: The same for a page whose address carries a link to pass on (team, board share): no referrer either.
+PRIVATE_NO_REFERRER = CheckedHeaders((*PRIVATE.pairs, ("Referrer-Policy", "no-referrer")))

@@ -14,18 +14,14 @@ from benchmark.organisations.plan.forms import FundingForm, StepForm, category_l
 from benchmark.store import assessments as assessment_services
 from benchmark.store.content import content
 from benchmark.store.models import ActionPlanStep, Assessment
+from benchmark.web import headers
 from benchmark.web.forms import DeleteForm
-from benchmark.web.headers import CheckedHeaders, set_all
+from benchmark.web.headers import set_all
 from benchmark.web.i18n import current_language
 from benchmark.web.links import public_url
 from benchmark.web.responses import pdf_download
 
-PRIVATE_HEADERS = CheckedHeaders(
-    (
-        ("Cache-Control", "private, no-store"),
-        ("X-Robots-Tag", "noindex, nofollow"),
-    )
-)
+PRIVATE_HEADERS = headers.PRIVATE
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 

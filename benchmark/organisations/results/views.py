@@ -29,20 +29,15 @@ from benchmark.store import page_state, results_reads
 from benchmark.store.content import content
 from benchmark.store.models import Assessment, BoardShare
 from benchmark.store.models.clock import utcnow
-from benchmark.web import render_i18n, url_memo
+from benchmark.web import headers, render_i18n, url_memo
 from benchmark.web.formatting import formatters
 from benchmark.web.forms import ConsentForm, DeleteForm
-from benchmark.web.headers import CheckedHeaders, set_all
+from benchmark.web.headers import set_all
 from benchmark.web.i18n import current_language
 from benchmark.web.page_cache import cached_page
 from benchmark.web.responses import csv_text
 
-PRIVATE_HEADERS = CheckedHeaders(
-    (
-        ("Cache-Control", "private, no-store"),
-        ("X-Robots-Tag", "noindex, nofollow"),
-    )
-)
+PRIVATE_HEADERS = headers.PRIVATE
 
 
 class TakeAgainForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF is untyped

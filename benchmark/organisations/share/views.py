@@ -16,16 +16,11 @@ from benchmark.organisations.results.views import bilingual_pdf_response, render
 from benchmark.organisations.share import bp
 from benchmark.store import shares
 from benchmark.store.models import Assessment, BoardShare
-from benchmark.web.headers import CheckedHeaders, set_all
+from benchmark.web import headers
+from benchmark.web.headers import set_all
 
 #: As the private results page sends (never indexed, never stored by shared caches), and no referrer.
-SHARED_HEADERS = CheckedHeaders(
-    (
-        ("Cache-Control", "private, no-store"),
-        ("X-Robots-Tag", "noindex, nofollow"),
-        ("Referrer-Policy", "no-referrer"),
-    )
-)
+SHARED_HEADERS = headers.PRIVATE_NO_REFERRER
 
 
 @bp.after_request

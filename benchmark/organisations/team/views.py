@@ -14,17 +14,12 @@ from benchmark.store import assessments as assessment_services
 from benchmark.store import teams
 from benchmark.store.content import questionnaire
 from benchmark.store.models import Assessment, Team
-from benchmark.web.headers import CheckedHeaders, set_all
+from benchmark.web import headers
+from benchmark.web.headers import set_all
 from benchmark.web.i18n import current_language
 from benchmark.web.links import public_url
 
-PRIVATE_HEADERS = CheckedHeaders(
-    (
-        ("Cache-Control", "private, no-store"),
-        ("X-Robots-Tag", "noindex, nofollow"),
-        ("Referrer-Policy", "no-referrer"),
-    )
-)
+PRIVATE_HEADERS = headers.PRIVATE_NO_REFERRER
 
 
 @bp.after_request
