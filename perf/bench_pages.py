@@ -1,6 +1,6 @@
 """Benchmark 1: the main pages as browsers ask for them, under gunicorn, against hello-world.
 
-    python -m perf.bench_pages [--seconds 3] [--connections 10] [--fraction 0.5]
+    python -m perf.bench_pages [--rounds 3] [--seconds 1] [--connections 10] [--fraction 0.5]
                                [--out perf/out/bench_pages.json]
 
 Two gunicorn servers side by side on 127.0.0.1 (2 sync workers each, no access log; an idle
@@ -17,20 +17,25 @@ loaded, with a new answer: 302; then loads the page again for the next form), ``
 results page with peers, ``live`` the facilitator's live view of a workshop with 50 participants
 and ``live_fragment`` its refresh fragment ``/en/workshops/<id>/live`` (the facilitator's cookie).
 
-1. **Saturation and CPU per request.**  ``--connections`` browsers act back to back for
-   ``--seconds``; each page's run sits between two runs of hello-world (hello, page 1, hello,
+1. **Saturation and CPU per request, in rounds.**  ``--connections`` browsers act back to back
+   for ``--seconds``; each page's run sits between two runs of hello-world (hello, page 1, hello,
    page 2, …, hello), so each page is compared with the reference measured just before and just
-   after it on this shared machine.  **CPU per request** is the workers' user + system time read
-   from ``/proc/<pid>/stat`` before and after the run (``perf/procstat.py``) over the requests
-   answered; the ratio is hello-world's CPU per request (the mean of the runs before and after)
-   over the page's: 0.45 means "45 % of hello-world".  For ``save`` the run's CPU covers the POST
-   and the reload of the page; the POST's own CPU is that minus one ``page`` GET (measured in its
-   own run), and the requests/s are saves a second.  The load generator shares the 2 cores with
-   the servers, so requests/s are bounded by it for hello-world: the CPU figures are the measure,
-   requests/s stand beside them.
-2. **p99 at a fixed rate below saturation.**  Right after each page's saturated run and the
-   hello-world run that follows it (so that the rate is taken from the machine's state of that
-   minute), an open-loop run at ``--fraction`` (50 %) of that page's saturated rate, then
+   after it on this shared machine.  The whole sequence is made ``--rounds`` times (3), so each
+   page is measured in three moments spread over the benchmark rather than in one.  **CPU per
+   request** is the workers' user + system time read from ``/proc/<pid>/stat`` before and after
+   the run (``perf/procstat.py``) over the requests answered; a round's ratio is hello-world's CPU
+   per request (the mean of the runs before and after) over the page's: 0.45 means "45 % of
+   hello-world".  The page's ratio is the **median of its rounds' ratios**, and every round's is
+   reported beside it: a second in which the machine's other jobs took the caches moves one round,
+   not the figure.  For ``save`` the run's CPU covers the POST and the reload of the page; the
+   POST's own CPU is that minus one ``page`` GET (measured in its own run of the same round), and
+   the requests/s are saves a second.  The load generator shares the 2 cores with the servers,
+   so requests/s are bounded by it for hello-world: the CPU figures are the measure, requests/s
+   stand beside them.
+2. **p99 at a fixed rate below saturation.**  Right after each page's saturated run of the last
+   round and the hello-world run that follows it (so that the rate is taken from the machine's state of that
+   minute), an open-loop run at ``--fraction`` (50 %) of that page's saturated rate (the median of its
+   rounds), then
    hello-world at **the same absolute rate**: the same traffic on both servers, so the p99
    ratio says how much longer a visitor waits for this page than for a page that costs the
    stack nothing, at a traffic the server handles (at the same *fraction* of each one's own
@@ -38,7 +43,7 @@ and ``live_fragment`` its refresh fragment ``/en/workshops/<id>/live`` (the faci
    saturation).  Latency runs from each
    request's scheduled time to the end of its response, so a stall is not hidden by a client
    that waited (coordinated omission).  Each run lasts long enough for ``FIXED_REQUESTS``
-   requests, within ``--seconds`` and ``FIXED_MAX_SECONDS``.  A run whose latency kept growing
+   requests, within ``FIXED_MIN_SECONDS`` and ``FIXED_MAX_SECONDS``.  A run whose latency kept growing
    (the last quarter's median over 3× the first's + 5 ms: the machine's other jobs took the
    cores and a queue built) is made once more, and the report says whether the last one kept up.
 """
@@ -50,6 +55,7 @@ import asyncio
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -78,6 +84,7 @@ DATASET = 1_000
 BROWSERS = 30  # per page; the first --connections of them make the closed-loop runs
 WARM_UP_SECONDS = 1.0
 FIXED_REQUESTS = 300
+FIXED_MIN_SECONDS = 3.0
 FIXED_MAX_SECONDS = 6.0
 FIXED_ATTEMPTS = 2
 PAGES = ("home", "start", "page", "save", "results", "live", "live_fragment")
@@ -230,17 +237,10 @@ async def measure(
         _check("hello", run)
         return run
 
-    results: dict[str, Any] = {}
-    hello_runs = [await reference()]
-    for key, (label, action, expect) in pages.items():
-        # hello, page, hello: CPU in alternation; then the fixed rate while the saturated rate is fresh.
-        run = await with_cpu(server, saturate(action, browsers[key][:connections], seconds, expect), action.requests)
-        _check(key, run)
-        hello_runs.append(await reference())
-        results[key] = {"label": label, "path": getattr(action, "path", ""), "saturated": run}
-        results[key]["hello_before"], results[key]["hello_after"] = hello_runs[-2:]
-        rate = max(1.0, fraction * run["actions_per_s"])
-        duration = min(FIXED_MAX_SECONDS, max(seconds, FIXED_REQUESTS / rate))
+    async def fixed_part(key: str, action: Action, expect: int, saturated_rate: float) -> dict[str, Any]:
+        """p99 at ``fraction`` of the saturated rate, then hello-world at the same rate."""
+        rate = max(1.0, fraction * saturated_rate)
+        duration = min(FIXED_MAX_SECONDS, max(FIXED_MIN_SECONDS, FIXED_REQUESTS / rate))
         attempts = []
         for _attempt in range(FIXED_ATTEMPTS):  # once more if the machine's other jobs made the queue grow
             page = await with_cpu(server, fixed_rate(action, browsers[key], rate, duration, expect), action.requests)
@@ -251,7 +251,7 @@ async def measure(
             log(f"  {key} at {rate:.1f}/s fell behind (p50 by quarter {page['p50_ms_by_quarter']} ms)")
         paired = await with_cpu(hello, fixed_rate(hello_action, hello_browsers, rate, duration, 200), 1)
         _check("hello", paired)
-        results[key]["fixed"] = {
+        return {
             "rate": round(rate, 1),
             "seconds": round(duration, 2),
             "page": page,
@@ -259,31 +259,72 @@ async def measure(
             "kept_up": not fell_behind(page["p50_ms_by_quarter"]),
             "earlier_attempts": attempts[:-1],
         }
-        log(
-            f"  {key}: {run['actions_per_s']} /s, {run['cpu_ms_per_action']} ms CPU each; at {rate:.1f}/s "
-            f"p99 {page['p99_ms']} ms (hello-world at the same rate: {paired['p99_ms']} ms)"
-        )
+
+    results: dict[str, Any] = {
+        key: {"label": label, "path": getattr(action, "path", ""), "rounds": []}
+        for key, (label, action, _expect) in pages.items()
+    }
+    hello_runs = [await reference()]
+    for round_number in range(1, options.rounds + 1):
+        for key, (_label, action, expect) in pages.items():
+            # hello, page, hello: CPU in alternation; in the last round, the fixed rate while the rate is fresh.
+            load = saturate(action, browsers[key][:connections], seconds, expect)
+            run = await with_cpu(server, load, action.requests)
+            _check(key, run)
+            hello_runs.append(await reference())
+            before, after = hello_runs[-2:]
+            results[key]["rounds"].append({"saturated": run, "hello_before": before, "hello_after": after})
+            if round_number == options.rounds:
+                rates = [each["saturated"]["actions_per_s"] for each in results[key]["rounds"]]
+                results[key]["fixed"] = await fixed_part(key, action, expect, statistics.median(rates))
     derive(results)
+    for key, entry in results.items():
+        log(
+            f"  {key}: {entry['rps']} /s, {entry['cpu_ms']} ms CPU each, {entry['cpu_ratio']:.1%} of hello-world "
+            f"(rounds {', '.join(f'{ratio:.1%}' for ratio in entry['cpu_ratio_rounds'])}); at "
+            f"{entry['fixed']['rate']}/s p99 {entry['fixed']['page']['p99_ms']} ms "
+            f"(hello-world at the same rate: {entry['fixed']['hello']['p99_ms']} ms)"
+        )
     return {"targets": results, "hello_runs": hello_runs}
 
 
 def derive(results: dict[str, Any]) -> None:
-    """CPU per request, the ratios to hello-world; the POST alone for ``save`` (its run minus one page GET)."""
+    """CPU per request and the ratio to hello-world of each round, and their medians; the POST alone for ``save``.
+
+    A round's ratio is hello-world's CPU per request (the mean of its runs before and after the
+    page's) over the page's; the page's ratio is the median of its rounds'.  ``saturated``,
+    ``hello_before`` and ``hello_after`` are those of the round whose ratio is that median (the
+    lower middle one for an even number of rounds), so the table shows a run that was measured.
+    For ``save`` each round's CPU is its run (a POST and a reload of the page) minus the ``page``
+    GET's CPU in the same round.
+    """
     for key, entry in results.items():
-        run = entry["saturated"]
-        hello_ms = (entry["hello_before"]["cpu_ms_per_action"] + entry["hello_after"]["cpu_ms_per_action"]) / 2
-        cpu_ms = run["cpu_ms_per_action"]
-        if key == "save":
-            entry["cpu_ms_save_and_reload"] = cpu_ms
-            if "page" in results:  # else (--pages without page) the figure is the save and the reload
-                cpu_ms = cpu_ms - results["page"]["saturated"]["cpu_ms_per_action"]
-        hello_rps = (entry["hello_before"]["actions_per_s"] + entry["hello_after"]["actions_per_s"]) / 2
+        figures = []
+        for index, measured in enumerate(entry["rounds"]):
+            run = measured["saturated"]
+            before, after = measured["hello_before"], measured["hello_after"]
+            hello_ms = (before["cpu_ms_per_action"] + after["cpu_ms_per_action"]) / 2
+            cpu_ms = run["cpu_ms_per_action"]
+            if key == "save" and "page" in results:  # else (--pages without page) the save and the reload
+                cpu_ms -= results["page"]["rounds"][index]["saturated"]["cpu_ms_per_action"]
+            figures.append((hello_ms / cpu_ms if cpu_ms > 0 else 0.0, cpu_ms, hello_ms, measured))
+        ordered = sorted(figures, key=lambda figure: figure[0])
+        ratio, cpu_ms, hello_ms, middle = ordered[(len(ordered) - 1) // 2]
+        run = middle["saturated"]
+        hello_rps = (middle["hello_before"]["actions_per_s"] + middle["hello_after"]["actions_per_s"]) / 2
         fixed = entry.get("fixed", {})
         p99, hello_p99 = fixed.get("page", {}).get("p99_ms"), fixed.get("hello", {}).get("p99_ms")
+        if key == "save":
+            entry["cpu_ms_save_and_reload"] = run["cpu_ms_per_action"]
         entry.update(
+            saturated=run,
+            hello_before=middle["hello_before"],
+            hello_after=middle["hello_after"],
             cpu_ms=round(cpu_ms, 3),
             hello_cpu_ms=round(hello_ms, 3),
-            cpu_ratio=round(hello_ms / cpu_ms, 4) if cpu_ms > 0 else None,
+            cpu_ratio=round(ratio, 4) if cpu_ms > 0 else None,
+            cpu_ratio_rounds=[round(figure[0], 4) for figure in figures],
+            cpu_ms_rounds=[round(figure[1], 3) for figure in figures],
             rps=run["actions_per_s"],
             hello_rps=round(hello_rps, 1),
             rps_ratio=round(run["actions_per_s"] / hello_rps, 4) if hello_rps else None,
@@ -308,6 +349,7 @@ def run(options: argparse.Namespace, log: Any) -> dict[str, Any]:
             "connections": options.connections,
             "browsers": BROWSERS,
             "seconds": options.seconds,
+            "rounds": options.rounds,
             "warm_up_seconds": WARM_UP_SECONDS,
             "fixed_fraction": options.fraction,
             "fixed_requests": FIXED_REQUESTS,
@@ -337,7 +379,8 @@ def run(options: argparse.Namespace, log: Any) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="The main pages as browsers ask for them, against hello-world")
-    parser.add_argument("--seconds", type=float, default=3.0, help="length of each saturated run")
+    parser.add_argument("--rounds", type=int, default=3, help="times every page's saturated run is made")
+    parser.add_argument("--seconds", type=float, default=1.0, help="length of each saturated run")
     parser.add_argument("--connections", type=int, default=10, help="browsers acting at once in a saturated run")
     parser.add_argument("--fraction", type=float, default=0.5, help="fixed rate, as a share of the saturated rate")
     parser.add_argument("--pages", type=lambda text: text.split(","), default=list(PAGES), help=",".join(PAGES))

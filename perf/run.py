@@ -150,6 +150,10 @@ def _share(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
 
 
+def _rounds(target: dict[str, Any]) -> str:
+    return ", ".join(f"{ratio:.1%}" for ratio in target.get("cpu_ratio_rounds", []))
+
+
 def render_pages(pages: dict[str, Any] | None) -> list[str]:
     lines = ["## 1. Pages as a browser asks for them, against hello-world", ""]
     if not pages or "hello_runs" not in pages:  # none, or an older format (wrk, CSRF off)
@@ -166,7 +170,9 @@ def render_pages(pages: dict[str, Any] | None) -> list[str]:
         f"**CPU per request** is the workers' user + system time from `/proc/<pid>/stat` over a run of "
         f"{settings['connections']} browsers acting back to back for {settings['seconds']:g} s, divided by the "
         "requests answered; each page's run sits between two runs of hello-world (hello, page, hello, page, …), "
-        "and its ratio is hello-world's CPU per request (mean of the runs before and after) over the page's. "
+        "and a run's ratio is hello-world's CPU per request (mean of the runs before and after) over the page's. "
+        f"The sequence is made {settings.get('rounds', 1)} times; a page's ratio is the median of its rounds' "
+        "(each shown), and its other figures are those of that round. "
         f"**p99** is measured at a fixed rate, {settings['fixed_fraction']:.0%} of the page's saturated rate, "
         "open loop, from each request's scheduled time (no coordinated omission), with hello-world at the same "
         "rate just after: at saturation a p99 only restates the throughput. A fixed-rate run whose latency kept "
@@ -177,9 +183,9 @@ def render_pages(pages: dict[str, Any] | None) -> list[str]:
         'generator and the machine\'s other jobs share the cores, so they bound them; "workers busy" is the '
         "workers' CPU over the run's wall-clock time, for both workers (100 % = two cores).",
         "",
-        "| Page | CPU ms per request | hello-world CPU ms (before, after) | hello/page CPU | req/s "
+        "| Page | CPU ms per request | hello-world CPU ms (before, after) | hello/page CPU | in each round | req/s "
         "| hello-world req/s (before, after) | req/s ratio | requests | workers busy | CPU target met |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for target in targets.values():
         run, before, after = target["saturated"], target["hello_before"], target["hello_after"]
@@ -188,7 +194,8 @@ def render_pages(pages: dict[str, Any] | None) -> list[str]:
         lines.append(
             f"| {target['label']} | {target['cpu_ms']:.2f} | {target['hello_cpu_ms']:.2f} "
             f"({before['cpu_ms_per_action']:.2f}, {after['cpu_ms_per_action']:.2f}) | "
-            f"{'–' if ratio is None else f'{ratio:.1%}'} | {run['actions_per_s']:.1f} | {target['hello_rps']:.1f} "
+            f"{'–' if ratio is None else f'{ratio:.1%}'} | {_rounds(target)} | {run['actions_per_s']:.1f} | "
+            f"{target['hello_rps']:.1f} "
             f"({before['actions_per_s']:.0f}, {after['actions_per_s']:.0f}) | "
             f"{_ratio(target['rps'], target['hello_rps'])} | {run['requests']:,} | "
             f"{_share(run.get('workers_busy'))} | {_verdict(cpu_ok)} |"
@@ -212,9 +219,9 @@ def render_pages(pages: dict[str, Any] | None) -> list[str]:
     if save and "page" in targets:
         lines += [
             "",
-            f"The draft save's CPU is the POST alone: its run ({save['cpu_ms_save_and_reload']:.2f} ms per save, a "
-            f"POST and a reload of the page) minus one GET of the page ({targets['page']['cpu_ms']:.2f} ms); its "
-            "requests/s are saves a second, its p99 the POST's.",
+            f"The draft save's CPU is the POST alone: in each round, its run ({save['cpu_ms_save_and_reload']:.2f} ms "
+            "per save in the round shown, a POST and a reload of the page) minus one GET of the page in the same "
+            "round; its requests/s are saves a second, its p99 the POST's.",
         ]
     lines += [
         "",
