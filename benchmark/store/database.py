@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from benchmark.config import INSTANCE_DIR, PROJECT_ROOT
 from benchmark.extensions import db, migrate
-from benchmark.store import models  # noqa: F401  (registers every model with the metadata)
+from benchmark.store import models, plain  # noqa: F401  (models: registers every model with the metadata)
 
 _busy_timeout_ms = 5000
 
@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         INSTANCE_DIR.mkdir(exist_ok=True)
     db.init_app(app)
+    plain.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
 
 

@@ -27,7 +27,7 @@ from sqlalchemy.util.typing import TupleAny
 
 from benchmark.extensions import db
 from benchmark.store.models import Answer, Assessment
-from benchmark.store.plain import PlainStatement, PlainTransaction
+from benchmark.store.plain import PlainStatement, PlainTransaction, release_kept_connection
 
 ASSESSMENT = cast(sa.Table, Assessment.__table__)
 ANSWER = cast(sa.Table, Answer.__table__)
@@ -134,9 +134,10 @@ def _run(statement: Any, parameters: Mapping[str, Any] | list[dict[str, Any]]) -
 def find_draft(token_hash: str) -> Draft | None:
     """Return the assessment stored under a token's hash as a :class:`Draft` (submitted ones too), or None.
 
-    A read of its own on the driver's cursor: the save that follows writes in a transaction of its own.
+    Read on the driver's cursor, on the connection the save that follows writes on
+    (:meth:`~benchmark.store.plain.PlainStatement.rows_then_write`).
     """
-    rows = PLAIN_DRAFT.typed(PLAIN_DRAFT.rows(token_hash=token_hash))
+    rows = PLAIN_DRAFT.typed(PLAIN_DRAFT.rows_then_write(token_hash=token_hash))
     return Draft(*rows[0]) if rows else None
 
 
@@ -213,6 +214,7 @@ class SessionWrites:
     """
 
     def __enter__(self) -> SessionWrites:
+        release_kept_connection()  # the draft's read kept one for a plain save; this one writes in the session
         return self
 
     def __exit__(

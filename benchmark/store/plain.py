@@ -10,7 +10,11 @@ plain tuples.  :meth:`PlainStatement.typed` turns such tuples into rows with SQL
 result conversions when a caller needs Python types (datetimes on SQLite, booleans), so a page can
 be rendered from the very rows its version was read from.  :class:`PlainTransaction` runs several
 such statements as one transaction on one connection (committed at the end of its ``with``,
-rolled back on an exception).
+rolled back on an exception).  A read made with :meth:`PlainStatement.rows_then_write` keeps its
+connection for the request's next :class:`PlainTransaction`, so that a draft save reads its draft
+and writes on one pooled connection (one checkout, and on PostgreSQL one pre-ping); the
+connection goes back to the pool when the transaction ends, or when the request's app context
+ends without one (:func:`init_app`).
 
 Parameters get SQLAlchemy's own bind conversions (a datetime written as SQLite's text, JSON
 serialised), decided once when the statement is compiled.  The engine's ``before_cursor_execute``
@@ -32,6 +36,7 @@ from types import TracebackType
 from typing import Any, Self
 
 import sqlalchemy as sa
+from flask import Flask, g
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -81,6 +86,20 @@ class PlainStatement:
         finally:
             connection.close()  # back to the pool, which ends the read's transaction
 
+    def rows_then_write(self, **params: Any) -> list[tuple[Any, ...]]:
+        """:meth:`rows`, read on a connection kept for this request's next :class:`PlainTransaction`.
+
+        On SQLite the driver opens no transaction for a read, so none is held until the write's; on
+        PostgreSQL the read's transaction becomes the write's (READ COMMITTED: the write's
+        statements still see what others committed meanwhile).
+        """
+        engine = db.engine
+        kept = g.get(_KEPT)
+        if kept is None or kept[0] is not engine:
+            release_kept_connection()
+            kept = g.setdefault(_KEPT, (engine, _connect(engine)))
+        return _execute(engine, kept[1], self.compiled_for(engine), params)
+
     def typed(self, rows: Sequence[tuple[Any, ...]]) -> list[Any]:
         """``rows`` (from :meth:`rows`) converted as SQLAlchemy converts them, with the columns' names as attributes."""
         compiled = self.compiled_for(db.engine)
@@ -102,7 +121,11 @@ class PlainTransaction:
 
     def __init__(self) -> None:
         self._engine = db.engine
-        self._connection = _connect(self._engine)
+        kept = g.pop(_KEPT, None) if g else None
+        if kept is not None and kept[0] is not self._engine:
+            kept[1].close()
+            kept = None
+        self._connection = _connect(self._engine) if kept is None else kept[1]
         self.dialect_name = self._engine.dialect.name
 
     def __enter__(self) -> Self:
@@ -127,6 +150,22 @@ class PlainTransaction:
         """Run one write once per parameter set (the driver's ``executemany``) in this transaction."""
         compiled = statement.compiled_for(self._engine)
         _execute(self._engine, self._connection, compiled, [compiled.arguments(each) for each in params])
+
+
+#: The name in ``flask.g`` of the (engine, connection) a read kept for the request's next transaction.
+_KEPT = "_plain_kept_connection"
+
+
+def init_app(app: Flask) -> None:
+    """Give a kept connection back to the pool when the app context ends (no transaction took it)."""
+    app.teardown_appcontext(lambda _error: release_kept_connection())
+
+
+def release_kept_connection() -> None:
+    """Give the connection a read kept for a transaction back to the pool (the pool ends its transaction)."""
+    kept = g.pop(_KEPT, None) if g else None
+    if kept is not None:
+        kept[1].close()
 
 
 def _connect(engine: Engine) -> Any:

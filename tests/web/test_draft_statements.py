@@ -17,13 +17,13 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy.engine.default import CACHE_HIT
 
 from benchmark.extensions import db
 from benchmark.store import assessments as services
-from benchmark.store import drafts
+from benchmark.store import drafts, plain
 from benchmark.store.models import Assessment
 from tests.factories import first_answers, start_assessment
 from tests.web.test_page_rendering import hidden_inputs
@@ -216,3 +216,55 @@ def test_a_submitted_draft_refuses_a_save_from_an_open_page(app: Flask, client: 
         with pytest.raises(services.AlreadySubmitted):
             services.save_page(draft, {"q1": 3}, "importance", None)
     assert row(app, token).revision == 0
+
+
+@contextmanager
+def checkouts(app: Flask) -> Iterator[list[int]]:
+    """Count the pooled connections checked out while the block runs."""
+    with app.app_context():
+        pool = db.engine.pool
+    counted: list[int] = []
+
+    def checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        counted.append(1)
+
+    sa.event.listen(pool, "checkout", checkout)
+    try:
+        yield counted
+    finally:
+        sa.event.remove(pool, "checkout", checkout)
+
+
+def checked_out(app: Flask) -> int:
+    with app.app_context():
+        return int(db.engine.pool.checkedout())  # type: ignore[attr-defined]  # QueuePool's own count
+
+
+def test_a_save_reads_its_draft_and_writes_on_one_pooled_connection(app: Flask, client: FlaskClient) -> None:
+    """One checkout for the read and the write (on PostgreSQL, one pre-ping); nothing left checked out."""
+    token = start_assessment(client)
+    url = f"/en/assessment/{token}/importance"
+    shown = hidden_inputs(client.get(url).text)
+    with checkouts(app) as counted:
+        assert client.post(url, data={**shown, "q1": "4", "action": "save"}).status_code == 302
+    assert len(counted) == 1
+    assert checked_out(app) == 0
+    assert stored(app, token) == {"q1": 4}
+
+
+def test_a_request_that_does_not_save_gives_the_read_connection_back(app: Flask, client: FlaskClient) -> None:
+    """The draft read for a save that never comes (no such page; a fact's save in the session) is not kept."""
+    token = start_assessment(client)
+    assert client.post(f"/en/assessment/{token}/no-such-page", data={"q1": "4"}).status_code == 404
+    assert checked_out(app) == 0
+    url = f"/en/assessment/{token}/organisation"
+    answers = first_answers(app, "organisation")
+    shown = hidden_inputs(client.get(url).text)
+    assert client.post(url, data={**shown, **answers, "action": "save"}).status_code == 302
+    assert checked_out(app) == 0
+    assert stored(app, token) == answers
+    with app.app_context():  # a read kept outside a request goes back when its app context ends
+        assert services.find_draft(token) is not None
+        assert db.engine.pool.checkedout() == 1  # type: ignore[attr-defined]
+        kept = g.get(plain._KEPT)  # held here: given back by the teardown, not by the garbage collector
+    assert kept is not None and checked_out(app) == 0
