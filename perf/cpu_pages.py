@@ -9,7 +9,8 @@ token).  The pages, in one process, against one fresh SQLite database with ``--d
 assessments and the probes of :func:`perf.common.make_probes`:
 
 * ``home`` ``/en/``, ``start`` ``/en/assessment/``, ``page`` the first questionnaire page,
-  ``save`` a draft save (POST, answered 302), ``results_cold`` the results page with every
+  ``save`` a draft save (POST, answered 302; its body encoded before the clock starts, as the
+  browser's work, which hello-world's GET does not have), ``results_cold`` the results page with every
   cache emptied before each request (a server's first page after a new release), ``results_first``
   with the assessment's own kept parts and page emptied (its first visit: the release's peer figures
   are kept for every organisation's page), ``results`` the same page again (cached),
@@ -45,6 +46,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from perf.common import (
     FACILITATOR_EMAIL,
@@ -68,6 +70,7 @@ BROWSER = {
 NEW_PAGES: tuple[str, ...] = ()
 #: The live view's polling request (static/js/live.js: fetch with ``Accept: text/html``, same-origin cookies).
 POLL = {**BROWSER, "Accept": "text/html"}
+FORM = "application/x-www-form-urlencoded"
 HIDDEN = re.compile(r"<input[^>]*>")
 ATTR = re.compile(r'(\w[\w-]*)="([^"]*)"')
 
@@ -149,14 +152,15 @@ class Driver:
         if response.status_code != 200:
             raise RuntimeError(f"GET {path}: HTTP {response.status_code}")
 
-    def _prepare_save(self) -> dict[str, str]:
+    def _prepare_save(self) -> bytes:
+        """The next save's body, encoded as the browser encodes it (untimed: the browser's work, not the server's)."""
         page = self.visitor.get(self.save_path, headers=BROWSER)
         fields = hidden_fields(page.get_data(as_text=True) if not _gzipped(page) else _gunzip(page))
         self.answer = (self.answer + 1) % 11
-        return {**fields, "q1": str(self.answer), "action": "save"}
+        return urlencode({**fields, "q1": str(self.answer), "action": "save"}).encode("ascii")
 
-    def _save(self, form: dict[str, str]) -> None:
-        response = self.visitor.post(self.save_path, data=form, headers=BROWSER)
+    def _save(self, body: bytes) -> None:
+        response = self.visitor.post(self.save_path, data=body, content_type=FORM, headers=BROWSER)
         if response.status_code != 302:
             raise RuntimeError(f"POST {self.save_path}: HTTP {response.status_code}")
 
