@@ -96,7 +96,8 @@ class PlainStatement:
         engine = db.engine
         kept = g.get(_KEPT)
         if kept is None or kept[0] is not engine:
-            release_kept_connection()
+            if kept is not None:
+                release_kept_connection()
             kept = g.setdefault(_KEPT, (engine, _connect(engine)))
         return _execute(engine, kept[1], self.compiled_for(engine), params)
 
