@@ -36,7 +36,8 @@ from types import TracebackType
 from typing import Any, Self
 
 import sqlalchemy as sa
-from flask import Flask, g
+from flask import Flask
+from flask.globals import _cv_app
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -94,11 +95,12 @@ class PlainStatement:
         statements still see what others committed meanwhile).
         """
         engine = db.engine
-        kept = g.get(_KEPT)
+        slots = _cv_app.get().g.__dict__  # the app context's g (a read needs one: db.engine does too)
+        kept = slots.get(_KEPT)
         if kept is None or kept[0] is not engine:
             if kept is not None:
                 release_kept_connection()
-            kept = g.setdefault(_KEPT, (engine, _connect(engine)))
+            kept = slots[_KEPT] = (engine, _connect(engine))
         return _execute(engine, kept[1], self.compiled_for(engine), params)
 
     def typed(self, rows: Sequence[tuple[Any, ...]]) -> list[Any]:
@@ -122,7 +124,7 @@ class PlainTransaction:
 
     def __init__(self) -> None:
         self._engine = db.engine
-        kept = g.pop(_KEPT, None) if g else None
+        kept = _take_kept()
         if kept is not None and kept[0] is not self._engine:
             kept[1].close()
             kept = None
@@ -153,7 +155,7 @@ class PlainTransaction:
         _execute(self._engine, self._connection, compiled, [compiled.arguments(each) for each in params])
 
 
-#: The name in ``flask.g`` of the (engine, connection) a read kept for the request's next transaction.
+#: The name in the app context's ``g`` of the (engine, connection) a read kept for the request's next transaction.
 _KEPT = "_plain_kept_connection"
 
 
@@ -164,9 +166,18 @@ def init_app(app: Flask) -> None:
 
 def release_kept_connection() -> None:
     """Give the connection a read kept for a transaction back to the pool (the pool ends its transaction)."""
-    kept = g.pop(_KEPT, None) if g else None
+    kept = _take_kept()
     if kept is not None:
         kept[1].close()
+
+
+def _take_kept() -> tuple[Engine, Any] | None:
+    """The (engine, connection) kept in this app context's g, removed from it; None if none (or no app context).
+
+    Read through the context variable, not the ``g`` proxy: this runs at the end of every request.
+    """
+    context = _cv_app.get(None)
+    return None if context is None else context.g.__dict__.pop(_KEPT, None)
 
 
 def _connect(engine: Engine) -> Any:
