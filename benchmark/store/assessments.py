@@ -145,9 +145,8 @@ def save_answers(assessment: AnyAssessment, changes: Mapping[str, Any], current_
 
     :raises AlreadySubmitted: if the assessment was submitted meanwhile.
     """
-    _lock_and_bump(assessment, current_page)
-    _write_answers(assessment, changes)
-    db.session.commit()
+    with drafts.SessionWrites() as writes:  # committed through the session: the caller's ORM objects are expired
+        _save(writes, assessment, changes, current_page, None)
 
 
 @dataclass(frozen=True)
@@ -198,21 +197,34 @@ def save_page(
 
     :raises AlreadySubmitted: if the assessment was submitted meanwhile.
     """
+    plain = fact_keys(content().questionnaire).isdisjoint(posted)
+    with drafts.PlainWrites() if plain else drafts.SessionWrites() as writes:
+        return _save(writes, assessment, posted, current_page, base)
+
+
+def _save(
+    writes: drafts.PlainWrites | drafts.SessionWrites,
+    assessment: AnyAssessment,
+    posted: Mapping[str, Any],
+    current_page: str,
+    base: Base | None,
+) -> SaveOutcome:
+    """A page's save in ``writes``' transaction: the revision bump (the row lock), the merge when stale, the writes
+    and the facts they change (:func:`save_page`).  An exception leaves it to the ``with`` to roll back."""
     questionnaire = content().questionnaire
     facts = fact_keys(questionnaire)
-    with drafts.PlainWrites() if facts.isdisjoint(posted) else drafts.SessionWrites() as writes:
-        now = utcnow()
-        revision = writes.lock_and_bump(assessment.id, current_page, now)
-        if revision is None:
-            raise AlreadySubmitted  # the with rolls the transaction back
-        changes: Mapping[str, Any] = posted
-        outcome = SaveOutcome(revision)
-        if base is not None and base.revision != revision - 1:
-            stored = writes.stored_answers(assessment.id, list(posted))
-            changes, outcome.kept, outcome.conflicts = merge_answers(posted, stored, base.loaded())
-        writes.write_answers(assessment.id, changes, now)
-        if facts.intersection(changes):
-            _write_facts(questionnaire, assessment.id, sorted(facts))
+    now = utcnow()
+    revision = writes.lock_and_bump(assessment.id, current_page, now)
+    if revision is None:
+        raise AlreadySubmitted
+    changes: Mapping[str, Any] = posted
+    outcome = SaveOutcome(revision)
+    if base is not None and base.revision != revision - 1:
+        stored = writes.stored_answers(assessment.id, list(posted))
+        changes, outcome.kept, outcome.conflicts = merge_answers(posted, stored, base.loaded())
+    writes.write_answers(assessment.id, changes, now)
+    if facts.intersection(changes):
+        _write_facts(questionnaire, assessment.id, sorted(facts))
     return outcome
 
 
@@ -250,23 +262,6 @@ def same_answer(a: Any, b: Any) -> bool:
     if isinstance(a, list) and isinstance(b, list):
         return sorted(map(str, a)) == sorted(map(str, b))
     return bool(a == b and type(a) is type(b))
-
-
-def _lock_and_bump(assessment: AnyAssessment, current_page: str) -> int:
-    """Bump the draft's revision (locking its row until commit); return the new revision."""
-    revision = drafts.lock_and_bump(assessment.id, current_page, utcnow())
-    if revision is None:
-        db.session.rollback()
-        raise AlreadySubmitted
-    return revision
-
-
-def _write_answers(assessment: AnyAssessment, changes: Mapping[str, Any]) -> None:
-    drafts.SessionWrites().write_answers(assessment.id, changes, utcnow())
-    questionnaire = content().questionnaire
-    keys = fact_keys(questionnaire)
-    if keys.intersection(changes):
-        _write_facts(questionnaire, assessment.id, sorted(keys))
 
 
 def _write_facts(questionnaire: Questionnaire, assessment_id: int, keys: list[str]) -> None:
