@@ -32,20 +32,19 @@ and ``live_fragment`` its refresh fragment ``/en/workshops/<id>/live`` (the faci
    the requests/s are saves a second.  The load generator shares the 2 cores with the servers,
    so requests/s are bounded by it for hello-world: the CPU figures are the measure, requests/s
    stand beside them.
-2. **p99 at a fixed rate below saturation.**  Right after each page's saturated run of the last
-   round and the hello-world run that follows it (so that the rate is taken from the machine's state of that
-   minute), an open-loop run at ``--fraction`` (50 %) of that page's saturated rate (the median of its
-   rounds), then
-   hello-world at **the same absolute rate**: the same traffic on both servers, so the p99
-   ratio says how much longer a visitor waits for this page than for a page that costs the
-   stack nothing, at a traffic the server handles (at the same *fraction* of each one's own
-   ceiling the ratio would again restate the throughput, which is the flaw of a p99 measured at
-   saturation).  Latency runs from each
-   request's scheduled time to the end of its response, so a stall is not hidden by a client
-   that waited (coordinated omission).  Each run lasts long enough for ``FIXED_REQUESTS``
-   requests, within ``FIXED_MIN_SECONDS`` and ``FIXED_MAX_SECONDS``.  A run whose latency kept growing
-   (the last quarter's median over 3× the first's + 5 ms: the machine's other jobs took the
-   cores and a queue built) is made once more, and the report says whether the last one kept up.
+2. **p99 at a fixed rate below saturation.** Right after each page's saturated run of the last
+   round and the hello-world run that follows it (so that the rate is taken from the machine's
+   state of that minute), an open-loop run at ``--fraction`` (50 %) of that page's saturated rate
+   (the median of its rounds), then hello-world at **the same absolute rate**: the same traffic
+   on both servers, so the p99 ratio says how much longer a visitor waits for this page than for
+   a page that costs the stack nothing, at a traffic the server handles (at the same *fraction*
+   of each one's own ceiling the ratio would again restate the throughput, which is the flaw of a
+   p99 measured at saturation). Latency runs from each request's scheduled time to the end of its
+   response, so a stall is not hidden by a client that waited (coordinated omission). Each run
+   lasts long enough for ``FIXED_REQUESTS`` requests, within ``FIXED_MIN_SECONDS`` and
+   ``FIXED_MAX_SECONDS``. A run whose latency kept growing (the last quarter's median over 3× the
+   first's + 5 ms: the machine's other jobs took the cores and a queue built) is made once more,
+   and the report says whether the last one kept up.
 """
 
 from __future__ import annotations
